@@ -1,0 +1,97 @@
+/* rvtier.h — public API of librvtier: load an RV64IM guest ELF once, run it many times.
+ *
+ * No global mutable state: programs are immutable once loaded and may be shared by runs on
+ * many threads; each rvt_run() owns its own memory, context and trace.
+ * Usage:
+ *   struct rvt_program *p; char err[512];
+ *   if (rvt_program_load(bytes, len, "guest.elf", &p, err, sizeof err)) { puts(err); ... }
+ *   struct rvt_options o; rvt_options_init(&o);
+ *   struct rvt_result r; rvt_run(p, &o, &r); ... rvt_result_free(&r); rvt_program_free(p); */
+#ifndef RVTIER_H
+#define RVTIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rvt_program;
+
+enum rvt_abi { RVT_ABI_SP1 = 0, RVT_ABI_LINUX = 1 };
+
+enum rvt_mode { RVT_MODE_INTERP = 0, RVT_MODE_TIER0 = 1 };
+
+enum rvt_status {
+    RVT_OK = 0,          /* the guest halted (its exit code is in exit_code) */
+    RVT_FAULT,           /* bad memory access, bad jump, trap instruction */
+    RVT_SYSCALL_ERROR,   /* unknown syscall code or bad syscall arguments */
+    RVT_CYCLE_LIMIT,     /* --max-cycles reached */
+    RVT_HOST_ERROR,      /* the host failed (out of memory, trace file write, ...) */
+};
+
+struct rvt_input {
+    const uint8_t *data;
+    size_t len;
+};
+
+/* Where guest writes to fd 1 and 2 go. NULL: to the process's own stdout/stderr. */
+typedef void rvt_output_fn(void *user, int fd, const uint8_t *data, size_t len);
+
+struct rvt_options {
+    enum rvt_abi abi;
+    enum rvt_mode mode;
+    const struct rvt_input *inputs;   /* SP1 stdin buffers, in order */
+    size_t n_inputs;
+    int trace;                        /* record a trace */
+    const char *trace_path;           /* where to write it (NULL: record, count, discard) */
+    uint64_t chunk_size;              /* records per chunk; 0 = default */
+    uint64_t max_cycles;              /* 0 = no limit (docs/cli.md says how cycles count) */
+    rvt_output_fn *output;
+    void *output_user;
+};
+
+struct rvt_stats {
+    uint64_t instructions;            /* guest instructions executed, unconstrained ones too */
+    uint64_t ecalls;
+    uint64_t chunks;                  /* trace chunks written */
+    uint64_t trace_bytes;
+    double seconds;                   /* run time, loading and translation excluded */
+    double translate_seconds;         /* tier 0 translation (0 in interp mode) */
+};
+
+struct rvt_result {
+    enum rvt_status status;
+    int exit_code;                    /* the guest's, when status == RVT_OK */
+    char error[512];                  /* what went wrong, where, and what to do (status != OK) */
+    uint64_t pc;                      /* pc at halt or fault */
+    uint64_t regs[32];
+    uint64_t clk;
+    uint64_t global_clk;
+    uint8_t *public_values;           /* bytes written to fd 13 (malloc'd) */
+    size_t public_values_len;
+    uint32_t committed_digest[8];     /* the words COMMIT set */
+    uint8_t public_values_sha256[32];
+    int digest_match;                 /* SHA-256(public values) == committed words */
+    struct rvt_stats stats;
+};
+
+/* name is used in messages only (may be NULL). Returns 0, or -1 with err filled. */
+int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
+                     struct rvt_program **out, char *err, size_t errlen);
+int rvt_program_load_file(const char *path, struct rvt_program **out, char *err, size_t errlen);
+void rvt_program_free(struct rvt_program *p);
+
+void rvt_options_init(struct rvt_options *o);
+/* Runs to completion. Returns 0 when the run finished (whatever the guest did: see
+ * result->status); -1 if the run could not start (result->error says why). */
+int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt_result *result);
+void rvt_result_free(struct rvt_result *r);
+
+const char *rvt_status_name(enum rvt_status s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,88 @@
+/* ctx.h — the run context shared by the interpreter, generated code (tiers 0 and 1) and the
+ * C runtime. The only layout authority: every offset generated code uses is a named macro
+ * pinned here with _Static_assert, and tier 1 reaches fields by an i8 GEP plus that offset.
+ * Usage: struct rv_ctx *c = &job->ctx; c->regs[10] is guest a0 whenever C code runs. */
+#ifndef RVT_RUNTIME_CTX_H
+#define RVT_RUNTIME_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_job;
+
+/* Why the generated code returned to C (RV_CTX_EXIT_REASON). */
+enum rv_exit {
+    RV_EXIT_NONE = 0,
+    RV_EXIT_CHUNK,      /* trace chunk full after a load/store/ECALL; pc = next instruction */
+    RV_EXIT_ECALL,      /* ECALL at pc: C handles it, then resumes */
+    RV_EXIT_HALT,       /* guest halted */
+    RV_EXIT_FAULT,      /* fault recorded in the job; the run stops */
+    RV_EXIT_CYCLES,     /* clk passed clk_limit at a control transfer */
+};
+
+struct rv_ctx {
+    uint64_t regs[32];          /* x0..x31 whenever C code runs (x0 stays 0) */
+    uint64_t pc;                /* guest pc whenever C code runs */
+    uint64_t clk;               /* SP1 clk: starts at 1, +8 per instruction, +256 more per ECALL */
+    uint64_t global_clk;        /* instructions executed outside unconstrained mode */
+    uint64_t is_unconstrained;  /* 1 between ENTER_ and EXIT_UNCONSTRAINED: no trace records */
+    uint8_t *mem;               /* host address of guest doubleword 0's entry (see memory.h) */
+    const void **jump_table;    /* (pc - pc_base)/4 -> host code, owned by the tier in use */
+    uint8_t *trace_buf;         /* current chunk: struct rv_trace_header, then records */
+    uint64_t *trace_tail;       /* next free {clk, value} record slot */
+    uint64_t num_mem_reads;     /* records in the current chunk */
+    uint64_t max_trace_size;    /* chunk size in records; 0 = tracing off */
+    uint64_t clk_limit;         /* --max-cycles as a clk bound; UINT64_MAX = none */
+    uint64_t pc_base;           /* first text address (jump table index 0) */
+    uint64_t text_words;        /* jump table length */
+    uint64_t exit_reason;       /* enum rv_exit, set by generated code before returning */
+    uint64_t saved_rsp;         /* host stack pointer of the C caller, for tier code */
+    struct rt_job *job;         /* the run this context belongs to */
+};
+
+#define RV_CTX_REGS             0
+#define RV_CTX_PC               256
+#define RV_CTX_CLK              264
+#define RV_CTX_GLOBAL_CLK       272
+#define RV_CTX_IS_UNCONSTRAINED 280
+#define RV_CTX_MEM              288
+#define RV_CTX_JUMP_TABLE       296
+#define RV_CTX_TRACE_BUF        304
+#define RV_CTX_TRACE_TAIL       312
+#define RV_CTX_NUM_MEM_READS    320
+#define RV_CTX_MAX_TRACE_SIZE   328
+#define RV_CTX_CLK_LIMIT        336
+#define RV_CTX_PC_BASE          344
+#define RV_CTX_TEXT_WORDS       352
+#define RV_CTX_EXIT_REASON      360
+#define RV_CTX_SAVED_RSP        368
+#define RV_CTX_JOB              376
+
+_Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, pc) == RV_CTX_PC, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, clk) == RV_CTX_CLK, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, global_clk) == RV_CTX_GLOBAL_CLK, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, is_unconstrained) == RV_CTX_IS_UNCONSTRAINED, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, mem) == RV_CTX_MEM, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, jump_table) == RV_CTX_JUMP_TABLE, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, trace_buf) == RV_CTX_TRACE_BUF, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, trace_tail) == RV_CTX_TRACE_TAIL, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, num_mem_reads) == RV_CTX_NUM_MEM_READS, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, max_trace_size) == RV_CTX_MAX_TRACE_SIZE, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, clk_limit) == RV_CTX_CLK_LIMIT, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, pc_base) == RV_CTX_PC_BASE, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, text_words) == RV_CTX_TEXT_WORDS, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, exit_reason) == RV_CTX_EXIT_REASON, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, saved_rsp) == RV_CTX_SAVED_RSP, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, job) == RV_CTX_JOB, "ctx layout");
+
+/* Clock steps (SP1). */
+#define RV_CLK_START      1
+#define RV_CLK_STEP       8
+#define RV_CLK_ECALL_XTRA 256
+
+/* Guest registers the syscall ABIs name. */
+enum { RV_REG_RA = 1, RV_REG_SP = 2, RV_REG_T0 = 5, RV_REG_A0 = 10, RV_REG_A1 = 11,
+       RV_REG_A2 = 12, RV_REG_A7 = 17 };
+
+#endif

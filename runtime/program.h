@@ -1,0 +1,31 @@
+/* program.h — a loaded program: the validated ELF image, a private copy of its bytes, the
+ * decoded text and its basic blocks. Immutable after rvt_program_load(); shared by runs.
+ * Tier code that belongs to a program (tier 0 translation, later tier-1 regions) hangs here. */
+#ifndef RVT_RUNTIME_PROGRAM_H
+#define RVT_RUNTIME_PROGRAM_H
+
+#include <stdint.h>
+
+#include "frontend/decode.h"
+#include "frontend/elf.h"
+
+struct rvt_program {
+    char *name;
+    uint8_t *elf;             /* private copy: image segments point into it */
+    size_t elf_len;
+    struct rv_image img;
+    uint64_t pc_base;         /* = img.text_start */
+    uint64_t n_insns;         /* (text_end - text_start) / 4 */
+    struct rv_insn *insns;    /* decoded text, index (pc - pc_base) / 4 */
+    uint8_t *leader;          /* 1 where a basic block starts (frontend/blocks.h) */
+};
+
+/* Index of pc in the text, or -1 if pc is outside it or not 4-aligned. */
+static inline int64_t rt_program_index(const struct rvt_program *p, uint64_t pc)
+{
+    if ((pc & 3) || pc < p->pc_base || pc - p->pc_base >= p->n_insns * 4)
+        return -1;
+    return (int64_t)((pc - p->pc_base) / 4);
+}
+
+#endif
