@@ -1,0 +1,358 @@
+/* cli_run.c — `rvtier run PROGRAM.elf [options]`: options, inputs, the run, and the report
+ * (plain, --stats, or one --json object). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "include/rvtier.h"
+#include "runtime/cli.h"
+#include "runtime/job.h"
+
+static const char run_usage[] =
+    "usage: rvtier run PROGRAM.elf [options]\n"
+    "\n"
+    "  --abi sp1|linux       syscall ABI (default sp1; linux: a7=93/94 exit, 64 write)\n"
+    "  --mode interp         execution mode (default interp: the reference interpreter)\n"
+    "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"
+    "  --input-hex HEX       append a buffer given in hex, e.g. 0a0b0c (0x prefix allowed)\n"
+    "  --input-u64 N         append N as 8 little-endian bytes (how SP1 serialises a u64)\n"
+    "  --trace FILE          record the execution trace into FILE (docs/trace-format.md)\n"
+    "  --chunk-size N        trace records per chunk (default 1048576)\n"
+    "  --max-cycles N        stop the run when clk passes 1 + 8*N (an instruction is 1 cycle,\n"
+    "                        an ECALL 33); checked at every branch, jump and ECALL\n"
+    "  --stats               print instructions, clk, chunks, seconds and MIPS to stderr\n"
+    "  --json                print one JSON object with the result on stdout; the guest's\n"
+    "                        stdout/stderr go into it instead of passing through\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "Exit status: the guest's exit code when it halts; 101 when the run fails; 2 for usage\n"
+    "errors and refused ELFs.\n";
+
+struct input_list {
+    struct rvt_input *v;
+    uint8_t **owned;
+    size_t n, cap;
+};
+
+static int input_add(struct input_list *l, uint8_t *data, size_t len)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        l->owned = realloc(l->owned, l->cap * sizeof *l->owned);
+        if (!l->v || !l->owned)
+            return -1;
+    }
+    l->v[l->n] = (struct rvt_input){data, len};
+    l->owned[l->n] = data;
+    l->n++;
+    return 0;
+}
+
+static void input_free(struct input_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->owned[i]);
+    free(l->v);
+    free(l->owned);
+}
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+static uint8_t *parse_hex(const char *s, size_t *len, char *err, size_t errlen)
+{
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    size_t n = strlen(s);
+    if (n % 2) {
+        snprintf(err, errlen, "--input-hex '%s': odd number of hex digits", s);
+        return NULL;
+    }
+    uint8_t *b = malloc(n / 2 ? n / 2 : 1);
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            snprintf(err, errlen, "--input-hex: '%c%c' at offset %zu is not hex", s[2 * i],
+                     s[2 * i + 1], 2 * i);
+            free(b);
+            return NULL;
+        }
+        b[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *len = n / 2;
+    return b;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *end || s[0] == '-') {
+        fprintf(stderr, "rvtier: %s '%s': not an unsigned 64-bit number\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+struct captured {
+    struct rt_bytes out, err;
+};
+
+static void capture_output(void *user, int fd, const uint8_t *data, size_t len)
+{
+    struct captured *c = user;
+    rt_bytes_append(fd == 2 ? &c->err : &c->out, data, len);
+}
+
+static void json_str(FILE *f, const uint8_t *s, size_t n)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = s[i];
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch < 0x20 || ch >= 0x7f)
+            fprintf(f, "\\u%04x", ch);   /* bytes, not UTF-8: keep the JSON valid */
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void json_hex(FILE *f, const uint8_t *b, size_t n)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%02x", b[i]);
+    fputc('"', f);
+}
+
+static double mips(const struct rvt_result *r)
+{
+    return r->stats.seconds > 0 ? r->stats.instructions / r->stats.seconds / 1e6 : 0;
+}
+
+static void print_json(FILE *f, const struct rvt_result *r, const struct captured *cap)
+{
+    fprintf(f, "{\"status\":\"%s\",\"exit_code\":%d,\"error\":", rvt_status_name(r->status),
+            r->exit_code);
+    if (r->status == RVT_OK)
+        fputs("null", f);
+    else
+        json_str(f, (const uint8_t *)r->error, strlen(r->error));
+    fputs(",\"public_values\":", f);
+    json_hex(f, r->public_values, r->public_values_len);
+    fputs(",\"public_values_sha256\":", f);
+    json_hex(f, r->public_values_sha256, 32);
+    fputs(",\"committed_digest\":[", f);
+    for (int i = 0; i < 8; i++)
+        fprintf(f, "%s%" PRIu32, i ? "," : "", r->committed_digest[i]);
+    fprintf(f, "],\"digest_match\":%s", r->digest_match ? "true" : "false");
+    fprintf(f, ",\"pc\":%" PRIu64 ",\"clk\":%" PRIu64 ",\"global_clk\":%" PRIu64, r->pc, r->clk,
+            r->global_clk);
+    fputs(",\"regs\":[", f);
+    for (int i = 0; i < 32; i++)
+        fprintf(f, "%s%" PRIu64, i ? "," : "", r->regs[i]);
+    fprintf(f, "],\"stats\":{\"instructions\":%" PRIu64 ",\"ecalls\":%" PRIu64
+               ",\"chunks\":%" PRIu64 ",\"trace_bytes\":%" PRIu64
+               ",\"seconds\":%.6f,\"translate_seconds\":%.6f,\"mips\":%.2f}",
+            r->stats.instructions, r->stats.ecalls, r->stats.chunks, r->stats.trace_bytes,
+            r->stats.seconds, r->stats.translate_seconds, mips(r));
+    fputs(",\"stdout\":", f);
+    json_str(f, cap->out.data, cap->out.len);
+    fputs(",\"stderr\":", f);
+    json_str(f, cap->err.data, cap->err.len);
+    fputs("}\n", f);
+}
+
+static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
+{
+    fprintf(f,
+            "rvtier: mode %s: %" PRIu64 " instructions, %" PRIu64 " ecalls, clk %" PRIu64
+            ", global_clk %" PRIu64 ", %" PRIu64 " trace chunks (%" PRIu64 " bytes), "
+            "%.3f s, %.1f MIPS\n",
+            mode, r->stats.instructions, r->stats.ecalls, r->clk, r->global_clk, r->stats.chunks,
+            r->stats.trace_bytes, r->stats.seconds, mips(r));
+    if (r->stats.translate_seconds > 0)
+        fprintf(f, "rvtier: translation %.3f ms\n", r->stats.translate_seconds * 1e3);
+}
+
+enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
+       OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON };
+
+int cli_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"abi", required_argument, 0, OPT_ABI},
+        {"mode", required_argument, 0, OPT_MODE},
+        {"input", required_argument, 0, OPT_INPUT},
+        {"input-hex", required_argument, 0, OPT_INPUT_HEX},
+        {"input-u64", required_argument, 0, OPT_INPUT_U64},
+        {"trace", required_argument, 0, OPT_TRACE},
+        {"chunk-size", required_argument, 0, OPT_CHUNK},
+        {"max-cycles", required_argument, 0, OPT_MAX_CYCLES},
+        {"stats", no_argument, 0, OPT_STATS},
+        {"json", no_argument, 0, OPT_JSON},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct rvt_options o;
+    rvt_options_init(&o);
+    struct input_list inputs = {0};
+    int stats = 0, json = 0, status = RVT_EXIT_USAGE;
+    const char *mode_name = "interp";
+    char err[512];
+    struct rvt_program *prog = NULL;
+
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        size_t len = 0;
+        uint8_t *b;
+        uint64_t v;
+        switch (ch) {
+        case 'h':
+            fputs(run_usage, stdout);
+            status = 0;
+            goto out;
+        case OPT_ABI:
+            if (!strcmp(optarg, "sp1"))
+                o.abi = RVT_ABI_SP1;
+            else if (!strcmp(optarg, "linux"))
+                o.abi = RVT_ABI_LINUX;
+            else {
+                fprintf(stderr, "rvtier: --abi '%s': expected sp1 or linux\n", optarg);
+                goto out;
+            }
+            break;
+        case OPT_MODE:
+            if (!strcmp(optarg, "interp"))
+                o.mode = RVT_MODE_INTERP;
+            else {
+                fprintf(stderr, "rvtier: --mode '%s': expected interp\n", optarg);
+                goto out;
+            }
+            mode_name = optarg;
+            break;
+        case OPT_INPUT: {
+            FILE *f = fopen(optarg, "rb");
+            if (!f) {
+                fprintf(stderr, "rvtier: --input '%s': %s\n", optarg, strerror(errno));
+                goto out;
+            }
+            struct rt_bytes buf = {0};
+            uint8_t tmp[65536];
+            size_t n;
+            while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+                rt_bytes_append(&buf, tmp, n);
+            int bad = ferror(f);
+            fclose(f);
+            if (bad) {
+                fprintf(stderr, "rvtier: --input '%s': read error\n", optarg);
+                free(buf.data);
+                goto out;
+            }
+            input_add(&inputs, buf.data ? buf.data : malloc(1), buf.len);
+            break;
+        }
+        case OPT_INPUT_HEX:
+            b = parse_hex(optarg, &len, err, sizeof err);
+            if (!b) {
+                fprintf(stderr, "rvtier: %s\n", err);
+                goto out;
+            }
+            input_add(&inputs, b, len);
+            break;
+        case OPT_INPUT_U64:
+            if (parse_u64("--input-u64", optarg, &v))
+                goto out;
+            b = malloc(8);
+            for (int i = 0; i < 8; i++)
+                b[i] = (uint8_t)(v >> (8 * i));
+            input_add(&inputs, b, 8);
+            break;
+        case OPT_TRACE:
+            o.trace = 1;
+            o.trace_path = optarg;
+            break;
+        case OPT_CHUNK:
+            if (parse_u64("--chunk-size", optarg, &o.chunk_size))
+                goto out;
+            if (o.chunk_size == 0) {
+                fprintf(stderr, "rvtier: --chunk-size must be at least 1\n");
+                goto out;
+            }
+            break;
+        case OPT_MAX_CYCLES:
+            if (parse_u64("--max-cycles", optarg, &o.max_cycles))
+                goto out;
+            break;
+        case OPT_STATS:
+            stats = 1;
+            break;
+        case OPT_JSON:
+            json = 1;
+            break;
+        default:
+            fputs(run_usage, stderr);
+            goto out;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "rvtier run: expected exactly one PROGRAM.elf\n\n%s", run_usage);
+        goto out;
+    }
+    if (o.chunk_size && !o.trace) {
+        fprintf(stderr, "rvtier: --chunk-size needs --trace FILE\n");
+        goto out;
+    }
+    if (rvt_program_load_file(argv[optind], &prog, err, sizeof err) != 0) {
+        fprintf(stderr, "rvtier: %s\n", err);
+        goto out;
+    }
+    o.inputs = inputs.v;
+    o.n_inputs = inputs.n;
+    struct captured cap = {0};
+    if (json) {
+        o.output = capture_output;
+        o.output_user = &cap;
+    }
+    struct rvt_result r;
+    if (rvt_run(prog, &o, &r) != 0) {
+        fprintf(stderr, "rvtier: error: %s\n", r.error);
+        status = RVT_EXIT_RUN_FAILED;
+        goto out_cap;
+    }
+    fflush(stdout);
+    if (json)
+        print_json(stdout, &r, &cap);
+    if (stats)
+        print_stats(stderr, &r, mode_name);
+    if (r.status != RVT_OK) {
+        fprintf(stderr, "rvtier: error: %s\n", r.error);
+        status = RVT_EXIT_RUN_FAILED;
+    } else {
+        status = r.exit_code & 0xff;
+    }
+    rvt_result_free(&r);
+out_cap:
+    free(cap.out.data);
+    free(cap.err.data);
+out:
+    rvt_program_free(prog);
+    input_free(&inputs);
+    return status;
+}

@@ -1,0 +1,106 @@
+/* program.c — rvt_program_load(): validate the ELF, keep a private copy, decode the text
+ * once and find its basic blocks. A program is immutable afterwards and shared by runs. */
+#include "runtime/program.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/blocks.h"
+#include "include/rvtier.h"
+
+void rvt_program_free(struct rvt_program *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    free(p->elf);
+    free(p->insns);
+    free(p->leader);
+    free(p);
+}
+
+int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
+                     struct rvt_program **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct rvt_program *p = calloc(1, sizeof *p);
+    if (!p)
+        goto oom;
+    p->name = strdup(name ? name : "program");
+    p->elf = malloc(len ? len : 1);
+    if (!p->name || !p->elf)
+        goto oom;
+    memcpy(p->elf, elf, len);
+    p->elf_len = len;
+    if (rv_elf_parse(p->elf, len, p->name, &p->img, err, errlen) != 0)
+        goto fail;
+
+    p->pc_base = p->img.text_start;
+    p->n_insns = (p->img.text_end - p->img.text_start) / 4;
+    /* Words of the executable segments; gaps and .bss-like tails read as 0 (a trap). */
+    uint32_t *words = calloc(p->n_insns ? p->n_insns : 1, sizeof *words);
+    p->insns = calloc(p->n_insns ? p->n_insns : 1, sizeof *p->insns);
+    p->leader = calloc(p->n_insns ? p->n_insns : 1, 1);
+    if (!words || !p->insns || !p->leader) {
+        free(words);
+        goto oom;
+    }
+    for (unsigned i = 0; i < p->img.n_seg; i++) {
+        const struct rv_segment *s = &p->img.seg[i];
+        if (!s->exec)
+            continue;
+        memcpy((uint8_t *)words + (s->vaddr - p->pc_base), s->data, s->filesz);
+    }
+    for (uint64_t i = 0; i < p->n_insns; i++)
+        rv_decode(words[i], &p->insns[i]);
+    free(words);
+    rv_find_leaders(p->insns, p->n_insns, p->pc_base, p->img.entry, p->leader);
+    *out = p;
+    return 0;
+oom:
+    snprintf(err, errlen, "%s: out of memory loading a %zu-byte ELF", name ? name : "program", len);
+fail:
+    rvt_program_free(p);
+    return -1;
+}
+
+int rvt_program_load_file(const char *path, struct rvt_program **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(err, errlen, "%s: out of memory reading the file", path);
+                return -1;
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int rd_err = ferror(f);
+    fclose(f);
+    if (rd_err) {
+        free(buf);
+        snprintf(err, errlen, "%s: read error", path);
+        return -1;
+    }
+    int rc = rvt_program_load(buf, len, path, out, err, errlen);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,122 @@
+/* run.c — rvt_run(): one run of a loaded program in the chosen mode. Sets up the job
+ * (memory, inputs, trace), hands it to the tier, then closes the trace and fills the result
+ * (status, registers, clocks, public values and the committed-digest check, stats). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "include/rvtier.h"
+#include "runtime/job.h"
+#include "runtime/sha256.h"
+#include "tiers/interp/interp.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void rvt_options_init(struct rvt_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->abi = RVT_ABI_SP1;
+    o->mode = RVT_MODE_INTERP;
+}
+
+const char *rvt_status_name(enum rvt_status s)
+{
+    switch (s) {
+    case RVT_OK: return "ok";
+    case RVT_FAULT: return "fault";
+    case RVT_SYSCALL_ERROR: return "syscall_error";
+    case RVT_CYCLE_LIMIT: return "cycle_limit";
+    case RVT_HOST_ERROR: return "host_error";
+    }
+    return "unknown";
+}
+
+void rvt_result_free(struct rvt_result *r)
+{
+    free(r->public_values);
+    r->public_values = NULL;
+    r->public_values_len = 0;
+}
+
+static int run_tier(struct rt_job *job)
+{
+    switch (job->opt->mode) {
+    case RVT_MODE_INTERP:
+        return interp_run(job);
+    case RVT_MODE_TIER0:
+        break;
+    }
+    return rt_job_fail(job, RVT_HOST_ERROR, "mode %d is not available in this build", job->opt->mode);
+}
+
+static void fill_result(struct rt_job *job, struct rvt_result *r)
+{
+    const struct rv_ctx *c = &job->ctx;
+    r->pc = c->pc;
+    memcpy(r->regs, c->regs, sizeof r->regs);
+    r->clk = c->clk;
+    r->global_clk = c->global_clk;
+    memcpy(r->committed_digest, job->committed, sizeof r->committed_digest);
+    r->public_values = job->public_values.data;
+    r->public_values_len = job->public_values.len;
+    job->public_values = (struct rt_bytes){0};   /* ownership moves to the result */
+    r->digest_match = rt_digest_matches(r->public_values, r->public_values_len,
+                                        r->committed_digest, r->public_values_sha256);
+    r->stats.instructions = c->global_clk + job->instructions_unconstrained;
+    r->stats.ecalls = job->ecalls;
+    r->stats.chunks = job->trace.chunks;
+    r->stats.trace_bytes = job->trace.bytes;
+    if (job->halted) {
+        r->status = RVT_OK;
+        r->exit_code = job->exit_code;
+    }
+}
+
+int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt_result *r)
+{
+    memset(r, 0, sizeof *r);
+    struct rt_job *job = calloc(1, sizeof *job);   /* large: keep it off small thread stacks */
+    if (!job) {
+        r->status = RVT_HOST_ERROR;
+        snprintf(r->error, sizeof r->error, "out of memory starting a run");
+        return -1;
+    }
+    if (rt_job_init(job, p, o, r) != 0) {
+        rt_job_fini(job);
+        free(job);
+        return -1;
+    }
+    struct rv_ctx *c = &job->ctx;
+    if (o->trace) {
+        if (rt_trace_open(&job->trace, o->trace_path, o->chunk_size, r->error, sizeof r->error) != 0) {
+            r->status = RVT_HOST_ERROR;
+            rt_job_fini(job);
+            free(job);
+            return -1;
+        }
+        c->max_trace_size = job->trace.chunk_size;
+        rt_trace_begin_chunk(&job->trace, c);
+    }
+
+    double t0 = now_seconds();
+    run_tier(job);
+    r->stats.seconds = now_seconds() - t0;
+
+    if (o->trace) {
+        rt_trace_end_chunk(&job->trace, c);   /* the last chunk, also after a fault */
+        fill_result(job, r);
+        char err[256];
+        if (rt_trace_close(&job->trace, err, sizeof err) != 0 && !job->stopped)
+            rt_job_fail(job, RVT_HOST_ERROR, "%s", err);
+    } else {
+        fill_result(job, r);
+    }
+    rt_job_fini(job);
+    free(job);
+    return 0;
+}

@@ -1,0 +1,115 @@
+/* trace.c — the chunk buffer of one run and the trace file writer (format: docs/trace-format.md).
+ * Recording itself is inline in trace.h (and emitted by the tiers); this file starts, ends and
+ * writes chunks. */
+#include "runtime/trace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_t errlen)
+{
+    if (chunk_size == 0)
+        chunk_size = RV_TRACE_DEFAULT_CHUNK_SIZE;
+    if (chunk_size > (1ULL << 32)) {
+        snprintf(err, errlen, "chunk size %llu is too large (at most 2^32 records)",
+                 (unsigned long long)chunk_size);
+        return -1;
+    }
+    t->chunk_size = chunk_size;
+    size_t bytes = RV_TRACE_HDR_SIZE + (chunk_size + RV_TRACE_SLACK_RECORDS) * 16;
+    t->buf = malloc(bytes);
+    if (!t->buf) {
+        snprintf(err, errlen, "cannot allocate a %zu-byte trace chunk buffer (chunk size %llu); "
+                 "use a smaller --chunk-size", bytes, (unsigned long long)chunk_size);
+        return -1;
+    }
+    memset(t->buf, 0, RV_TRACE_HDR_SIZE);
+    if (t->out) {
+        struct rv_trace_file_header fh = {0};
+        memcpy(fh.magic, RV_TRACE_FILE_MAGIC, 8);
+        fh.version = RV_TRACE_FILE_VERSION;
+        fh.chunk_size = chunk_size;
+        if (fwrite(&fh, sizeof fh, 1, t->out) != 1)
+            t->write_error = errno ? errno : EIO;
+        t->bytes += sizeof fh;
+    }
+    return 0;
+}
+
+int rt_trace_open_stream(struct rt_trace *t, FILE *out, uint64_t chunk_size, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    t->out = out;
+    return trace_setup(t, chunk_size, err, errlen);
+}
+
+int rt_trace_open(struct rt_trace *t, const char *path, uint64_t chunk_size, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    if (path) {
+        t->out = fopen(path, "wb");
+        if (!t->out) {
+            snprintf(err, errlen, "cannot open trace file '%s' for writing: %s", path, strerror(errno));
+            return -1;
+        }
+        t->owns_out = 1;
+    }
+    if (trace_setup(t, chunk_size, err, errlen) != 0) {
+        if (t->owns_out)
+            fclose(t->out);
+        t->out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int rt_trace_close(struct rt_trace *t, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (t->out) {
+        if (fflush(t->out) != 0 && !t->write_error)
+            t->write_error = errno ? errno : EIO;
+        if (t->owns_out && fclose(t->out) != 0 && !t->write_error)
+            t->write_error = errno ? errno : EIO;
+    }
+    if (t->write_error) {
+        snprintf(err, errlen, "writing the trace failed: %s (disk full?)", strerror(t->write_error));
+        rc = -1;
+    }
+    free(t->buf);
+    memset(t, 0, sizeof *t);
+    return rc;
+}
+
+void rt_trace_begin_chunk(struct rt_trace *t, struct rv_ctx *ctx)
+{
+    struct rv_trace_header *h = (struct rv_trace_header *)t->buf;
+    memset(h, 0, sizeof *h);
+    memcpy(h->start_registers, ctx->regs, sizeof h->start_registers);
+    h->start_registers[0] = 0;
+    h->pc_start = ctx->pc;
+    h->clk_start = ctx->clk;
+    ctx->trace_buf = t->buf;
+    ctx->trace_tail = (uint64_t *)(t->buf + RV_TRACE_HDR_SIZE);
+    ctx->num_mem_reads = 0;
+}
+
+void rt_trace_end_chunk(struct rt_trace *t, struct rv_ctx *ctx)
+{
+    struct rv_trace_header *h = (struct rv_trace_header *)t->buf;
+    h->clk_end = ctx->clk;
+    h->num_mem_reads = ctx->num_mem_reads;
+    h->global_clk_end = ctx->global_clk;
+    size_t n = RV_TRACE_HDR_SIZE + ctx->num_mem_reads * 16;
+    if (t->out && !t->write_error && fwrite(t->buf, 1, n, t->out) != n)
+        t->write_error = errno ? errno : EIO;
+    t->bytes += n;
+    t->chunks++;
+}
+
+void rt_trace_next_chunk(struct rt_trace *t, struct rv_ctx *ctx)
+{
+    rt_trace_end_chunk(t, ctx);
+    rt_trace_begin_chunk(t, ctx);
+}

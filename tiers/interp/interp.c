@@ -1,0 +1,192 @@
+/* interp.c — the reference interpreter over the pre-decoded text (struct rvt_program).
+ *
+ * One switch over enum rv_op with no default, so a missing instruction is a compile error
+ * (-Wswitch). Order of effects per instruction, shared by every tier:
+ *   1. check (memory range/alignment, jump target) — a faulting instruction has no effect;
+ *   2. trace the memory access (rt_trace_mem_access), then perform it, write rd (x0 dropped);
+ *   3. pc = next, clk += 8, global_clk += 1 unless unconstrained;
+ *   4. after a load/store: chunk boundary if num_mem_reads >= max_trace_size;
+ *      after a branch/jump: cycle limit check (clk > clk_limit). ECALLs: runtime/step.c. */
+#include "tiers/interp/interp.h"
+
+#include <string.h>
+
+#include "runtime/job.h"
+#include "runtime/step.h"
+#include "tiers/semantics.h"
+
+static inline void wr(uint64_t *x, unsigned rd, uint64_t v)
+{
+    x[rd] = v;
+    x[0] = 0;
+}
+
+static inline int mem_ok(uint64_t a, unsigned size)
+{
+    return (a & (size - 1)) == 0 && a < RV_MEM_ADDR_LIMIT;
+}
+
+static inline uint64_t load(struct rv_ctx *c, uint64_t a, unsigned size)
+{
+    uint64_t v = 0;
+    rt_trace_mem_access(c, a);
+    memcpy(&v, rt_mem_byte(c->mem, a), size);
+    return v;
+}
+
+static inline void store(struct rv_ctx *c, uint64_t a, unsigned size, uint64_t v)
+{
+    rt_trace_mem_access(c, a);
+    memcpy(rt_mem_byte(c->mem, a), &v, size);
+}
+
+int interp_run(struct rt_job *job)
+{
+    struct rv_ctx *c = &job->ctx;
+    const struct rvt_program *p = job->prog;
+    uint64_t *x = c->regs;
+
+    for (;;) {
+        int64_t idx = rt_program_index(p, c->pc);
+        if (idx < 0)   /* only reachable by falling off the end of the text */
+            return rt_fault_jump(job, c->pc - 4, c->pc);
+        const struct rv_insn *in = &p->insns[idx];
+        const uint64_t pc = c->pc;
+        const uint64_t a1 = x[in->rs1], a2 = x[in->rs2];
+        const uint64_t imm = (uint64_t)in->imm;
+        uint64_t next = pc + 4;
+        int mem_op = 0, control = 0;
+        uint64_t a;
+
+        switch ((enum rv_op)in->op) {
+        case RV_OP_ADD:    wr(x, in->rd, a1 + a2); break;
+        case RV_OP_SUB:    wr(x, in->rd, a1 - a2); break;
+        case RV_OP_SLL:    wr(x, in->rd, a1 << (a2 & 63)); break;
+        case RV_OP_SLT:    wr(x, in->rd, (int64_t)a1 < (int64_t)a2); break;
+        case RV_OP_SLTU:   wr(x, in->rd, a1 < a2); break;
+        case RV_OP_XOR:    wr(x, in->rd, a1 ^ a2); break;
+        case RV_OP_SRL:    wr(x, in->rd, a1 >> (a2 & 63)); break;
+        case RV_OP_SRA:    wr(x, in->rd, (uint64_t)((int64_t)a1 >> (a2 & 63))); break;
+        case RV_OP_OR:     wr(x, in->rd, a1 | a2); break;
+        case RV_OP_AND:    wr(x, in->rd, a1 & a2); break;
+        case RV_OP_ADDW:   wr(x, in->rd, rv_sext32(a1 + a2)); break;
+        case RV_OP_SUBW:   wr(x, in->rd, rv_sext32(a1 - a2)); break;
+        case RV_OP_SLLW:   wr(x, in->rd, rv_sext32((uint32_t)a1 << (a2 & 31))); break;
+        case RV_OP_SRLW:   wr(x, in->rd, rv_sext32((uint32_t)a1 >> (a2 & 31))); break;
+        case RV_OP_SRAW:   wr(x, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (a2 & 31)))); break;
+        case RV_OP_MUL:    wr(x, in->rd, a1 * a2); break;
+        case RV_OP_MULH:   wr(x, in->rd, rv_mulh(a1, a2)); break;
+        case RV_OP_MULHSU: wr(x, in->rd, rv_mulhsu(a1, a2)); break;
+        case RV_OP_MULHU:  wr(x, in->rd, rv_mulhu(a1, a2)); break;
+        case RV_OP_DIV:    wr(x, in->rd, rv_div(a1, a2)); break;
+        case RV_OP_DIVU:   wr(x, in->rd, rv_divu(a1, a2)); break;
+        case RV_OP_REM:    wr(x, in->rd, rv_rem(a1, a2)); break;
+        case RV_OP_REMU:   wr(x, in->rd, rv_remu(a1, a2)); break;
+        case RV_OP_MULW:   wr(x, in->rd, rv_sext32(a1 * a2)); break;
+        case RV_OP_DIVW:   wr(x, in->rd, rv_divw(a1, a2)); break;
+        case RV_OP_DIVUW:  wr(x, in->rd, rv_divuw(a1, a2)); break;
+        case RV_OP_REMW:   wr(x, in->rd, rv_remw(a1, a2)); break;
+        case RV_OP_REMUW:  wr(x, in->rd, rv_remuw(a1, a2)); break;
+        case RV_OP_ADDI:   wr(x, in->rd, a1 + imm); break;
+        case RV_OP_SLTI:   wr(x, in->rd, (int64_t)a1 < (int64_t)imm); break;
+        case RV_OP_SLTIU:  wr(x, in->rd, a1 < imm); break;
+        case RV_OP_XORI:   wr(x, in->rd, a1 ^ imm); break;
+        case RV_OP_ORI:    wr(x, in->rd, a1 | imm); break;
+        case RV_OP_ANDI:   wr(x, in->rd, a1 & imm); break;
+        case RV_OP_SLLI:   wr(x, in->rd, a1 << (imm & 63)); break;
+        case RV_OP_SRLI:   wr(x, in->rd, a1 >> (imm & 63)); break;
+        case RV_OP_SRAI:   wr(x, in->rd, (uint64_t)((int64_t)a1 >> (imm & 63))); break;
+        case RV_OP_ADDIW:  wr(x, in->rd, rv_sext32(a1 + imm)); break;
+        case RV_OP_SLLIW:  wr(x, in->rd, rv_sext32((uint32_t)a1 << (imm & 31))); break;
+        case RV_OP_SRLIW:  wr(x, in->rd, rv_sext32((uint32_t)a1 >> (imm & 31))); break;
+        case RV_OP_SRAIW:  wr(x, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (imm & 31)))); break;
+        case RV_OP_LUI:    wr(x, in->rd, imm); break;
+        case RV_OP_AUIPC:  wr(x, in->rd, pc + imm); break;
+
+#define LOAD(size, conv)                                                   \
+    a = a1 + imm;                                                          \
+    if (!mem_ok(a, size))                                                  \
+        return rt_fault_mem(job, pc, a, size, 0);                          \
+    wr(x, in->rd, conv(load(c, a, size)));                                 \
+    mem_op = 1;                                                            \
+    break;
+#define SX8(v)  ((uint64_t)(int64_t)(int8_t)(v))
+#define SX16(v) ((uint64_t)(int64_t)(int16_t)(v))
+#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
+#define ZX(v)   (v)
+        case RV_OP_LB:  LOAD(1, SX8)
+        case RV_OP_LH:  LOAD(2, SX16)
+        case RV_OP_LW:  LOAD(4, SX32)
+        case RV_OP_LD:  LOAD(8, ZX)
+        case RV_OP_LBU: LOAD(1, ZX)
+        case RV_OP_LHU: LOAD(2, ZX)
+        case RV_OP_LWU: LOAD(4, ZX)
+#undef LOAD
+#define STORE(size)                                                        \
+    a = a1 + imm;                                                          \
+    if (!mem_ok(a, size))                                                  \
+        return rt_fault_mem(job, pc, a, size, 1);                          \
+    store(c, a, size, a2);                                                 \
+    mem_op = 1;                                                            \
+    break;
+        case RV_OP_SB: STORE(1)
+        case RV_OP_SH: STORE(2)
+        case RV_OP_SW: STORE(4)
+        case RV_OP_SD: STORE(8)
+#undef STORE
+
+#define BRANCH(cond)                                                       \
+    control = 1;                                                           \
+    if (cond) {                                                            \
+        next = pc + imm;                                                   \
+        if (rt_program_index(p, next) < 0)                                 \
+            return rt_fault_jump(job, pc, next);                           \
+    }                                                                      \
+    break;
+        case RV_OP_BEQ:  BRANCH(a1 == a2)
+        case RV_OP_BNE:  BRANCH(a1 != a2)
+        case RV_OP_BLT:  BRANCH((int64_t)a1 < (int64_t)a2)
+        case RV_OP_BGE:  BRANCH((int64_t)a1 >= (int64_t)a2)
+        case RV_OP_BLTU: BRANCH(a1 < a2)
+        case RV_OP_BGEU: BRANCH(a1 >= a2)
+#undef BRANCH
+        case RV_OP_JAL:
+            next = pc + imm;
+            if (rt_program_index(p, next) < 0)
+                return rt_fault_jump(job, pc, next);
+            wr(x, in->rd, pc + 4);
+            control = 1;
+            break;
+        case RV_OP_JALR:
+            next = (a1 + imm) & ~1ULL;
+            if (rt_program_index(p, next) < 0)
+                return rt_fault_jump(job, pc, next);
+            wr(x, in->rd, pc + 4);
+            control = 1;
+            break;
+
+        case RV_OP_ECALL: {
+            int r = rt_ecall_step(job);
+            if (r != 0)
+                return r > 0 ? 0 : -1;
+            continue;   /* rt_ecall_step advanced pc and clocks and checked limits */
+        }
+        case RV_OP_FENCE:
+            break;
+        case RV_OP_EBREAK:
+        case RV_OP_CSR:
+        case RV_OP_ILLEGAL:
+            return rt_fault_trap(job, pc, in->raw);
+        case RV_OP_COUNT:
+            return rt_fault_trap(job, pc, in->raw);
+        }
+
+        c->pc = next;
+        c->clk += RV_CLK_STEP;
+        c->global_clk += !c->is_unconstrained;
+        if (mem_op && c->num_mem_reads >= c->max_trace_size && c->max_trace_size)
+            rt_trace_next_chunk(&job->trace, c);
+        if (control && c->clk > c->clk_limit)
+            return rt_fault_cycles(job, c->pc);
+    }
+}
