@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# test.sh — sets up (scripts/setup.sh), then runs the whole test suite: every Check suite and
+# end-to-end script under ctest in the normal build, then the unit suites and the guest tests
+# again in an ASan+UBSan build (build-asan/).
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+(cd build && ctest --output-on-failure -j"$(nproc)")
+
+echo "== sanitizer build (ASan + UBSan) =="
+RVT_BUILD=build-asan RVT_BUILD_TYPE=Debug bash scripts/setup.sh -DRVT_SANITIZE=ON
+# LLVM's and the JIT's own allocations are not ours to leak-check; UBSan/ASan errors abort.
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j"$(nproc)" -R '^(unit|test_guests|test_faults)$')
