@@ -18,6 +18,7 @@ extern "C" {
 #endif
 
 struct rvt_program;
+struct rt_precompile_set;   /* runtime/precompile.h: precompiles loaded from libraries */
 
 enum rvt_abi { RVT_ABI_SP1 = 0, RVT_ABI_LINUX = 1 };
 
@@ -50,6 +51,7 @@ struct rvt_options {
     uint64_t max_cycles;              /* 0 = no limit (docs/cli.md says how cycles count) */
     rvt_output_fn *output;
     void *output_user;
+    const struct rt_precompile_set *precompiles;  /* extra precompiles; NULL = built-ins only */
 };
 
 struct rvt_stats {
