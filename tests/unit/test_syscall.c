@@ -407,7 +407,8 @@ static void keccak256(const uint8_t *m, size_t len, uint8_t out[32])
 {
     uint64_t st[25] = {0};
     uint8_t block[136] = {0};
-    memcpy(block, m, len);
+    if (len)
+        memcpy(block, m, len);
     block[len] ^= 0x01;
     block[135] ^= 0x80;
     for (int i = 0; i < 17; i++) {
