@@ -1,0 +1,491 @@
+/* test_tier0.c — tier 0 against the reference interpreter: the same program, initial registers
+ * and options run in both, and everything observable must be identical: status, error message,
+ * exit code, pc, all registers, clk, global_clk, and the trace bytes (chunked in memory).
+ * Covers the register map, the ALU edge vectors in every operand shape (GPR, XMM lane 0/1, x0,
+ * aliasing), random ALU/M programs, loads/stores with tracing and chunk boundaries, branches,
+ * JAL/JALR, every fault kind, the cycle limit, ECALLs and unconstrained blocks. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/job.h"
+#include "runtime/trace.h"
+#include "rv_asm.h"
+#include "testutil.h"
+#include "tiers/interp/interp.h"
+#include "tiers/regmap.h"
+#include "tiers/tier0/tier0.h"
+
+struct outcome {
+    int rc;
+    enum rvt_status status;
+    char error[512];
+    int halted, exit_code;
+    uint64_t regs[32], pc, clk, global_clk;
+    char *trace;
+    size_t trace_len;
+};
+
+static struct rvt_program *load(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen)
+{
+    size_t len;
+    uint8_t *elf = tu_make_elf(w, n, data, dlen, TU_DATA_ADDR, &len);
+    struct rvt_program *p;
+    char err[512];
+    int rc = rvt_program_load(elf, len, "t0test", &p, err, sizeof err);
+    free(elf);
+    ck_assert_msg(rc == 0, "program refused: %s", err);
+    return p;
+}
+
+/* One run as rvt_run does it, but with initial registers and the trace kept in memory.
+ * chunk == 0: no trace. tier0: 0 = interpreter, 1 = tier 0. */
+static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier0,
+                     uint64_t chunk, uint64_t max_cycles, struct outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    struct rvt_options o;
+    rvt_options_init(&o);
+    o.max_cycles = max_cycles;
+    o.trace = chunk != 0;
+    o.chunk_size = chunk;
+    struct rvt_result r;
+    memset(&r, 0, sizeof r);
+    struct rt_job *job = calloc(1, sizeof *job);
+    ck_assert_int_eq(rt_job_init(job, p, &o, &r), 0);
+    struct rv_ctx *c = &job->ctx;
+    if (regs)
+        memcpy(c->regs, regs, sizeof c->regs);
+    c->regs[0] = 0;
+    FILE *ms = NULL;
+    char err[512];
+    if (chunk) {
+        ms = open_memstream(&out->trace, &out->trace_len);
+        ck_assert_int_eq(rt_trace_open_stream(&job->trace, ms, chunk, err, sizeof err), 0);
+        c->max_trace_size = job->trace.chunk_size;
+        rt_trace_begin_chunk(&job->trace, c);
+    }
+    if (tier0) {
+        struct t0_code *code;
+        ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "translate: %s", err);
+        out->rc = t0_run_job(job, code);
+        t0_code_free(code);
+    } else {
+        out->rc = interp_run(job);
+    }
+    if (chunk) {
+        rt_trace_end_chunk(&job->trace, c);
+        ck_assert_int_eq(rt_trace_close(&job->trace, err, sizeof err), 0);
+        fclose(ms);
+    }
+    out->status = job->stopped ? r.status : RVT_OK;
+    snprintf(out->error, sizeof out->error, "%s", r.error);
+    out->halted = job->halted;
+    out->exit_code = job->exit_code;
+    memcpy(out->regs, c->regs, sizeof out->regs);
+    out->pc = c->pc;
+    out->clk = c->clk;
+    out->global_clk = c->global_clk;
+    rt_job_fini(job);
+    free(job);
+}
+
+/* Runs p in both modes and asserts identical outcomes; returns the interpreter's in *ref. */
+static void compare(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
+                    uint64_t max_cycles, const char *what, struct outcome *ref)
+{
+    struct outcome t;
+    run_mode(p, regs, 0, chunk, max_cycles, ref);
+    run_mode(p, regs, 1, chunk, max_cycles, &t);
+    ck_assert_msg(t.rc == ref->rc && t.status == ref->status, "%s: rc/status %d/%d vs interp %d/%d (%s | %s)",
+                  what, t.rc, t.status, ref->rc, ref->status, t.error, ref->error);
+    ck_assert_msg(strcmp(t.error, ref->error) == 0, "%s: error '%s' vs interp '%s'", what,
+                  t.error, ref->error);
+    ck_assert_msg(t.halted == ref->halted && t.exit_code == ref->exit_code, "%s: halt", what);
+    for (int r = 0; r < 32; r++)
+        ck_assert_msg(t.regs[r] == ref->regs[r], "%s: x%d = %#llx vs interp %#llx", what, r,
+                      (unsigned long long)t.regs[r], (unsigned long long)ref->regs[r]);
+    ck_assert_msg(t.pc == ref->pc, "%s: pc %#llx vs interp %#llx", what,
+                  (unsigned long long)t.pc, (unsigned long long)ref->pc);
+    ck_assert_msg(t.clk == ref->clk, "%s: clk %llu vs interp %llu", what,
+                  (unsigned long long)t.clk, (unsigned long long)ref->clk);
+    ck_assert_msg(t.global_clk == ref->global_clk, "%s: global_clk %llu vs interp %llu", what,
+                  (unsigned long long)t.global_clk, (unsigned long long)ref->global_clk);
+    ck_assert_msg(t.trace_len == ref->trace_len &&
+                      (t.trace_len == 0 || memcmp(t.trace, ref->trace, t.trace_len) == 0),
+                  "%s: trace differs (%zu vs interp %zu bytes)", what, t.trace_len,
+                  ref->trace_len);
+    free(t.trace);
+}
+
+static void compare_words(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen,
+                          const uint64_t *regs, uint64_t chunk, uint64_t max_cycles,
+                          const char *what, struct outcome *ref)
+{
+    struct rvt_program *p = load(w, n, data, dlen);
+    compare(p, regs, chunk, max_cycles, what, ref);
+    rvt_program_free(p);
+}
+
+/* ---- the register map ---- */
+
+START_TEST(regmap_is_a_bijection)
+{
+    int seen[2][16][2] = {{{0}}};
+    ck_assert_int_eq(RV_REGMAP[0].kind, RV_LOC_ZERO);
+    ck_assert_int_eq(RV_REGMAP[10].kind, RV_LOC_GPR);
+    ck_assert_int_eq(RV_REGMAP[10].reg, RM_A0);
+    for (int r = 1; r < 32; r++) {
+        struct rv_loc l = RV_REGMAP[r];
+        ck_assert_msg(l.kind != RV_LOC_ZERO, "x%d has no location", r);
+        ck_assert_int_lt(l.lane, 2);
+        ck_assert_msg(!(l.kind == RV_LOC_XMM && l.reg == RM_XTMP), "x%d in the scratch xmm", r);
+        int k = l.kind == RV_LOC_XMM;
+        ck_assert_msg(!seen[k][l.reg][l.lane], "x%d shares a location", r);
+        seen[k][l.reg][l.lane] = 1;
+    }
+}
+END_TEST
+
+/* ---- ALU edge vectors in every operand shape ---- */
+
+struct alu_vec { const char *name; uint32_t f7, f3, opc; uint64_t a, b, expect; };
+static const struct alu_vec alu_vecs[] = {
+#define V(n, f7, f3, opc, a, b, e) {#n, f7, f3, opc, a, b, e},
+#include "alu_vectors.inc"
+#undef V
+};
+
+/* (rd, rs1, rs2): a0 is the GPR, x5/x7/x1 lane 0, x19/x20/x31 lane 1, and x0. */
+struct shape { uint32_t rd, rs1, rs2; };
+static const struct shape shapes[] = {
+    {5, 19, 10}, {10, 5, 19}, {19, 10, 5}, {7, 7, 20}, {20, 7, 20}, {31, 10, 10},
+    {10, 10, 10}, {0, 5, 19}, {5, 0, 19}, {5, 19, 0}, {1, 31, 1}, {20, 20, 20},
+};
+
+START_TEST(alu_vectors_all_shapes)
+{
+    char what[128];
+    for (size_t i = 0; i < sizeof alu_vecs / sizeof alu_vecs[0]; i++) {
+        const struct alu_vec *v = &alu_vecs[i];
+        for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+            const struct shape *s = &shapes[k];
+            uint64_t regs[32];
+            for (int r = 0; r < 32; r++)
+                regs[r] = 0x1111111111111111ull * (uint64_t)r;
+            regs[s->rs2] = v->b;
+            regs[s->rs1] = v->a;
+            uint32_t w[] = {rv_r(v->f7, s->rs2, s->rs1, v->f3, s->rd, v->opc)};
+            snprintf(what, sizeof what, "%s #%zu shape (x%u, x%u, x%u)", v->name, i, s->rd,
+                     s->rs1, s->rs2);
+            struct outcome ref;
+            compare_words(w, 1, NULL, 0, regs, 0, 0, what, &ref);
+            /* and the spec's value, independently of the interpreter */
+            if (s->rd && s->rs1 && s->rs2 && s->rs1 != s->rs2)
+                ck_assert_msg(ref.regs[s->rd] == v->expect, "%s: %#llx, want %#llx", what,
+                              (unsigned long long)ref.regs[s->rd],
+                              (unsigned long long)v->expect);
+            free(ref.trace);
+        }
+    }
+}
+END_TEST
+
+/* ---- random ALU / M / immediate programs ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static const uint64_t EDGES[] = {0, 1, 2, 3, 0x7f, 0x80, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
+                                 0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
+                                 0xffffffffffffffffull, 0xfffffffffffffffeull,
+                                 0xffffffff80000000ull, 0x123456789abcdef0ull};
+#define N_EDGES (sizeof EDGES / sizeof EDGES[0])
+
+static uint64_t rand_value(uint64_t *s)
+{
+    uint64_t r = rng_next(s);
+    return (r & 3) ? EDGES[(r >> 8) % N_EDGES] : rng_next(s);
+}
+
+static uint32_t rand_reg(uint64_t *s)
+{
+    static const uint32_t regs[] = {0, 10, 5, 7, 1, 19, 20, 31, 2, 11};
+    return regs[rng_next(s) % (sizeof regs / sizeof regs[0])];
+}
+
+static uint32_t rand_alu_insn(uint64_t *s)
+{
+    static const uint32_t r_ops[][3] = {   /* f7, f3, opcode */
+        {0x00, 0, 0x33}, {0x20, 0, 0x33}, {0x00, 1, 0x33}, {0x00, 2, 0x33}, {0x00, 3, 0x33},
+        {0x00, 4, 0x33}, {0x00, 5, 0x33}, {0x20, 5, 0x33}, {0x00, 6, 0x33}, {0x00, 7, 0x33},
+        {0x00, 0, 0x3b}, {0x20, 0, 0x3b}, {0x00, 1, 0x3b}, {0x00, 5, 0x3b}, {0x20, 5, 0x3b},
+        {0x01, 0, 0x33}, {0x01, 1, 0x33}, {0x01, 2, 0x33}, {0x01, 3, 0x33}, {0x01, 4, 0x33},
+        {0x01, 5, 0x33}, {0x01, 6, 0x33}, {0x01, 7, 0x33}, {0x01, 0, 0x3b}, {0x01, 4, 0x3b},
+        {0x01, 5, 0x3b}, {0x01, 6, 0x3b}, {0x01, 7, 0x3b},
+    };
+    static const int32_t imms[] = {0, 1, -1, 2047, -2048, 5, -7, 0x555};
+    uint32_t rd = rand_reg(s), rs1 = rand_reg(s), rs2 = rand_reg(s);
+    uint64_t k = rng_next(s) % 41;
+    int32_t imm = (rng_next(s) & 1) ? imms[rng_next(s) % 8] : (int32_t)(rng_next(s) % 4096) - 2048;
+    uint32_t sh = (uint32_t)(rng_next(s) % 64), sh32 = sh & 31;
+    if (k < 28)
+        return rv_r(r_ops[k][0], rs2, rs1, r_ops[k][1], rd, r_ops[k][2]);
+    switch (k) {
+    case 28: return rv_i(imm, rs1, 0, rd, 0x13);                   /* addi */
+    case 29: return rv_i(imm, rs1, 2, rd, 0x13);                   /* slti */
+    case 30: return rv_i(imm, rs1, 3, rd, 0x13);                   /* sltiu */
+    case 31: return rv_i(imm, rs1, (rng_next(s) & 1) ? 4 : 6, rd, 0x13);   /* xori / ori */
+    case 32: return rv_i(imm, rs1, 7, rd, 0x13);                   /* andi */
+    case 33: return rv_i((int32_t)sh, rs1, 1, rd, 0x13);           /* slli */
+    case 34: return rv_i((int32_t)(sh | 0x400), rs1, 5, rd, 0x13); /* srai */
+    case 35: return rv_i((int32_t)sh, rs1, 5, rd, 0x13);           /* srli */
+    case 36: return rv_i(imm, rs1, 0, rd, 0x1b);                   /* addiw */
+    case 37: return rv_i((int32_t)sh32, rs1, 1, rd, 0x1b);         /* slliw */
+    case 38: return rv_i((int32_t)(sh32 | ((rng_next(s) & 1) << 10)), rs1, 5, rd, 0x1b);
+                                                                    /* srliw / sraiw */
+    case 39: return rv_u((int32_t)rng_next(s), rd, 0x37);          /* lui */
+    default: return rv_u((int32_t)rng_next(s), rd, 0x17);          /* auipc */
+    }
+}
+
+START_TEST(random_alu_programs)
+{
+    uint64_t s = 0x9e3779b97f4a7c15ull;
+    char what[64];
+    for (int prog = 0; prog < 300; prog++) {
+        uint32_t w[40];
+        for (size_t k = 0; k < 40; k++)
+            w[k] = rand_alu_insn(&s);
+        uint64_t regs[32];
+        for (int r = 0; r < 32; r++)
+            regs[r] = rand_value(&s);
+        snprintf(what, sizeof what, "random ALU program %d", prog);
+        struct outcome ref;
+        compare_words(w, 40, NULL, 0, regs, 0, 0, what, &ref);
+        ck_assert_int_eq(ref.clk, 1 + 8 * 40);
+        free(ref.trace);
+    }
+}
+END_TEST
+
+/* ---- memory, tracing, chunks ---- */
+
+static uint32_t rand_mem_insn(uint64_t *s)
+{
+    static const uint32_t base_regs[] = {10, 5, 19};   /* each holds an address in the data */
+    uint32_t base = base_regs[rng_next(s) % 3];
+    uint32_t other = rand_reg(s);
+    uint32_t f3 = (uint32_t)(rng_next(s) % 7);          /* lb lh lw ld lbu lhu lwu */
+    unsigned size = 1u << (f3 & 3);
+    if (f3 == 3)
+        size = 8;
+    int32_t off = (int32_t)((rng_next(s) % 32) * 8) - 64 + (int32_t)((rng_next(s) % (8 / size)) * size);
+    if (other == base)
+        other = 7;
+    if (rng_next(s) & 1)
+        return rv_i(off, base, f3, other, 0x03);
+    return rv_s(off, other, base, f3 & 3, 0x23);        /* sb sh sw sd */
+}
+
+START_TEST(random_memory_programs_traced)
+{
+    uint64_t s = 0x1234567887654321ull;
+    uint8_t data[512];
+    char what[96];
+    static const uint64_t chunks[] = {0, 1, 3, 7, 1000};
+    for (int prog = 0; prog < 120; prog++) {
+        for (size_t k = 0; k < sizeof data; k++)
+            data[k] = (uint8_t)rng_next(&s);
+        uint32_t w[48];
+        for (size_t k = 0; k < 48; k++)
+            w[k] = (k % 3 == 2) ? rand_alu_insn(&s) : rand_mem_insn(&s);
+        /* keep the three base registers pointing into the data: ALU ops must not write them */
+        for (size_t k = 0; k < 48; k++) {
+            uint32_t rd = (w[k] >> 7) & 31, opc = w[k] & 0x7f;
+            if (opc != 0x23 && (rd == 10 || rd == 5 || rd == 19))
+                w[k] = (w[k] & ~(31u << 7)) | (7u << 7);
+        }
+        uint64_t regs[32];
+        for (int r = 0; r < 32; r++)
+            regs[r] = rand_value(&s);
+        regs[10] = TU_DATA_ADDR + 128;
+        regs[5] = TU_DATA_ADDR + 256;
+        regs[19] = TU_DATA_ADDR + 384;
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            snprintf(what, sizeof what, "memory program %d, chunk %llu", prog,
+                     (unsigned long long)chunks[c]);
+            struct outcome ref;
+            compare_words(w, 48, data, sizeof data, regs, chunks[c], 0, what, &ref);
+            ck_assert_msg(ref.status == RVT_FAULT && strstr(ref.error, "outside the program"),
+                          "%s: %s", what, ref.error);   /* ran to the end of the text */
+            if (chunks[c])
+                ck_assert_uint_gt(ref.trace_len, 304);
+            free(ref.trace);
+        }
+    }
+}
+END_TEST
+
+/* ---- control flow ---- */
+
+START_TEST(branches_loops_calls)
+{
+    static const uint32_t br_f3[] = {0, 1, 4, 5, 6, 7};
+    char what[96];
+    /* every branch kind over edge operands, taken and not taken, in lane/GPR shapes */
+    for (size_t b = 0; b < 6; b++)
+        for (size_t i = 0; i < N_EDGES; i++)
+            for (size_t j = 0; j < N_EDGES; j += 3) {
+                uint64_t regs[32] = {0};
+                regs[10] = EDGES[i];
+                regs[19] = EDGES[j];
+                uint32_t w[] = {
+                    rv_b(12, 19, 10, br_f3[b]),   /* 0: if cond goto 3 */
+                    RV_ADDI(7, 7, 1),             /* 1 */
+                    RV_JAL(0, 8),                 /* 2: goto 4 */
+                    RV_ADDI(7, 7, 100),           /* 3 */
+                    RV_ADDI(11, 0, 1),            /* 4 */
+                };
+                snprintf(what, sizeof what, "branch f3=%u %zu,%zu", br_f3[b], i, j);
+                struct outcome ref;
+                compare_words(w, 5, NULL, 0, regs, 0, 0, what, &ref);
+                free(ref.trace);
+            }
+    /* a loop summing 1..100 with a call/return through JALR */
+    uint32_t w[] = {
+        RV_ADDI(10, 0, 0),          /* 0: a0 = 0 */
+        RV_ADDI(19, 0, 100),        /* 1: s3 = 100 */
+        RV_JAL(1, 20),              /* 2: call 7 */
+        RV_ADDI(19, 19, -1),        /* 3 */
+        RV_BNE(19, 0, -8),          /* 4: loop to 2 */
+        RV_ADDI(5, 0, 0),           /* 5: halt(a0) */
+        RV_ECALL,                   /* 6 */
+        rv_r(0, 19, 10, 0, 10, 0x33), /* 7: a0 += s3 */
+        RV_JALR(0, 1, 0),           /* 8: ret */
+    };
+    struct outcome ref;
+    compare_words(w, sizeof w / 4, NULL, 0, NULL, 0, 0, "loop", &ref);
+    ck_assert_int_eq(ref.halted, 1);
+    ck_assert_uint_eq(ref.regs[10], 5050);
+    free(ref.trace);
+    /* JALR with rd = rs1 and an odd offset (bit 0 cleared) */
+    uint32_t w2[] = {
+        RV_AUIPC(5, 0),             /* 0: t0 = pc */
+        RV_JALR(5, 5, 13),          /* 1: goto pc0 + 12 (13 & ~1), t0 = link */
+        RV_ADDI(7, 0, 1),           /* 2: skipped */
+        RV_ADDI(11, 5, 0),          /* 3 */
+    };
+    compare_words(w2, 4, NULL, 0, NULL, 0, 0, "jalr rd=rs1", &ref);
+    ck_assert_uint_eq(ref.regs[11], TU_TEXT_ADDR + 8);
+    ck_assert_uint_eq(ref.regs[7], 0);
+    free(ref.trace);
+}
+END_TEST
+
+/* ---- faults and the cycle limit ---- */
+
+START_TEST(faults_match_interp)
+{
+    struct {
+        const char *what;
+        uint32_t w[4];
+        size_t n;
+        uint64_t a0;
+    } cases[] = {
+        {"misaligned lh", {RV_LH(7, 10, 1)}, 1, TU_DATA_ADDR},
+        {"misaligned sd", {RV_SD(7, 10, 4)}, 1, TU_DATA_ADDR},
+        {"misaligned lw", {RV_LW(7, 10, 2)}, 1, TU_DATA_ADDR},
+        {"load at 2^40", {RV_LB(7, 10, 0)}, 1, 1ull << 40},
+        {"store near 2^64", {RV_SB(7, 10, -1)}, 1, 0},
+        {"ld at 2^40 - 8 is fine", {RV_LD(7, 10, -8)}, 1, 1ull << 40},
+        {"jalr misaligned", {RV_JALR(1, 10, 2)}, 1, TU_TEXT_ADDR},
+        {"jalr below text", {RV_JALR(1, 10, 0)}, 1, TU_TEXT_ADDR - 4},
+        {"jalr past text", {RV_JALR(1, 10, 0), RV_ADDI(7, 0, 1)}, 2, TU_TEXT_ADDR + 8},
+        {"branch outside", {RV_BEQ(0, 0, -16)}, 1, 0},
+        {"branch outside not taken", {RV_BNE(0, 0, -16)}, 1, 0},
+        {"jal outside", {RV_JAL(1, 64)}, 1, 0},
+        {"ebreak", {RV_ADDI(7, 0, 3), RV_EBREAK}, 2, 0},
+        {"csr", {0x30002573u}, 1, 0},
+        {"illegal zero word", {RV_ADDI(7, 0, 3), 0}, 2, 0},
+        {"fall off", {RV_ADDI(7, 0, 3)}, 1, 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint64_t regs[32] = {0};
+        regs[10] = cases[k].a0;
+        regs[7] = 0x77;
+        struct outcome ref;
+        compare_words(cases[k].w, cases[k].n, NULL, 0, regs, 4, 0, cases[k].what, &ref);
+        ck_assert_msg(ref.status != RVT_OK, "%s did not fail", cases[k].what);
+        free(ref.trace);
+    }
+    /* cycle limit inside an endless loop, at every small limit */
+    uint32_t loop[] = {RV_ADDI(7, 7, 1), RV_JAL(0, -4)};
+    for (uint64_t lim = 1; lim < 12; lim++) {
+        struct outcome ref;
+        compare_words(loop, 2, NULL, 0, NULL, 0, lim, "cycle limit", &ref);
+        ck_assert_int_eq(ref.status, RVT_CYCLE_LIMIT);
+        free(ref.trace);
+    }
+    /* a JALR loop hits the limit with a run-time pc */
+    uint32_t jloop[] = {RV_AUIPC(5, 0), RV_JALR(0, 5, 0)};
+    struct outcome ref;
+    compare_words(jloop, 2, NULL, 0, NULL, 0, 7, "jalr cycle limit", &ref);
+    ck_assert_int_eq(ref.status, RVT_CYCLE_LIMIT);
+    free(ref.trace);
+}
+END_TEST
+
+/* ---- ECALLs: halt, and an unconstrained block (global_clk and tracing pause) ---- */
+
+START_TEST(ecalls_and_unconstrained)
+{
+    uint32_t w[] = {
+        RV_ADDI(5, 0, 3),            /* 0: t0 = ENTER_UNCONSTRAINED */
+        RV_ECALL,                    /* 1: t0 = 1 first, 0 after EXIT */
+        RV_BEQ(5, 0, 24),            /* 2: done -> 8 */
+        RV_LD(11, 10, 0),            /* 3: traced? no: unconstrained */
+        RV_SD(11, 10, 8),            /* 4 */
+        RV_ADDI(11, 11, 5),          /* 5 */
+        RV_ADDI(5, 0, 4),            /* 6: EXIT_UNCONSTRAINED */
+        RV_ECALL,                    /* 7 */
+        RV_LD(12, 10, 0),            /* 8: traced */
+        RV_ADDI(10, 0, 42),          /* 9 */
+        RV_ADDI(5, 0, 0),            /* 10: HALT */
+        RV_ECALL,                    /* 11 */
+    };
+    static const uint64_t data[4] = {0x1122334455667788ull, 0, 0, 0};
+    uint64_t regs[32] = {0};
+    regs[10] = TU_DATA_ADDR;
+    static const uint64_t chunks[] = {0, 1, 2, 100};
+    for (size_t c = 0; c < 4; c++) {
+        struct outcome ref;
+        compare_words(w, sizeof w / 4, (const uint8_t *)data, sizeof data, regs, chunks[c], 0,
+                      "unconstrained", &ref);
+        ck_assert_msg(ref.halted && ref.exit_code == 42, "%s", ref.error);
+        free(ref.trace);
+    }
+}
+END_TEST
+
+Suite *test_tier0_suite(void)
+{
+    Suite *s = suite_create("tier0");
+    TCase *tc = tcase_create("vs_interp");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, regmap_is_a_bijection);
+    tcase_add_test(tc, alu_vectors_all_shapes);
+    tcase_add_test(tc, random_alu_programs);
+    tcase_add_test(tc, random_memory_programs_traced);
+    tcase_add_test(tc, branches_loops_calls);
+    tcase_add_test(tc, faults_match_interp);
+    tcase_add_test(tc, ecalls_and_unconstrained);
+    suite_add_tcase(s, tc);
+    return s;
+}

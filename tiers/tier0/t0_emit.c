@@ -1,0 +1,301 @@
+/* t0_emit.c — tier 0 translation driver: the entry prologue, the common epilogue, the exit
+ * stubs, operand access through the register map, the per-opcode dispatch (a switch with no
+ * default: a missing opcode is a compile error), and the W^X code mapping.
+ * Layout of the buffer: [entry prologue][epilogue][instruction 0 .. n-1][fall-off stub][stubs].
+ * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "runtime/ctx.h"
+#include "tiers/tier0/t0_emit.h"
+#include "tiers/tier0/tier0.h"
+
+/* Callee-saved registers the generated code uses, pushed by the prologue. */
+static const enum x86_reg SAVED[] = {X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15};
+#define N_SAVED (sizeof SAVED / sizeof SAVED[0])
+
+int t0_label_for_pc(const struct t0_emitter *e, uint64_t target)
+{
+    int64_t idx = rt_program_index(e->p, target);
+    return idx < 0 ? -1 : (int)idx;
+}
+
+static int add_cold(struct t0_emitter *e, int reason, int in_rax, uint64_t pc)
+{
+    if (e->n_cold == e->cap_cold) {
+        size_t n = e->cap_cold ? 2 * e->cap_cold : 1024;
+        struct t0_cold *c = realloc(e->cold, n * sizeof *c);
+        if (!c) {
+            x86_asm_fail(&e->a, "out of memory for exit stubs");
+            return 0;
+        }
+        e->cold = c;
+        e->cap_cold = n;
+    }
+    int l = x86_label_new(&e->a);
+    e->cold[e->n_cold++] = (struct t0_cold){l, (uint8_t)reason, (uint8_t)in_rax, pc};
+    return l;
+}
+
+int t0_cold_exit(struct t0_emitter *e, int reason, uint64_t pc)
+{
+    return add_cold(e, reason, 0, pc);
+}
+
+int t0_cold_exit_rax(struct t0_emitter *e, int reason)
+{
+    return add_cold(e, reason, 1, 0);
+}
+
+static struct x86_mem ctx_field(int32_t off)
+{
+    return x86_mem(RM_CTX, off);
+}
+
+void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
+{
+    struct rv_loc l = RV_REGMAP[r];
+    switch ((enum rv_loc_kind)l.kind) {
+    case RV_LOC_ZERO:
+        x86_mov_ri32(&e->a, dst, 0);   /* not xor: keeps the flags of a preceding cmp */
+        break;
+    case RV_LOC_GPR:
+        if (l.reg != dst)
+            x86_mov_rr(&e->a, dst, l.reg);
+        break;
+    case RV_LOC_XMM:
+        /* movq completes in 1 cycle, pextrq needs 2-3: hot registers sit in lane 0 */
+        if (l.lane == 0)
+            x86_movq_rx(&e->a, dst, l.reg);
+        else
+            x86_pextrq_rx(&e->a, dst, l.reg, 1);
+        break;
+    }
+}
+
+void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src)
+{
+    struct rv_loc l = RV_REGMAP[rd];
+    switch ((enum rv_loc_kind)l.kind) {
+    case RV_LOC_ZERO:
+        break;
+    case RV_LOC_GPR:
+        if (l.reg != src)
+            x86_mov_rr(&e->a, l.reg, src);
+        break;
+    case RV_LOC_XMM:
+        x86_pinsrq_xr(&e->a, l.reg, src, l.lane);
+        break;
+    }
+}
+
+void t0_step_clock(struct t0_emitter *e, int32_t step)
+{
+    x86_add_ri(&e->a, RM_CLK, step);
+    x86_add_ri(&e->a, RM_GLOBAL_CLK, 1);
+}
+
+void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc)
+{
+    x86_cmp_rm(&e->a, RM_CLK, ctx_field(RV_CTX_CLK_LIMIT));
+    x86_jcc_label(&e->a, X86_CC_A, t0_cold_exit(e, RV_EXIT_CYCLES, next_pc));
+}
+
+/* entry(ctx = rdi, recording = rsi): save callee-saved registers, pin the context, load the
+ * map from ctx, jump to the host code of ctx->pc through the jump table. */
+static void emit_prologue(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    for (size_t k = 0; k < N_SAVED; k++)
+        x86_push_r(a, SAVED[k]);
+    x86_mov_rr(a, RM_CTX, X86_RDI);
+    x86_mov_rr(a, RM_TRACE_BUF, X86_RSI);   /* before rsi becomes global_clk */
+    x86_mov_rm(a, RM_JUMP_TABLE, ctx_field(RV_CTX_JUMP_TABLE));
+    x86_mov_rm(a, RM_MEM, ctx_field(RV_CTX_MEM));
+    x86_mov_rm(a, RM_CLK, ctx_field(RV_CTX_CLK));
+    x86_mov_rm(a, RM_GLOBAL_CLK, ctx_field(RV_CTX_GLOBAL_CLK));
+    x86_mov_rm(a, RM_TRACE_NUM, ctx_field(RV_CTX_NUM_MEM_READS));
+    x86_mov_rm(a, RM_TRACE_TAIL, ctx_field(RV_CTX_TRACE_TAIL));
+    for (unsigned r = 1; r < 32; r++) {
+        struct rv_loc l = RV_REGMAP[r];
+        if (l.kind == RV_LOC_GPR)
+            x86_mov_rm(a, l.reg, ctx_field(RV_CTX_REGS + 8 * (int32_t)r));
+        else if (l.kind == RV_LOC_XMM)
+            x86_pinsrq_xm(a, l.reg, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.lane);
+    }
+    x86_mov_rm(a, RM_TMP_C, ctx_field(RV_CTX_PC));
+    x86_mov_imm(a, RM_TMP_D, e->p->pc_base);
+    x86_sub_rr(a, RM_TMP_C, RM_TMP_D);
+    x86_shr_ri(a, RM_TMP_C, 2);
+    x86_jmp_m(a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_C, 8, 0));
+}
+
+/* The common exit: exit_reason and pc are already in ctx; spill the map and the clocks. */
+static void emit_epilogue(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    x86_label_bind(a, e->exit_label);
+    for (unsigned r = 1; r < 32; r++) {
+        struct rv_loc l = RV_REGMAP[r];
+        if (l.kind == RV_LOC_GPR)
+            x86_mov_mr(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg);
+        else if (l.kind == RV_LOC_XMM)
+            x86_pextrq_mx(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg, l.lane);
+    }
+    x86_mov_mr(a, ctx_field(RV_CTX_CLK), RM_CLK);
+    x86_mov_mr(a, ctx_field(RV_CTX_GLOBAL_CLK), RM_GLOBAL_CLK);
+    x86_mov_mr(a, ctx_field(RV_CTX_NUM_MEM_READS), RM_TRACE_NUM);
+    x86_mov_mr(a, ctx_field(RV_CTX_TRACE_TAIL), RM_TRACE_TAIL);
+    for (size_t k = N_SAVED; k-- > 0;)
+        x86_pop_r(a, SAVED[k]);
+    x86_ret(a);
+}
+
+static void emit_cold_stubs(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    for (size_t k = 0; k < e->n_cold; k++) {
+        const struct t0_cold *c = &e->cold[k];
+        x86_label_bind(a, c->label);
+        x86_mov_mi(a, ctx_field(RV_CTX_EXIT_REASON), c->reason);
+        if (!c->pc_in_rax)
+            x86_mov_imm(a, RM_TMP_C, c->pc);
+        x86_mov_mr(a, ctx_field(RV_CTX_PC), RM_TMP_C);
+        x86_jmp_label(a, e->exit_label);
+    }
+}
+
+static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
+{
+    switch ((enum rv_op)in->op) {
+    case RV_OP_ADD: case RV_OP_SUB: case RV_OP_SLL: case RV_OP_SLT: case RV_OP_SLTU:
+    case RV_OP_XOR: case RV_OP_SRL: case RV_OP_SRA: case RV_OP_OR: case RV_OP_AND:
+    case RV_OP_ADDW: case RV_OP_SUBW: case RV_OP_SLLW: case RV_OP_SRLW: case RV_OP_SRAW:
+    case RV_OP_ADDI: case RV_OP_SLTI: case RV_OP_SLTIU: case RV_OP_XORI: case RV_OP_ORI:
+    case RV_OP_ANDI: case RV_OP_SLLI: case RV_OP_SRLI: case RV_OP_SRAI: case RV_OP_ADDIW:
+    case RV_OP_SLLIW: case RV_OP_SRLIW: case RV_OP_SRAIW: case RV_OP_LUI: case RV_OP_AUIPC:
+        t0_emit_alu(e, i, in);
+        break;
+    case RV_OP_MUL: case RV_OP_MULH: case RV_OP_MULHSU: case RV_OP_MULHU: case RV_OP_DIV:
+    case RV_OP_DIVU: case RV_OP_REM: case RV_OP_REMU: case RV_OP_MULW: case RV_OP_DIVW:
+    case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
+        t0_emit_muldiv(e, i, in);
+        break;
+    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU: case RV_OP_LHU:
+    case RV_OP_LWU: case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+        t0_emit_mem(e, i, in);
+        break;
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU:
+    case RV_OP_BGEU:
+        t0_emit_branch(e, i, in);
+        break;
+    case RV_OP_JAL: case RV_OP_JALR:
+        t0_emit_jump(e, i, in);
+        break;
+    case RV_OP_ECALL:
+        /* C runs the syscall (rt_ecall_step) with pc = the ECALL and its clk, then re-enters */
+        x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_ECALL, t0_pc(e, i)));
+        break;
+    case RV_OP_FENCE:
+        t0_step_clock(e, RV_CLK_STEP);
+        break;
+    case RV_OP_EBREAK: case RV_OP_CSR: case RV_OP_ILLEGAL: case RV_OP_COUNT:
+        /* translation never fails on these (data may sit in text): executing one traps */
+        x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_FAULT, t0_pc(e, i)));
+        break;
+    }
+}
+
+static int map_code(struct t0_emitter *e, struct t0_code *c, char *err, size_t errlen)
+{
+    size_t len = e->a.len;
+    size_t size = (len + 4095) & ~(size_t)4095;
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "tier 0: cannot map %zu bytes for generated code; free memory or "
+                 "use --mode interp", size);
+        return -1;
+    }
+    memcpy(m, e->a.buf, len);
+    if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
+        munmap(m, size);
+        snprintf(err, errlen, "tier 0: cannot make generated code executable (mprotect R+X "
+                 "refused: is the process under a W^X policy?); use --mode interp");
+        return -1;
+    }
+    c->code = m;
+    c->code_size = size;
+    c->code_len = len;
+    for (uint64_t i = 0; i < c->n_insns; i++)
+        c->jump_table[i] = (uint8_t *)m + x86_label_offset(&e->a, (int)i);
+    c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
+    return 0;
+}
+
+int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (p->n_insns == 0 || p->n_insns > INT32_MAX / 2) {
+        snprintf(err, errlen, "tier 0: text of %llu instructions cannot be translated (must "
+                 "be 1 .. 2^30); use --mode interp", (unsigned long long)p->n_insns);
+        return -1;
+    }
+    struct t0_emitter e = {.p = p};
+    struct t0_code *c = calloc(1, sizeof *c);
+    if (c)
+        c->jump_table = calloc(p->n_insns, sizeof *c->jump_table);
+    if (!c || !c->jump_table) {
+        snprintf(err, errlen, "tier 0: out of memory for the jump table (%llu entries)",
+                 (unsigned long long)p->n_insns);
+        goto fail;
+    }
+    c->n_insns = p->n_insns;
+    c->pc_base = p->pc_base;
+    x86_asm_init(&e.a);
+    for (uint64_t i = 0; i < p->n_insns; i++)
+        x86_label_new(&e.a);   /* label i = instruction i */
+    e.exit_label = x86_label_new(&e.a);
+    e.falloff_label = x86_label_new(&e.a);
+
+    emit_prologue(&e);
+    emit_epilogue(&e);
+    for (uint64_t i = 0; i < p->n_insns && !e.a.error; i++) {
+        x86_label_bind(&e.a, (int)i);
+        emit_insn(&e, i, &p->insns[i]);
+    }
+    /* falling off the end of the text: the interpreter reports a jump fault from the last
+     * instruction to text end, after that instruction completed */
+    x86_label_bind(&e.a, e.falloff_label);
+    x86_mov_imm(&e.a, RM_TMP_C, t0_pc(&e, p->n_insns));
+    x86_mov_mi(&e.a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_FAULT);
+    x86_mov_mr(&e.a, ctx_field(RV_CTX_PC), RM_TMP_C);
+    x86_jmp_label(&e.a, e.exit_label);
+    emit_cold_stubs(&e);
+    if (x86_asm_finish(&e.a) != 0) {
+        snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp", e.a.err);
+        goto fail;
+    }
+    if (map_code(&e, c, err, errlen) != 0)
+        goto fail;
+    x86_asm_free(&e.a);
+    free(e.cold);
+    *out = c;
+    return 0;
+fail:
+    x86_asm_free(&e.a);
+    free(e.cold);
+    t0_code_free(c);
+    return -1;
+}
+
+void t0_code_free(struct t0_code *c)
+{
+    if (!c)
+        return;
+    if (c->code)
+        munmap(c->code, c->code_size);
+    free(c->jump_table);
+    free(c);
+}

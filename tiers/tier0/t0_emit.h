@@ -1,0 +1,66 @@
+/* t0_emit.h — tier 0 emitter internals shared by t0_emit*.c: the emitter state, operand
+ * access through the register map, clock steps and the out-of-line exit stubs.
+ *
+ * Per guest instruction the host sequence is: checks (jumping to a cold exit stub on a fault,
+ * before any effect), trace record, the operation, the register write (x0 dropped, W forms
+ * sign-extended), clk += 8 and global_clk += 1, then the chunk or cycle-limit check.
+ * Usage (inside tiers/tier0 only): t0_emit_alu(e, i, in) etc. from the translate loop. */
+#ifndef RVT_TIER0_T0_EMIT_H
+#define RVT_TIER0_T0_EMIT_H
+
+#include <stdint.h>
+
+#include "frontend/decode.h"
+#include "runtime/program.h"
+#include "tiers/regmap.h"
+#include "tiers/tier0/x86_enc.h"
+
+/* An exit stub emitted after all instruction code: sets exit_reason and pc, then jumps to the
+ * common epilogue. pc_in_rax: the pc is computed at run time (JALR) and sits in rax. */
+struct t0_cold {
+    int label;
+    uint8_t reason;
+    uint8_t pc_in_rax;
+    uint64_t pc;
+};
+
+struct t0_emitter {
+    struct x86_asm a;               /* labels 0 .. n_insns-1 are the instructions */
+    const struct rvt_program *p;
+    int exit_label;                 /* common epilogue: spill the map, return to C */
+    int falloff_label;              /* fault exit with pc = text end */
+    struct t0_cold *cold;
+    size_t n_cold, cap_cold;
+};
+
+static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
+{
+    return e->p->pc_base + 4 * i;
+}
+
+/* Label of the instruction at target, or -1 when target is outside the text / misaligned. */
+int t0_label_for_pc(const struct t0_emitter *e, uint64_t target);
+
+/* A cold exit stub (reason, pc); returns its label. */
+int t0_cold_exit(struct t0_emitter *e, int reason, uint64_t pc);
+/* Same with the pc in rax at the jump. */
+int t0_cold_exit_rax(struct t0_emitter *e, int reason);
+
+/* dst = guest register r (x0 reads as 0). */
+void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r);
+/* guest register rd = src (a write to x0 is dropped). */
+void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src);
+/* clk += step, global_clk += 1 (the C side undoes global_clk in unconstrained mode). */
+void t0_step_clock(struct t0_emitter *e, int32_t step);
+/* After a control transfer to a known pc: exit with CYCLES if clk > clk_limit. */
+void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
+
+/* One guest instruction (index i) per class; each ends with the code falling through to the
+ * next instruction or jumping away. */
+void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+
+#endif

@@ -1,0 +1,92 @@
+/* t0_run.c — entering tier 0 code from C and handling its exits (tier0.h).
+ *
+ * The generated code counts global_clk unconditionally: unconstrained mode can only change in
+ * C (at an ECALL), so t0_run puts global_clk back when the whole entry ran unconstrained.
+ * Faults are reported through the shared rt_fault_* messages, re-deriving address / target /
+ * word from the faulting instruction, which had no effect (its operands are unchanged).
+ * Usage: t0_run_job(job, code) — see tier0.h. */
+#include "tiers/tier0/tier0.h"
+
+#include "runtime/job.h"
+#include "runtime/step.h"
+#include "runtime/trace.h"
+
+void t0_run(const struct t0_code *code, struct rv_ctx *ctx)
+{
+    const uint64_t global_clk = ctx->global_clk;
+    ctx->jump_table = code->jump_table;
+    ctx->exit_reason = RV_EXIT_NONE;
+    code->entry(ctx, rt_tracing(ctx) ? ctx->trace_buf : NULL);
+    if (ctx->is_unconstrained)
+        ctx->global_clk = global_clk;
+}
+
+static unsigned mem_size(enum rv_op op)
+{
+    switch (op) {
+    case RV_OP_LB: case RV_OP_LBU: case RV_OP_SB: return 1;
+    case RV_OP_LH: case RV_OP_LHU: case RV_OP_SH: return 2;
+    case RV_OP_LW: case RV_OP_LWU: case RV_OP_SW: return 4;
+    default: return 8;
+    }
+}
+
+static int report_fault(struct rt_job *job)
+{
+    const struct rv_ctx *c = &job->ctx;
+    const struct rvt_program *p = job->prog;
+    const uint64_t pc = c->pc;
+    int64_t idx = rt_program_index(p, pc);
+    if (idx < 0)   /* fell off the end of the text */
+        return rt_fault_jump(job, pc - 4, pc);
+    const struct rv_insn *in = &p->insns[idx];
+    const uint64_t a1 = c->regs[in->rs1], imm = (uint64_t)in->imm;
+    switch (rv_op_class((enum rv_op)in->op)) {
+    case RV_CLS_LOAD:
+        return rt_fault_mem(job, pc, a1 + imm, mem_size((enum rv_op)in->op), 0);
+    case RV_CLS_STORE:
+        return rt_fault_mem(job, pc, a1 + imm, mem_size((enum rv_op)in->op), 1);
+    case RV_CLS_BRANCH:
+        return rt_fault_jump(job, pc, pc + imm);
+    case RV_CLS_JUMP:
+        return rt_fault_jump(job, pc, in->op == RV_OP_JAL ? pc + imm : (a1 + imm) & ~1ULL);
+    case RV_CLS_TRAP:
+        return rt_fault_trap(job, pc, in->raw);
+    default:
+        return rt_job_fail(job, RVT_HOST_ERROR,
+                           "tier 0 internal error: fault exit at pc 0x%llx (%s) which cannot "
+                           "fault; report this and use --mode interp",
+                           (unsigned long long)pc, rv_op_name((enum rv_op)in->op));
+    }
+}
+
+int t0_run_job(struct rt_job *job, const struct t0_code *code)
+{
+    struct rv_ctx *c = &job->ctx;
+    for (;;) {
+        if (rt_program_index(job->prog, c->pc) < 0)
+            return rt_fault_jump(job, c->pc - 4, c->pc);
+        t0_run(code, c);
+        switch ((enum rv_exit)c->exit_reason) {
+        case RV_EXIT_ECALL: {
+            int r = rt_ecall_step(job);
+            if (r != 0)
+                return r > 0 ? 0 : -1;
+            break;
+        }
+        case RV_EXIT_CHUNK:
+            rt_trace_next_chunk(&job->trace, c);
+            break;
+        case RV_EXIT_CYCLES:
+            return rt_fault_cycles(job, c->pc);
+        case RV_EXIT_FAULT:
+            return report_fault(job);
+        case RV_EXIT_NONE:
+        case RV_EXIT_HALT:
+            return rt_job_fail(job, RVT_HOST_ERROR,
+                               "tier 0 internal error: exit reason %llu at pc 0x%llx; report "
+                               "this and use --mode interp",
+                               (unsigned long long)c->exit_reason, (unsigned long long)c->pc);
+        }
+    }
+}
