@@ -94,7 +94,9 @@ static enum rt_sc_result sc_halt(struct rt_job *job, uint32_t code, const char *
 {
     (void)code, (void)name;
     job->halted = 1;
-    job->exit_code = (int)(uint32_t)REG(job, RV_REG_A0);
+    /* SP1 keeps a0 as u32, but its guests pass a u8 (syscall_halt(exit_code: u8)) and a
+     * process status holds 8 bits: rvtier keeps the low 8 bits under both ABIs. */
+    job->exit_code = (int)(REG(job, RV_REG_A0) & 0xff);
     return RT_SC_HALT;
 }
 
@@ -306,9 +308,9 @@ static enum rt_sc_result sp1_syscall(struct rt_job *job)
     default:
         break;
     }
-    if (rt_precompile_find(job->opt->precompiles, code))
-        return sp1_dispatch(job, code, rt_precompile_find(job->opt->precompiles, code)->name,
-                            RT_SYS_PRECOMPILE, sc_precompile);
+    const struct rt_precompile *p = rt_precompile_find(job->opt->precompiles, code);
+    if (p)   /* a library precompile with a code of its own */
+        return sp1_dispatch(job, code, p->name, RT_SYS_PRECOMPILE, sc_precompile);
     return sc_fail(job, RVT_SYSCALL_ERROR,
                    "unknown syscall code 0x%08x (t0 = 0x%llx) at pc 0x%llx; the guest was built "
                    "for another SP1 version, or it needs a precompile library, or t0 is corrupt",
@@ -324,7 +326,7 @@ static enum rt_sc_result linux_syscall(struct rt_job *job)
     case LINUX_EXIT:
     case LINUX_EXIT_GROUP:
         job->halted = 1;
-        job->exit_code = (int)(uint32_t)REG(job, RV_REG_A0);
+        job->exit_code = (int)(REG(job, RV_REG_A0) & 0xff);   /* as the kernel reports it */
         return RT_SC_HALT;
     case LINUX_WRITE: {
         uint64_t fd = REG(job, RV_REG_A0), buf = REG(job, RV_REG_A1), len = REG(job, RV_REG_A2);
