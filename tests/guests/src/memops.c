@@ -1,7 +1,7 @@
 /* memops.c — memory access patterns: memcpy/memmove/memset (picolibc) over odd sizes and
  * alignments checked against byte loops, and volatile byte/half/word/doubleword loads and
  * stores at every legal alignment, signed and unsigned (lb/lbu/lh/lhu/lw/lwu/ld, sb/sh/sw/sd).
- * n (input u64, default 40) scales the number of rounds. */
+ * n (input u64, default 10) scales the number of rounds. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +17,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 int main(void)
 {
     int fails = 0;
-    uint64_t rounds = rt_read_u64_or(40);
+    uint64_t rounds = rt_read_u64_or(10);
     static uint8_t src[BUF + 16], dst[BUF + 16], ref[BUF + 16];
     uint64_t s = 99, h = 0xcbf29ce484222325ull;
     long bad = 0;

@@ -1,5 +1,5 @@
 /* sort.c — quicksort (recursive, Hoare partition) and top-down mergesort of n pseudo-random
- * signed 64-bit keys (input u64, default 20000); checks both are sorted, agree, and keep the
+ * signed 64-bit keys (input u64, default 10000); checks both are sorted, agree, and keep the
  * multiset (sum), then prints a checksum. */
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,7 @@ static void mergesort_rec(int64_t *a, int64_t *tmp, size_t n)
 int main(void)
 {
     int fails = 0;
-    uint64_t n = rt_read_u64_or(20000);
+    uint64_t n = rt_read_u64_or(10000);
     if (n < 2)
         n = 2;
     int64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *tmp = malloc(n * sizeof *tmp);
