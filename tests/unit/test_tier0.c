@@ -5,6 +5,7 @@
  * aliasing), random ALU/M programs, loads/stores with tracing and chunk boundaries, branches,
  * JAL/JALR, every fault kind, the cycle limit, ECALLs and unconstrained blocks. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,16 @@ struct outcome {
     uint64_t regs[32], pc, clk, global_clk;
     char *trace;
     size_t trace_len;
+    char *output;            /* guest writes to fd 1 and 2, tagged by fd */
+    size_t output_len;
 };
+
+static void collect_output(void *user, int fd, const uint8_t *data, size_t len)
+{
+    FILE *f = user;
+    fputc('0' + fd, f);
+    fwrite(data, 1, len, f);
+}
 
 static struct rvt_program *load(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen)
 {
@@ -42,11 +52,15 @@ static struct rvt_program *load(const uint32_t *w, size_t n, const uint8_t *data
 /* One run as rvt_run does it, but with initial registers and the trace kept in memory.
  * chunk == 0: no trace. tier0: 0 = interpreter, 1 = tier 0. */
 static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier0,
-                     uint64_t chunk, uint64_t max_cycles, struct outcome *out)
+                     uint64_t chunk, uint64_t max_cycles, enum rvt_abi abi, struct outcome *out)
 {
     memset(out, 0, sizeof *out);
     struct rvt_options o;
     rvt_options_init(&o);
+    o.abi = abi;
+    FILE *outf = open_memstream(&out->output, &out->output_len);
+    o.output = collect_output;
+    o.output_user = outf;
     o.max_cycles = max_cycles;
     o.trace = chunk != 0;
     o.chunk_size = chunk;
@@ -89,15 +103,17 @@ static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier
     out->global_clk = c->global_clk;
     rt_job_fini(job);
     free(job);
+    fclose(outf);
 }
 
 /* Runs p in both modes and asserts identical outcomes; returns the interpreter's in *ref. */
-static void compare(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
-                    uint64_t max_cycles, const char *what, struct outcome *ref)
+static void compare_abi(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
+                        uint64_t max_cycles, enum rvt_abi abi, const char *what,
+                        struct outcome *ref)
 {
     struct outcome t;
-    run_mode(p, regs, 0, chunk, max_cycles, ref);
-    run_mode(p, regs, 1, chunk, max_cycles, &t);
+    run_mode(p, regs, 0, chunk, max_cycles, abi, ref);
+    run_mode(p, regs, 1, chunk, max_cycles, abi, &t);
     ck_assert_msg(t.rc == ref->rc && t.status == ref->status, "%s: rc/status %d/%d vs interp %d/%d (%s | %s)",
                   what, t.rc, t.status, ref->rc, ref->status, t.error, ref->error);
     ck_assert_msg(strcmp(t.error, ref->error) == 0, "%s: error '%s' vs interp '%s'", what,
@@ -116,7 +132,20 @@ static void compare(const struct rvt_program *p, const uint64_t *regs, uint64_t 
                       (t.trace_len == 0 || memcmp(t.trace, ref->trace, t.trace_len) == 0),
                   "%s: trace differs (%zu vs interp %zu bytes)", what, t.trace_len,
                   ref->trace_len);
+    ck_assert_msg(t.output_len == ref->output_len &&
+                      memcmp(t.output, ref->output, t.output_len) == 0,
+                  "%s: guest output differs (%zu vs interp %zu bytes)", what, t.output_len,
+                  ref->output_len);
     free(t.trace);
+    free(t.output);
+    free(ref->output);
+    ref->output = NULL;
+}
+
+static void compare(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
+                    uint64_t max_cycles, const char *what, struct outcome *ref)
+{
+    compare_abi(p, regs, chunk, max_cycles, RVT_ABI_SP1, what, ref);
 }
 
 static void compare_words(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen,
@@ -474,6 +503,40 @@ START_TEST(ecalls_and_unconstrained)
 }
 END_TEST
 
+/* ---- the built guest programs, every ABI, traced ---- */
+
+START_TEST(guest_programs)
+{
+    static const char *const abis[] = {"sp1", "linux"};
+    int ran = 0;
+    for (int k = 0; k < 2; k++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/%s", tu_guest_dir(), abis[k]);
+        DIR *d = opendir(dir);
+        ck_assert_msg(d != NULL, "no guest directory %s: build the guests first", dir);
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            size_t n = strlen(de->d_name);
+            if (n < 5 || strcmp(de->d_name + n - 4, ".elf") != 0)
+                continue;
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            struct rvt_program *p;
+            char err[512];
+            ck_assert_msg(rvt_program_load_file(path, &p, err, sizeof err) == 0, "%s", err);
+            struct outcome ref;
+            compare_abi(p, NULL, 1 << 12, 20000000, k ? RVT_ABI_LINUX : RVT_ABI_SP1, path,
+                        &ref);
+            free(ref.trace);
+            rvt_program_free(p);
+            ran++;
+        }
+        closedir(d);
+    }
+    ck_assert_int_gt(ran, 10);
+}
+END_TEST
+
 Suite *test_tier0_suite(void)
 {
     Suite *s = suite_create("tier0");
@@ -486,6 +549,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, branches_loops_calls);
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
+    tcase_add_test(tc, guest_programs);
     suite_add_tcase(s, tc);
     return s;
 }
