@@ -1,4 +1,5 @@
-/* fault_bad_syscall.S — must stop the run with an error (SP1 ABI): an ecall with the unknown syscall code 0x777.
+/* fault_bad_syscall.S — must stop the run with an error (SP1 ABI):
+ * an ecall with the unknown syscall code 0x777.
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_csr.S — must stop the run with an error (SP1 ABI): a CSR instruction (csrrs t0, cycle, x0 = 0xc00022f3).
+/* fault_csr.S — must stop the run with an error (SP1 ABI):
+ * a CSR instruction (csrrs t0, cycle, x0 = 0xc00022f3).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_hint_exhausted.S — must stop the run with an error (SP1 ABI): HINT_READ with an empty input queue (SP1 panics: input stream exhausted).
+/* fault_hint_exhausted.S — must stop the run with an error (SP1 ABI):
+ * HINT_READ with an empty input queue (SP1 panics: input stream exhausted).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_illegal.S — must stop the run with an error (SP1 ABI): an undecodable word (0x00000000 is illegal by the spec).
+/* fault_illegal.S — must stop the run with an error (SP1 ABI):
+ * an undecodable word (0x00000000 is illegal by the spec).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_jump_data.S — must stop the run with an error (SP1 ABI): jalr into .data (aligned, readable, not text).
+/* fault_jump_data.S — must stop the run with an error (SP1 ABI):
+ * jalr into .data (aligned, readable, not text).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_jump_misaligned.S — must stop the run with an error (SP1 ABI): jalr to a text address that is 2 mod 4 (IALIGN is 32 without C).
+/* fault_jump_misaligned.S — must stop the run with an error (SP1 ABI):
+ * jalr to a text address that is 2 mod 4 (IALIGN is 32 without C).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

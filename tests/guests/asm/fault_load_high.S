@@ -1,4 +1,5 @@
-/* fault_load_high.S — must stop the run with an error (SP1 ABI): a doubleword load at 2^40, just past the guest address space.
+/* fault_load_high.S — must stop the run with an error (SP1 ABI):
+ * a doubleword load at 2^40, just past the guest address space.
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_misaligned_sd.S — must stop the run with an error (SP1 ABI): sd to an address 4 past a doubleword boundary.
+/* fault_misaligned_sd.S — must stop the run with an error (SP1 ABI):
+ * sd to an address 4 past a doubleword boundary.
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

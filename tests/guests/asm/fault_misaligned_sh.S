@@ -1,4 +1,5 @@
-/* fault_misaligned_sh.S — must stop the run with an error (SP1 ABI): sh to an odd address.
+/* fault_misaligned_sh.S — must stop the run with an error (SP1 ABI):
+ * sh to an odd address.
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_store_high.S — must stop the run with an error (SP1 ABI): a byte store at 0xfffffffffffffff8 (a negative address).
+/* fault_store_high.S — must stop the run with an error (SP1 ABI):
+ * a byte store at 0xfffffffffffffff8 (a negative address).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

@@ -1,4 +1,5 @@
-/* fault_unconstrained_hint.S — must stop the run with an error (SP1 ABI): HINT_LEN inside an unconstrained block (SP1 allows only WRITE and EXIT there).
+/* fault_unconstrained_hint.S — must stop the run with an error (SP1 ABI):
+ * HINT_LEN inside an unconstrained block (SP1 allows only WRITE and EXIT there).
  * fault_site labels the faulting instruction; test_faults.sh looks it up with nm and expects
  * its address in the error message (faults.txt). */
     .section .rodata

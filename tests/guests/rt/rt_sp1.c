@@ -1,6 +1,6 @@
 /* rt_sp1.c — SP1 zkVM v6 syscalls for guests: ecall with the code in t0 (x5), arguments in
- * a0, a1, a2, result in t0 (crates/zkvm/entrypoint/src/syscalls/{io,halt,...}.rs). Also the public-values
- * hasher and the halt sequence of SP1's entrypoint. See rt.h. */
+ * a0, a1, a2, result in t0 (crates/zkvm/entrypoint/src/syscalls/{io,halt,...}.rs). Also the
+ * public-values hasher and the halt sequence of SP1's entrypoint. See rt.h. */
 #include "rt.h"
 
 #include "swcrypto.h"

@@ -1,6 +1,7 @@
-/* start_linux.S — entry point of Linux-ABI guests (gp and tp as in start_sp1.S). They must run identically under
- * qemu-riscv64 (whose kernel-style stack holds argv/envp at an address of its choosing) and
- * under rvtier --abi linux (no stack at all), so sp is set to a static 8 MiB stack in .bss. */
+/* start_linux.S — entry point of Linux-ABI guests (gp and tp as in start_sp1.S). They must run
+ * identically under qemu-riscv64 (whose kernel-style stack holds argv/envp at an address of its
+ * choosing) and under rvtier --abi linux (no stack at all), so sp is set to a static 8 MiB stack
+ * in .bss. */
     .section .text._start, "ax", @progbits
     .globl _start
     .type _start, @function

@@ -1,7 +1,7 @@
-/* start_sp1.S — entry point of SP1-ABI guests: gp, tp (TLS, see guest.ld), sp = 0x78000000 (SP1's stack top), then
- * rt_start() (rt_common.c) which calls main and halts. .bss is not cleared here: it is NOLOAD
- * at the end of the RW segment and every loader zeroes it (and clearing it would add stores to
- * the trace). */
+/* start_sp1.S — entry point of SP1-ABI guests: gp, tp (TLS, see guest.ld), sp = 0x78000000 (SP1's
+ * stack top), then rt_start() (rt_common.c) which calls main and halts. .bss is not cleared here:
+ * it is NOLOAD at the end of the RW segment and every loader zeroes it (and clearing it would add
+ * stores to the trace). */
     .section .text._start, "ax", @progbits
     .globl _start
     .type _start, @function
