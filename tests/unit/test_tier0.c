@@ -503,6 +503,36 @@ START_TEST(ecalls_and_unconstrained)
 }
 END_TEST
 
+/* ---- translation never fails on data in the text: random words, then run them ---- */
+
+START_TEST(random_words_translate_and_match)
+{
+    uint64_t s = 0xdeadbeefcafef00dull;
+    static uint32_t w[4096];
+    for (size_t k = 0; k < 4096; k++)
+        w[k] = (uint32_t)rng_next(&s);
+    struct rvt_program *p = load(w, 4096, NULL, 0);
+    struct t0_code *code;
+    char err[512];
+    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(code->n_insns, 4096);
+    t0_code_free(code);
+    rvt_program_free(p);
+    /* and executing random words stops the same way in both modes */
+    for (int prog = 0; prog < 200; prog++) {
+        uint32_t v[16];
+        for (size_t k = 0; k < 16; k++)
+            v[k] = (rng_next(&s) & 1) ? (uint32_t)rng_next(&s) : rand_alu_insn(&s);
+        uint64_t regs[32];
+        for (int r = 0; r < 32; r++)
+            regs[r] = rand_value(&s);
+        struct outcome ref;
+        compare_words(v, 16, NULL, 0, regs, 2, 1000, "random words", &ref);
+        free(ref.trace);
+    }
+}
+END_TEST
+
 /* ---- the built guest programs, every ABI, traced ---- */
 
 START_TEST(guest_programs)
@@ -549,6 +579,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, branches_loops_calls);
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
+    tcase_add_test(tc, random_words_translate_and_match);
     tcase_add_test(tc, guest_programs);
     suite_add_tcase(s, tc);
     return s;
