@@ -60,7 +60,8 @@ struct rvt_stats {
     uint64_t chunks;                  /* trace chunks written */
     uint64_t trace_bytes;
     double seconds;                   /* run time, loading and translation excluded */
-    double translate_seconds;         /* tier 0 translation (0 in interp mode) */
+    double translate_seconds;         /* tier 0 translation of the program (0 in interp mode) */
+    uint64_t translated_instructions; /* guest instructions tier 0 translated */
 };
 
 struct rvt_result {

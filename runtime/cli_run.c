@@ -15,7 +15,8 @@ static const char run_usage[] =
     "usage: rvtier run PROGRAM.elf [options]\n"
     "\n"
     "  --abi sp1|linux       syscall ABI (default sp1; linux: a7=93/94 exit, 64 write)\n"
-    "  --mode interp         execution mode (default interp: the reference interpreter)\n"
+    "  --mode MODE           interp: the reference interpreter (default);\n"
+    "                        tier0: the whole program translated to x86-64 at load\n"
     "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"
     "  --input-hex HEX       append a buffer given in hex, e.g. 0a0b0c (0x prefix allowed)\n"
     "  --input-u64 N         append N as 8 little-endian bytes (how SP1 serialises a u64)\n"
@@ -168,9 +169,10 @@ static void print_json(FILE *f, const struct rvt_result *r, const struct capture
         fprintf(f, "%s%" PRIu64, i ? "," : "", r->regs[i]);
     fprintf(f, "],\"stats\":{\"instructions\":%" PRIu64 ",\"ecalls\":%" PRIu64
                ",\"chunks\":%" PRIu64 ",\"trace_bytes\":%" PRIu64
-               ",\"seconds\":%.6f,\"translate_seconds\":%.6f,\"mips\":%.2f}",
+               ",\"seconds\":%.6f,\"translate_seconds\":%.6f,\"translated_instructions\":%" PRIu64
+               ",\"mips\":%.2f}",
             r->stats.instructions, r->stats.ecalls, r->stats.chunks, r->stats.trace_bytes,
-            r->stats.seconds, r->stats.translate_seconds, mips(r));
+            r->stats.seconds, r->stats.translate_seconds, r->stats.translated_instructions, mips(r));
     fputs(",\"stdout\":", f);
     json_str(f, cap->out.data, cap->out.len);
     fputs(",\"stderr\":", f);
@@ -186,8 +188,11 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
             "%.3f s, %.1f MIPS\n",
             mode, r->stats.instructions, r->stats.ecalls, r->clk, r->global_clk, r->stats.chunks,
             r->stats.trace_bytes, r->stats.seconds, mips(r));
-    if (r->stats.translate_seconds > 0)
-        fprintf(f, "rvtier: translation %.3f ms\n", r->stats.translate_seconds * 1e3);
+    if (r->stats.translated_instructions)
+        fprintf(f, "rvtier: tier 0 translated %" PRIu64 " instructions in %.3f ms (%.1f M/s)\n",
+                r->stats.translated_instructions, r->stats.translate_seconds * 1e3,
+                r->stats.translate_seconds > 0
+                    ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0);
 }
 
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
@@ -241,8 +246,10 @@ int cli_run(int argc, char **argv)
         case OPT_MODE:
             if (!strcmp(optarg, "interp"))
                 o.mode = RVT_MODE_INTERP;
+            else if (!strcmp(optarg, "tier0"))
+                o.mode = RVT_MODE_TIER0;
             else {
-                fprintf(stderr, "rvtier: --mode '%s': expected interp\n", optarg);
+                fprintf(stderr, "rvtier: --mode '%s': expected interp or tier0\n", optarg);
                 goto out;
             }
             mode_name = optarg;

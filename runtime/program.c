@@ -6,14 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "frontend/blocks.h"
 #include "include/rvtier.h"
+#include "tiers/tier0/tier0.h"
 
 void rvt_program_free(struct rvt_program *p)
 {
     if (!p)
         return;
+    if (p->t0)
+        t0_code_free(p->t0);
+    pthread_mutex_destroy(&p->lock);
     free(p->name);
     free(p->elf);
     free(p->insns);
@@ -28,6 +33,7 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
     struct rvt_program *p = calloc(1, sizeof *p);
     if (!p)
         goto oom;
+    pthread_mutex_init(&p->lock, NULL);
     p->name = strdup(name ? name : "program");
     p->elf = malloc(len ? len : 1);
     if (!p->name || !p->elf)
@@ -103,4 +109,20 @@ int rvt_program_load_file(const char *path, struct rvt_program **out, char *err,
     int rc = rvt_program_load(buf, len, path, out, err, errlen);
     free(buf);
     return rc;
+}
+
+const struct t0_code *rt_program_tier0(struct rvt_program *p, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&p->lock);
+    if (!p->t0) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        if (t0_translate(p, &p->t0, err, errlen) != 0)
+            p->t0 = NULL;
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        p->t0_translate_seconds = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9;
+    }
+    const struct t0_code *c = p->t0;
+    pthread_mutex_unlock(&p->lock);
+    return c;
 }

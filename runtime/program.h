@@ -4,6 +4,7 @@
 #ifndef RVT_RUNTIME_PROGRAM_H
 #define RVT_RUNTIME_PROGRAM_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "frontend/decode.h"
@@ -18,7 +19,17 @@ struct rvt_program {
     uint64_t n_insns;         /* (text_end - text_start) / 4 */
     struct rv_insn *insns;    /* decoded text, index (pc - pc_base) / 4 */
     uint8_t *leader;          /* 1 where a basic block starts (frontend/blocks.h) */
+
+    /* Tier 0 code, translated once on first use and shared by every later run (runs may
+     * start on several threads at once: `lock` guards the translation). */
+    pthread_mutex_t lock;
+    struct t0_code *t0;
+    double t0_translate_seconds;
 };
+
+/* The program's tier 0 code, translating it on first use. Returns NULL with err filled if
+ * translation failed. Thread-safe. */
+const struct t0_code *rt_program_tier0(struct rvt_program *p, char *err, size_t errlen);
 
 /* Index of pc in the text, or -1 if pc is outside it or not 4-aligned. */
 static inline int64_t rt_program_index(const struct rvt_program *p, uint64_t pc)

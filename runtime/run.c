@@ -9,6 +9,7 @@
 #include "runtime/job.h"
 #include "runtime/sha256.h"
 #include "tiers/interp/interp.h"
+#include "tiers/tier0/tier0.h"
 
 static double now_seconds(void)
 {
@@ -48,10 +49,20 @@ static int run_tier(struct rt_job *job)
     switch (job->opt->mode) {
     case RVT_MODE_INTERP:
         return interp_run(job);
-    case RVT_MODE_TIER0:
-        break;
+    case RVT_MODE_TIER0: {
+        /* Tier 0 code belongs to the program; the program is shared but translation is
+         * idempotent and locked, so this cast does not break sharing between runs. */
+        struct rvt_program *p = (struct rvt_program *)job->prog;
+        char err[400];
+        const struct t0_code *code = rt_program_tier0(p, err, sizeof err);
+        job->res->stats.translate_seconds = p->t0_translate_seconds;
+        job->res->stats.translated_instructions = code ? p->n_insns : 0;
+        if (!code)
+            return rt_job_fail(job, RVT_HOST_ERROR, "tier 0 translation failed: %s", err);
+        return t0_run_job(job, code);
     }
-    return rt_job_fail(job, RVT_HOST_ERROR, "mode %d is not available in this build", job->opt->mode);
+    }
+    return rt_job_fail(job, RVT_HOST_ERROR, "unknown mode %d", job->opt->mode);
 }
 
 static void fill_result(struct rt_job *job, struct rvt_result *r)

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # test_faults.sh — every guest of tests/guests/faults.txt must stop `rvtier run` with exit
 # status 101 and "rvtier: error:" on stderr matching the listed patterns (pc, address, kind), in
-# every mode of $MODES (default "interp"), with the same stderr text in each mode.
+# every mode of $MODES (default "interp tier0"), with the same stderr text in each mode.
 # Usage: RVT_BIN=... RVT_GUEST_DIR=... RVT_SRC_DIR=... [MODES="interp tier0"] bash test_faults.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool riscv64-unknown-elf-nm
 
-MODES=${MODES:-interp}
+MODES=${MODES:-interp tier0}
 read -r -a modes <<< "$MODES"
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_guests.sh — every case of tests/guests/manifest.txt under `rvtier run` in every mode of
-# $MODES (default "interp"): stdout byte-identical to tests/guests/expected/CASE.ABI.out, exit
+# $MODES (default "interp tier0"): stdout byte-identical to tests/guests/expected/CASE.ABI.out, exit
 # status as in the manifest, and for SP1 cases `--json` reporting digest_match true. Each guest
 # ELF is checked to be free of compressed (16-bit) instructions. For the small SP1 cases of
 # $TRACE_CASES, the first mode's trace must pass `rvtier trace`, and every further mode must
@@ -13,7 +13,7 @@ t_require_tool riscv64-unknown-elf-objdump
 t_require_tool riscv64-unknown-elf-readelf
 t_require_tool cmp
 
-MODES=${MODES:-interp}
+MODES=${MODES:-interp tier0}
 read -r -a modes <<< "$MODES"
 TRACE_CASES=${TRACE_CASES-"hello fibonacci-n90 sort-n3 matmul-n7 crc32-n1 sha256-n55 keccak-n136 bigint-n100 syscalls precompiles asm_arith sp1_unconstrained"}
 TRACE_CHUNKS=${TRACE_CHUNKS:-"1 7 1000 default"}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_qemu_diff.sh — every Linux-ABI case of tests/guests/manifest.txt runs under qemu-riscv64
-# and under `rvtier run --abi linux` in each mode of $MODES (default "interp"); stdout bytes and
+# and under `rvtier run --abi linux` in each mode of $MODES (default "interp tier0"); stdout bytes and
 # exit status must match qemu's.
 # Usage: RVT_BIN=... RVT_GUEST_DIR=... RVT_SRC_DIR=... [MODES="interp tier0"] bash test_qemu_diff.sh
 set -euo pipefail
@@ -9,7 +9,7 @@ t_require_env
 t_require_tool qemu-riscv64
 t_require_tool cmp
 
-MODES=${MODES:-interp}
+MODES=${MODES:-interp tier0}
 read -r -a modes <<< "$MODES"
 declare -A done_guest=()
 
