@@ -52,7 +52,11 @@ compare() {
         $1 !~ /[048c]$/ { next }
         {
             n++
-            if (!($1 in word)) { bad++; if (bad <= 10) print "  " $1 ": objdump \"" $2 " " $3 "\", rvtier: no line"; next }
+            if (!($1 in word)) {
+                bad++
+                if (bad <= 10) print "  " $1 ": objdump \"" $2 " " $3 "\", rvtier: no line"
+                next
+            }
             ok = 0
             if ($3 ~ /^\.(word|short|byte|2byte|8byte|dword)/ && length($2) == 8)
                 ok = (word[$1] == $2)
@@ -62,7 +66,8 @@ compare() {
                 ok = (word[$1] == $2)
             else
                 ok = (word[$1] == $2 && text[$1] == $3)
-            if (!ok) { bad++; if (bad <= 10) print "  " $1 ": objdump \"" $2 " " $3 "\", rvtier \"" word[$1] " " text[$1] "\"" }
+            if (!ok && ++bad <= 10)
+                print "  " $1 ": objdump \"" $2 " " $3 "\", rvtier \"" word[$1] " " text[$1] "\""
         }
         END {
             if (n == 0) { print "FAIL: " elf ": objdump listed no instructions"; exit 1 }

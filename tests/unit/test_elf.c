@@ -66,7 +66,11 @@ static void p_filesz_beyond(uint8_t *b, size_t *l)
     w64(b, PH(0) + PH_FILESZ, 0x100000);
     w64(b, PH(0) + PH_MEMSZ, 0x100000);
 }
-static void p_offset_overflow(uint8_t *b, size_t *l) { (void)l; w64(b, PH(1) + PH_OFFSET, UINT64_MAX - 4); }
+static void p_offset_overflow(uint8_t *b, size_t *l)
+{
+    (void)l;
+    w64(b, PH(1) + PH_OFFSET, UINT64_MAX - 4);
+}
 static void p_filesz_gt_memsz(uint8_t *b, size_t *l) { (void)l; w64(b, PH(1) + PH_MEMSZ, 8); }
 static void p_vaddr_2_40(uint8_t *b, size_t *l) { (void)l; w64(b, PH(1) + PH_VADDR, 1ull << 40); }
 static void p_end_2_40(uint8_t *b, size_t *l)
