@@ -10,6 +10,7 @@
 #include "include/rvtier.h"
 #include "runtime/cli.h"
 #include "runtime/job.h"
+#include "runtime/precompile.h"
 
 static const char run_usage[] =
     "usage: rvtier run PROGRAM.elf [options]\n"
@@ -24,6 +25,8 @@ static const char run_usage[] =
     "  --chunk-size N        trace records per chunk (default 1048576)\n"
     "  --max-cycles N        stop the run when clk passes 1 + 8*N (an instruction is 1 cycle,\n"
     "                        an ECALL 33); checked at every branch, jump and ECALL\n"
+    "  --precompile-lib LIB  load extra precompiles from the shared library LIB (its exported\n"
+    "                        table `rvtier_precompiles`, docs/syscalls.md); repeatable\n"
     "  --stats               print instructions, clk, chunks, seconds and MIPS to stderr\n"
     "  --json                print one JSON object with the result on stdout; the guest's\n"
     "                        stdout/stderr go into it instead of passing through\n"
@@ -196,7 +199,7 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
 }
 
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
-       OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON };
+       OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB };
 
 int cli_run(int argc, char **argv)
 {
@@ -211,6 +214,7 @@ int cli_run(int argc, char **argv)
         {"max-cycles", required_argument, 0, OPT_MAX_CYCLES},
         {"stats", no_argument, 0, OPT_STATS},
         {"json", no_argument, 0, OPT_JSON},
+        {"precompile-lib", required_argument, 0, OPT_PRECOMPILE_LIB},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -221,6 +225,8 @@ int cli_run(int argc, char **argv)
     const char *mode_name = "interp";
     char err[512];
     struct rvt_program *prog = NULL;
+    struct rt_precompile_set extra;
+    rt_precompile_set_init(&extra);
 
     optind = 1;
     int ch;
@@ -313,6 +319,13 @@ int cli_run(int argc, char **argv)
         case OPT_JSON:
             json = 1;
             break;
+        case OPT_PRECOMPILE_LIB:
+            if (rt_precompile_load_library(&extra, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "rvtier: --precompile-lib: %s\n", err);
+                goto out;
+            }
+            o.precompiles = &extra;
+            break;
         default:
             fputs(run_usage, stderr);
             goto out;
@@ -361,5 +374,6 @@ out_cap:
 out:
     rvt_program_free(prog);
     input_free(&inputs);
+    rt_precompile_set_free(&extra);
     return status;
 }
