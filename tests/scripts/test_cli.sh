@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# test_cli.sh — the command line as a user meets it: --help of every subcommand, usage errors
+# and refused ELFs (exit 2 with a message that says what is wrong), input options in order,
+# --json that parses and agrees with the plain run, --stats, and `rvtier trace` on good and
+# damaged files.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+t_require_env
+t_require_tool python3
+B=$RVT_BIN
+G=$RVT_GUEST_DIR
+
+# expect NAME WANT_STATUS PATTERN CMD...: exit status and a regex on stdout+stderr
+expect() {
+    local name=$1 want=$2 pat=$3
+    shift 3
+    local out st
+    out=$("$@" 2>&1)
+    st=$?
+    if [[ $st != "$want" ]]; then
+        t_fail "$name" "exit $st, want $want: $(head -c 300 <<< "$out")"
+    elif ! grep -Eq -- "$pat" <<< "$out"; then
+        t_fail "$name" "output lacks /$pat/: $(head -c 300 <<< "$out")"
+    else
+        t_pass "$name"
+    fi
+}
+
+expect "help" 0 "commands:" "$B" help
+expect "no args" 2 "usage: rvtier" "$B"
+expect "unknown command" 2 "unknown command 'frob'" "$B" frob
+expect "run --help" 0 "--max-cycles N" "$B" run --help
+expect "disasm --help" 0 "objdump" "$B" disasm --help
+expect "trace --help" 0 "consistent" "$B" trace --help
+expect "run without program" 2 "expected exactly one PROGRAM.elf" "$B" run
+expect "bad --abi" 2 "expected sp1 or linux" "$B" run "$G/sp1/hello.elf" --abi x86
+expect "bad --mode" 2 "expected interp or tier0" "$B" run "$G/sp1/hello.elf" --mode fast
+expect "bad --input-hex" 2 "odd number of hex digits" "$B" run "$G/sp1/hello.elf" --input-hex abc
+expect "bad --input-hex digit" 2 "is not hex" "$B" run "$G/sp1/hello.elf" --input-hex zz
+expect "bad --input-u64" 2 "not an unsigned 64-bit number" "$B" run "$G/sp1/hello.elf" --input-u64 -3
+expect "missing --input file" 2 "No such file" "$B" run "$G/sp1/hello.elf" --input /nonexistent
+expect "--chunk-size without --trace" 2 "needs --trace" "$B" run "$G/sp1/hello.elf" --chunk-size 5
+expect "--chunk-size 0" 2 "at least 1" "$B" run "$G/sp1/hello.elf" --trace "$T_TMP/x" --chunk-size 0
+expect "missing program" 2 "cannot open" "$B" run /nonexistent.elf
+printf 'hello world, not an ELF at all........................................................' > "$T_TMP/notelf"
+expect "not an ELF" 2 "not an ELF" "$B" run "$T_TMP/notelf"
+expect "disasm not an ELF" 2 "not an ELF" "$B" disasm "$T_TMP/notelf"
+expect "trace of non-trace" 1 "not an rvtier trace" "$B" trace "$T_TMP/notelf"
+
+# inputs keep their order: fibonacci reads one u64; the same value as hex gives the same output
+a=$("$B" run "$G/sp1/fibonacci.elf" --input-u64 30 2>&1)
+b=$("$B" run "$G/sp1/fibonacci.elf" --input-hex 1e00000000000000 2>&1)
+printf '\x1e\0\0\0\0\0\0\0' > "$T_TMP/in30"
+c=$("$B" run "$G/sp1/fibonacci.elf" --input "$T_TMP/in30" 2>&1)
+if [[ -n $a && $a == "$b" && $a == "$c" ]]; then t_pass "input forms agree"; else t_fail "input forms agree" "'$a' / '$b' / '$c'"; fi
+
+# --json parses, and agrees with the plain run's stdout and exit status
+for mode in interp tier0; do
+    plain=$("$B" run "$G/sp1/fibonacci.elf" --input-u64 30 --mode $mode)
+    pst=$?
+    "$B" run "$G/sp1/fibonacci.elf" --input-u64 30 --mode $mode --json > "$T_TMP/r.json"
+    if python3 - "$T_TMP/r.json" "$pst" "$plain" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["status"] == "ok", r
+assert r["exit_code"] == int(sys.argv[2]), r["exit_code"]
+assert r["stdout"] == sys.argv[3] or r["stdout"].rstrip("\n") == sys.argv[3], r["stdout"]
+assert r["digest_match"] is True
+assert len(r["public_values_sha256"]) == 64 and len(r["regs"]) == 32 and r["regs"][0] == 0
+assert r["stats"]["instructions"] == r["global_clk"] > 0
+PY
+    then t_pass "--json [$mode]"; else t_fail "--json [$mode]" "$(cat "$T_TMP/r.json")"; fi
+done
+
+expect "--stats" 0 "instructions.*MIPS" "$B" run "$G/sp1/hello.elf" --stats
+expect "--stats tier0 translation" 0 "tier 0 translated [0-9]+ instructions" "$B" run "$G/sp1/hello.elf" --stats --mode tier0
+
+# a failed run: 101 and the message on stderr; --json still prints a result object
+expect "fault exit 101" 101 "rvtier: error: .*out of range" "$B" run "$G/sp1/fault_load_high.elf"
+"$B" run "$G/sp1/fault_load_high.elf" --json > "$T_TMP/f.json" 2>/dev/null
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["status"]=="fault" and "out of range" in r["error"]' "$T_TMP/f.json"
+then t_pass "--json on a fault"; else t_fail "--json on a fault" "$(cat "$T_TMP/f.json")"; fi
+
+# trace subcommand: a good trace passes; a truncated one is reported
+"$B" run "$G/sp1/sha256.elf" --trace "$T_TMP/t.bin" --chunk-size 500 > /dev/null
+expect "trace consistent" 0 "^consistent" "$B" trace "$T_TMP/t.bin"
+expect "trace --chunks" 0 "chunk +1: pc_start" "$B" trace "$T_TMP/t.bin" --chunks
+head -c $(( $(stat -c %s "$T_TMP/t.bin") - 100 )) "$T_TMP/t.bin" > "$T_TMP/cut.bin"
+expect "trace truncated" 1 "INCONSISTENT: .*truncated" "$B" trace "$T_TMP/cut.bin"
+
+t_finish
