@@ -1,40 +1,32 @@
-/* rv_asm.h — a tiny RV64IM assembler for tests: one encoder per format (RISC-V Unprivileged
- * ISA §2.2-2.3), and named instructions built on them. Header-only so every suite can use it.
+/* rv_asm.h — named RV64IM instructions for tests (RV_ADDI, RV_LD, RV_BNE, ...), built on the
+ * format encoders of rv_enc.h. Header-only so every suite can use it.
  * Usage: uint32_t w[] = { RV_ADDI(10, 0, 42), RV_ADDI(5, 0, 0), RV_ECALL }; */
 #ifndef RVT_TESTS_RV_ASM_H
 #define RVT_TESTS_RV_ASM_H
 
 #include <stdint.h>
 
+#include "rv_enc.h"
+
+/* Typed wrappers over rv_enc.h's encoders (the bit layouts are defined there, once). */
 static inline uint32_t rv_r(uint32_t f7, uint32_t rs2, uint32_t rs1, uint32_t f3, uint32_t rd, uint32_t opc)
 {
-    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
+    return R(f7, rs2, rs1, f3, rd, opc);
 }
 static inline uint32_t rv_i(int32_t imm, uint32_t rs1, uint32_t f3, uint32_t rd, uint32_t opc)
 {
-    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | opc;
+    return I(imm, rs1, f3, rd, opc);
 }
 static inline uint32_t rv_s(int32_t imm, uint32_t rs2, uint32_t rs1, uint32_t f3, uint32_t opc)
 {
-    uint32_t u = (uint32_t)imm;
-    return ((u >> 5) & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (u & 0x1f) << 7 | opc;
+    return S(imm, rs2, rs1, f3, opc);
 }
 static inline uint32_t rv_b(int32_t off, uint32_t rs2, uint32_t rs1, uint32_t f3)
 {
-    uint32_t u = (uint32_t)off;
-    return ((u >> 12) & 1) << 31 | ((u >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-           ((u >> 1) & 0xf) << 8 | ((u >> 11) & 1) << 7 | 0x63;
+    return B(off, rs2, rs1, f3, BRANCH);
 }
-static inline uint32_t rv_u(int32_t imm20, uint32_t rd, uint32_t opc)
-{
-    return ((uint32_t)imm20 & 0xfffff) << 12 | rd << 7 | opc;
-}
-static inline uint32_t rv_j(int32_t off, uint32_t rd)
-{
-    uint32_t u = (uint32_t)off;
-    return ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 | ((u >> 11) & 1) << 20 |
-           ((u >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
-}
+static inline uint32_t rv_u(int32_t imm20, uint32_t rd, uint32_t opc) { return U(imm20, rd, opc); }
+static inline uint32_t rv_j(int32_t off, uint32_t rd) { return J(off, rd, JAL); }
 
 #define RV_ADDI(rd, rs1, imm) rv_i((imm), (rs1), 0, (rd), 0x13)
 #define RV_ADDIW(rd, rs1, imm) rv_i((imm), (rs1), 0, (rd), 0x1b)
@@ -64,12 +56,5 @@ static inline uint32_t rv_j(int32_t off, uint32_t rd)
 #define RV_EBREAK 0x00100073u
 /* HALT in the SP1 ABI with exit code a0 already set: t0 = 0; ecall */
 #define RV_HALT RV_ADDI(5, 0, 0), RV_ECALL
-
-/* Encodings of the R-type and OP-IMM ALU operations, by funct7/funct3/opcode. */
-struct rv_rtype { const char *name; uint32_t f7, f3, opc; };
-#define RV_OPC_OP 0x33
-#define RV_OPC_OP32 0x3b
-#define RV_OPC_OPIMM 0x13
-#define RV_OPC_OPIMM32 0x1b
 
 #endif
