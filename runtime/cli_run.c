@@ -11,6 +11,8 @@
 #include "runtime/cli.h"
 #include "runtime/job.h"
 #include "runtime/precompile.h"
+#include "runtime/program.h"
+#include "tiers/tier0/tier0.h"
 
 static const char run_usage[] =
     "usage: rvtier run PROGRAM.elf [options]\n"
@@ -27,6 +29,8 @@ static const char run_usage[] =
     "                        an ECALL 33); checked at every branch, jump and ECALL\n"
     "  --precompile-lib LIB  load extra precompiles from the shared library LIB (its exported\n"
     "                        table `rvtier_precompiles`, docs/syscalls.md); repeatable\n"
+    "  --dump-asm FILE       (--mode tier0) write each guest instruction with the x86-64 code\n"
+    "                        tier 0 made for it (and prologue, epilogue, stubs) to FILE\n"
     "  --stats               print instructions, clk, chunks, seconds and MIPS to stderr\n"
     "  --json                print one JSON object with the result on stdout; the guest's\n"
     "                        stdout/stderr go into it instead of passing through\n"
@@ -198,8 +202,31 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
                     ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0);
 }
 
+/* --dump-asm: translates now (rvt_run reuses the code) and writes the listing. */
+static int dump_asm(struct rvt_program *prog, enum rvt_mode mode, const char *path)
+{
+    char err[512];
+    if (mode != RVT_MODE_TIER0) {
+        fprintf(stderr, "rvtier: --dump-asm needs --mode tier0\n");
+        return -1;
+    }
+    const struct t0_code *code = rt_program_tier0(prog, err, sizeof err);
+    FILE *f = code ? fopen(path, "w") : NULL;
+    if (!code || !f) {
+        fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, code ? strerror(errno) : err);
+        return -1;
+    }
+    int rc = t0_dump_asm(f, prog, code, err, sizeof err);
+    if (fclose(f) != 0 && rc == 0)
+        snprintf(err, sizeof err, "--dump-asm: write error"), rc = -1;
+    if (rc)
+        fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, err);
+    return rc;
+}
+
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
-       OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB };
+       OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
+       OPT_DUMP_ASM };
 
 int cli_run(int argc, char **argv)
 {
@@ -215,6 +242,7 @@ int cli_run(int argc, char **argv)
         {"stats", no_argument, 0, OPT_STATS},
         {"json", no_argument, 0, OPT_JSON},
         {"precompile-lib", required_argument, 0, OPT_PRECOMPILE_LIB},
+        {"dump-asm", required_argument, 0, OPT_DUMP_ASM},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -222,7 +250,7 @@ int cli_run(int argc, char **argv)
     rvt_options_init(&o);
     struct input_list inputs = {0};
     int stats = 0, json = 0, status = RVT_EXIT_USAGE;
-    const char *mode_name = "interp";
+    const char *mode_name = "interp", *dump_path = NULL;
     char err[512];
     struct rvt_program *prog = NULL;
     struct rt_precompile_set extra;
@@ -313,6 +341,9 @@ int cli_run(int argc, char **argv)
             if (parse_u64("--max-cycles", optarg, &o.max_cycles))
                 goto out;
             break;
+        case OPT_DUMP_ASM:
+            dump_path = optarg;
+            break;
         case OPT_STATS:
             stats = 1;
             break;
@@ -343,6 +374,8 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: %s\n", err);
         goto out;
     }
+    if (dump_path && dump_asm(prog, o.mode, dump_path) != 0)
+        goto out;
     o.inputs = inputs.v;
     o.n_inputs = inputs.n;
     struct captured cap = {0};

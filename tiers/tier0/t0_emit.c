@@ -228,6 +228,8 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, char *err, size_t e
     c->code = m;
     c->code_size = size;
     c->code_len = len;
+    c->epilogue_off = (size_t)x86_label_offset(&e->a, e->exit_label);
+    c->stubs_off = (size_t)x86_label_offset(&e->a, e->falloff_label);
     for (uint64_t i = 0; i < c->n_insns; i++)
         c->jump_table[i] = (uint8_t *)m + x86_label_offset(&e->a, (int)i);
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */

@@ -11,12 +11,14 @@
  * Usage:
  *   struct t0_code *code; if (t0_translate(prog, &code, err, n)) fail(err);
  *   t0_run_job(job, code);   (or: t0_run(code, ctx) once, then inspect ctx->exit_reason)
+ *   t0_dump_asm(stdout, prog, code, err, n);   (the listing behind `rvtier run --dump-asm`)
  *   t0_code_free(code); */
 #ifndef RVT_TIER0_TIER0_H
 #define RVT_TIER0_TIER0_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct rvt_program;
 struct rv_ctx;
@@ -29,6 +31,11 @@ struct t0_code {
     const void **jump_table;  /* (pc - pc_base) / 4 -> host code of that instruction */
     uint64_t n_insns;
     uint64_t pc_base;
+    /* Layout (byte offsets into code, for --dump-asm): the prologue is [0, epilogue_off), the
+     * epilogue [epilogue_off, jump_table[0]), instruction i [jump_table[i], jump_table[i+1])
+     * and the last one ends at stubs_off; the fall-off and exit stubs are [stubs_off,
+     * code_len). */
+    size_t epilogue_off, stubs_off;
     /* entry(ctx, recording): recording = the trace buffer when records are taken (tracing and
      * not unconstrained), NULL otherwise. */
     void (*entry)(struct rv_ctx *ctx, uint8_t *recording);
@@ -37,6 +44,13 @@ struct t0_code {
 /* Translates p's whole text. Returns 0, or -1 with err = what failed and where. */
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen);
 void t0_code_free(struct t0_code *code);
+
+/* Writes a listing of code to out: per guest instruction its RISC-V disassembly followed by
+ * the host instructions emitted for it (LLVM's x86-64 disassembler, Intel syntax, offsets
+ * from the start of the code), and the prologue, epilogue and exit stubs in their own
+ * sections. p must be the program code was translated from. Returns 0, or -1 with err set. */
+int t0_dump_asm(FILE *out, const struct rvt_program *p, const struct t0_code *code, char *err,
+                size_t errlen);
 
 /* Runs generated code from ctx->pc (which must be inside the text) until the next exit;
  * sets ctx->exit_reason. Points ctx->jump_table at code's table. */
