@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# test_difftest.sh — the random-program differential tester (tests/fuzz/rvt_difftest.c): random
+# RV64IM programs run in interp and tier 0 mode through the library, everything observable
+# compared (status, error text, exit code, pc, registers, clocks, data-area checksum, trace
+# bytes). A fixed seed keeps CI deterministic; set RVT_DIFFTEST_SEED / RVT_DIFFTEST_COUNT to
+# explore further. About 15 s for 3000 programs in a Debug build on 2 cores.
+# Usage: RVT_BUILD_DIR=build [RVT_DIFFTEST_SEED=S] [RVT_DIFFTEST_COUNT=N] bash test_difftest.sh
+set -euo pipefail
+
+tool=${RVT_BUILD_DIR:-}/tests/fuzz/rvt_difftest
+if [[ -z ${RVT_BUILD_DIR:-} || ! -x $tool ]]; then
+    echo "FAIL setup: '$tool' is not an executable (build target rvt_difftest; use ctest)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+seed=${RVT_DIFFTEST_SEED:-20261120}
+count=${RVT_DIFFTEST_COUNT:-3000}
+exec "$tool" --count "$count" --seed "$seed" --faults 3
