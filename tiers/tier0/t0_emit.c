@@ -208,30 +208,81 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
     }
 }
 
-static int map_code(struct t0_emitter *e, struct t0_code *c, char *err, size_t errlen)
+/* The code is written straight into its final mapping: a reservation (MAP_NORESERVE, so only
+ * touched pages cost) of RESERVE_PER_INSN bytes per instruction, aligned to 2 MiB and marked
+ * for transparent huge pages, then made R+X and trimmed. Copying from a malloc'ed buffer into a
+ * fresh mapping faulted in every page twice and was most of the translation time. The
+ * assembler never grows this buffer: room for the next instruction (INSN_ROOM) and for the
+ * stubs is checked before emitting them. */
+#define RESERVE_PER_INSN 512u      /* observed: ~75 bytes of code and stubs per instruction */
+#define INSN_ROOM 4096u            /* far above the longest sequence one instruction emits */
+#define STUB_ROOM 64u              /* an exit stub is at most ~30 bytes */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_MIN_INSNS 65536u      /* ~5 MB of code */
+#define CODE_MAX ((size_t)INT32_MAX)   /* rel32 jumps must reach across the code */
+
+static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved, char *err,
+                        size_t errlen)
 {
-    size_t len = e->a.len;
-    size_t size = (len + 4095) & ~(size_t)4095;
-    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t size = n_insns * RESERVE_PER_INSN + HUGE_PAGE;
+    if (size > CODE_MAX + HUGE_PAGE)
+        size = CODE_MAX + HUGE_PAGE;
+    size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uint8_t *m = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) {
-        snprintf(err, errlen, "tier 0: cannot map %zu bytes for generated code; free memory or "
-                 "use --mode interp", size);
+        snprintf(err, errlen, "tier 0: cannot reserve %zu bytes of address space for "
+                 "generated code; raise ulimit -v or use --mode interp", size);
         return -1;
     }
-    memcpy(m, e->a.buf, len);
+    uint8_t *base = (uint8_t *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (base > m)
+        munmap(m, (size_t)(base - m));
+    munmap(base + size, (size_t)(m + HUGE_PAGE - base));
+    /* a hint (without THP it is just slower); small programs skip it: the first touch of a
+     * huge page clears all 2 MiB of it */
+    if (n_insns >= HUGE_MIN_INSNS)
+        madvise(base, size, MADV_HUGEPAGE);
+    e->a.buf = base;
+    e->a.cap = size;
+    *reserved = size;
+    return 0;
+}
+
+/* 0 if n more bytes fit in the reservation; sets the assembler error otherwise. */
+static int code_room(struct t0_emitter *e, size_t n)
+{
+    if (e->a.error)
+        return -1;
+    if (e->a.cap - e->a.len < n) {
+        x86_asm_fail(&e->a, "generated code outgrew its reservation (or 2 GiB)");
+        return -1;
+    }
+    return 0;
+}
+
+static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
+                    size_t errlen)
+{
+    size_t len = e->a.len;
+    uint8_t *m = e->a.buf;
+    size_t size = (len + 4095) & ~(size_t)4095;
     if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
-        munmap(m, size);
         snprintf(err, errlen, "tier 0: cannot make generated code executable (mprotect R+X "
                  "refused: is the process under a W^X policy?); use --mode interp");
         return -1;
     }
+    if (reserved > size)
+        munmap(m + size, reserved - size);
+    e->a.buf = NULL;   /* now owned by c */
+    e->a.cap = 0;
     c->code = m;
     c->code_size = size;
     c->code_len = len;
     c->epilogue_off = (size_t)x86_label_offset(&e->a, e->exit_label);
     c->stubs_off = (size_t)x86_label_offset(&e->a, e->falloff_label);
     for (uint64_t i = 0; i < c->n_insns; i++)
-        c->jump_table[i] = (uint8_t *)m + x86_label_offset(&e->a, (int)i);
+        c->jump_table[i] = m + x86_label_offset(&e->a, (int)i);
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
     return 0;
 }
@@ -245,6 +296,7 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
         return -1;
     }
     struct t0_emitter e = {.p = p};
+    size_t reserved = 0;
     struct t0_code *c = calloc(1, sizeof *c);
     if (c)
         c->jump_table = calloc(p->n_insns, sizeof *c->jump_table);
@@ -256,6 +308,20 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
     x86_asm_init(&e.a);
+    if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
+        goto fail;
+    /* sized up front: growing arrays of millions of entries by doubling costs copies */
+    e.a.cap_labels = p->n_insns + p->n_insns / 2 + 64;
+    e.a.labels = malloc(e.a.cap_labels * sizeof *e.a.labels);
+    e.a.cap_fixups = 2 * p->n_insns + 64;
+    e.a.fixups = malloc(e.a.cap_fixups * sizeof *e.a.fixups);
+    e.cap_cold = p->n_insns + 64;
+    e.cold = malloc(e.cap_cold * sizeof *e.cold);
+    if (!e.a.labels || !e.a.fixups || !e.cold) {
+        snprintf(err, errlen, "tier 0: out of memory for labels of %llu instructions",
+                 (unsigned long long)p->n_insns);
+        goto fail;
+    }
     for (uint64_t i = 0; i < p->n_insns; i++)
         x86_label_new(&e.a);   /* label i = instruction i */
     e.exit_label = x86_label_new(&e.a);
@@ -263,12 +329,13 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
 
     emit_prologue(&e);
     emit_epilogue(&e);
-    for (uint64_t i = 0; i < p->n_insns && !e.a.error; i++) {
+    for (uint64_t i = 0; i < p->n_insns && code_room(&e, INSN_ROOM) == 0; i++) {
         x86_label_bind(&e.a, (int)i);
         emit_insn(&e, i, &p->insns[i]);
     }
     /* falling off the end of the text: the interpreter reports a jump fault from the last
      * instruction to text end, after that instruction completed */
+    code_room(&e, INSN_ROOM + e.n_cold * STUB_ROOM);
     x86_label_bind(&e.a, e.falloff_label);
     x86_mov_imm(&e.a, RM_TMP_C, t0_pc(&e, p->n_insns));
     x86_mov_mi(&e.a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_FAULT);
@@ -279,13 +346,17 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
         snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp", e.a.err);
         goto fail;
     }
-    if (map_code(&e, c, err, errlen) != 0)
+    if (map_code(&e, c, reserved, err, errlen) != 0)
         goto fail;
     x86_asm_free(&e.a);
     free(e.cold);
     *out = c;
     return 0;
 fail:
+    if (e.a.buf) {   /* the reservation: unmapped, never free()d */
+        munmap(e.a.buf, reserved);
+        e.a.buf = NULL;
+    }
     x86_asm_free(&e.a);
     free(e.cold);
     t0_code_free(c);

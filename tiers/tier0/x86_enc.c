@@ -31,6 +31,7 @@ void x86_asm_fail(struct x86_asm *a, const char *what)
     if (a->error)
         return;
     a->error = 1;
+    a->cap = a->len;   /* every later put takes the slow path, which sees the error */
     snprintf(a->err, sizeof a->err, "x86 encoder: %s (at code offset %zu)", what, a->len);
 }
 
@@ -51,23 +52,55 @@ static int grow(struct x86_asm *a, void **p, size_t *cap, size_t need, size_t el
     return 0;
 }
 
+/* The per-byte fast path is inline: translation emits ~75 bytes per guest instruction, and a
+ * call plus a capacity check per byte was most of the translation time. After an error cap is
+ * clamped to len (x86_asm_fail), so the fast path always falls through to the checks. */
+static void put_slow(struct x86_asm *a, const void *p, size_t n)
+{
+    if (a->error || grow(a, (void **)&a->buf, &a->cap, a->len + n, 1))
+        return;
+    memcpy(a->buf + a->len, p, n);
+    a->len += n;
+}
+
+static inline void put8(struct x86_asm *a, uint8_t b)
+{
+    if (__builtin_expect(a->len < a->cap, 1))
+        a->buf[a->len++] = b;
+    else
+        put_slow(a, &b, 1);
+}
+
+static inline void put32(struct x86_asm *a, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    if (__builtin_expect(a->cap - a->len >= 4, 1)) {
+        memcpy(a->buf + a->len, b, 4);
+        a->len += 4;
+    } else {
+        put_slow(a, b, 4);
+    }
+}
+
+static inline void put64(struct x86_asm *a, uint64_t v)
+{
+    put32(a, (uint32_t)v);
+    put32(a, (uint32_t)(v >> 32));
+}
+
 void x86_emit_u8(struct x86_asm *a, uint8_t b)
 {
-    if (a->error || grow(a, (void **)&a->buf, &a->cap, a->len + 1, 1))
-        return;
-    a->buf[a->len++] = b;
+    put8(a, b);
 }
 
 void x86_emit_u32(struct x86_asm *a, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        x86_emit_u8(a, (uint8_t)(v >> (8 * i)));
+    put32(a, v);
 }
 
 void x86_emit_u64(struct x86_asm *a, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        x86_emit_u8(a, (uint8_t)(v >> (8 * i)));
+    put64(a, v);
 }
 
 /* ---- labels ---- */
@@ -110,7 +143,7 @@ static void emit_label_rel32(struct x86_asm *a, int label)
     if (grow(a, (void **)&a->fixups, &a->cap_fixups, a->n_fixups + 1, sizeof *a->fixups))
         return;
     a->fixups[a->n_fixups++] = (struct x86_fixup){(uint32_t)a->len, (uint32_t)label};
-    x86_emit_u32(a, 0);
+    put32(a, 0);
 }
 
 int x86_asm_finish(struct x86_asm *a)
@@ -155,13 +188,13 @@ static void enc_rr(struct x86_asm *a, uint8_t prefix, int w, const uint8_t *opc,
     if (check_reg(a, reg) || check_reg(a, rm))
         return;
     if (prefix)
-        x86_emit_u8(a, prefix);
+        put8(a, prefix);
     uint8_t rex = (uint8_t)((w ? REX_W : 0) | ((reg >> 3) << 2) | (rm >> 3));
     if (rex || rex_byte)
-        x86_emit_u8(a, 0x40 | rex);
+        put8(a, 0x40 | rex);
     for (int i = 0; i < nopc; i++)
-        x86_emit_u8(a, opc[i]);
-    x86_emit_u8(a, (uint8_t)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+        put8(a, opc[i]);
+    put8(a, (uint8_t)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
 }
 
 static void enc_rm(struct x86_asm *a, uint8_t prefix, int w, const uint8_t *opc, int nopc,
@@ -186,34 +219,34 @@ static void enc_rm(struct x86_asm *a, uint8_t prefix, int w, const uint8_t *opc,
     if (!has_index)
         ss = 0;
     if (prefix)
-        x86_emit_u8(a, prefix);
+        put8(a, prefix);
     uint8_t rex = (uint8_t)((w ? REX_W : 0) | ((reg >> 3) << 2) |
                             (has_index ? (m.index >> 3) << 1 : 0) |
                             (m.base != X86_NOREG ? m.base >> 3 : 0));
     if (rex || rex_byte)
-        x86_emit_u8(a, 0x40 | rex);
+        put8(a, 0x40 | rex);
     for (int i = 0; i < nopc; i++)
-        x86_emit_u8(a, opc[i]);
+        put8(a, opc[i]);
     uint8_t r3 = (uint8_t)((reg & 7) << 3);
     uint8_t sib_index = (uint8_t)((has_index ? (m.index & 7) : 4) << 3);
     if (m.base == X86_NOREG) {
         /* mod 00, rm 100, SIB base 101: [index*scale + disp32] */
-        x86_emit_u8(a, 0x04 | r3);
-        x86_emit_u8(a, (uint8_t)((ss << 6) | sib_index | 5));
-        x86_emit_u32(a, (uint32_t)m.disp);
+        put8(a, 0x04 | r3);
+        put8(a, (uint8_t)((ss << 6) | sib_index | 5));
+        put32(a, (uint32_t)m.disp);
         return;
     }
     int mod = (m.disp == 0 && (m.base & 7) != 5) ? 0 : is_simm8(m.disp) ? 1 : 2;
     if (has_index || (m.base & 7) == 4) {
-        x86_emit_u8(a, (uint8_t)((mod << 6) | r3 | 4));
-        x86_emit_u8(a, (uint8_t)((ss << 6) | sib_index | (m.base & 7)));
+        put8(a, (uint8_t)((mod << 6) | r3 | 4));
+        put8(a, (uint8_t)((ss << 6) | sib_index | (m.base & 7)));
     } else {
-        x86_emit_u8(a, (uint8_t)((mod << 6) | r3 | (m.base & 7)));
+        put8(a, (uint8_t)((mod << 6) | r3 | (m.base & 7)));
     }
     if (mod == 1)
-        x86_emit_u8(a, (uint8_t)(int8_t)m.disp);
+        put8(a, (uint8_t)(int8_t)m.disp);
     else if (mod == 2)
-        x86_emit_u32(a, (uint32_t)m.disp);
+        put32(a, (uint32_t)m.disp);
 }
 
 #define OPC(...) (const uint8_t[]){__VA_ARGS__}, (int)sizeof((const uint8_t[]){__VA_ARGS__})
@@ -229,10 +262,10 @@ void x86_alu_ri(struct x86_asm *a, enum x86_alu op, int w64, enum x86_reg dst, i
 {
     if (is_simm8(imm)) {
         enc_rr(a, 0, w64, OPC(0x83), op, dst, 0);
-        x86_emit_u8(a, (uint8_t)(int8_t)imm);
+        put8(a, (uint8_t)(int8_t)imm);
     } else {
         enc_rr(a, 0, w64, OPC(0x81), op, dst, 0);
-        x86_emit_u32(a, (uint32_t)imm);
+        put32(a, (uint32_t)imm);
     }
 }
 
@@ -245,10 +278,10 @@ void x86_alu_mi(struct x86_asm *a, enum x86_alu op, int w64, struct x86_mem m, i
 {
     if (is_simm8(imm)) {
         enc_rm(a, 0, w64, OPC(0x83), op, m, 0);
-        x86_emit_u8(a, (uint8_t)(int8_t)imm);
+        put8(a, (uint8_t)(int8_t)imm);
     } else {
         enc_rm(a, 0, w64, OPC(0x81), op, m, 0);
-        x86_emit_u32(a, (uint32_t)imm);
+        put32(a, (uint32_t)imm);
     }
 }
 
@@ -265,13 +298,13 @@ void x86_test_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s)
 void x86_test_ri(struct x86_asm *a, enum x86_reg d, int32_t imm)
 {
     enc_rr(a, 0, 1, OPC(0xF7), 0, d, 0);
-    x86_emit_u32(a, (uint32_t)imm);
+    put32(a, (uint32_t)imm);
 }
 
 void x86_test_ri32(struct x86_asm *a, enum x86_reg d, int32_t imm)
 {
     enc_rr(a, 0, 0, OPC(0xF7), 0, d, 0);
-    x86_emit_u32(a, (uint32_t)imm);
+    put32(a, (uint32_t)imm);
 }
 
 void x86_shift_ri(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d, uint8_t imm)
@@ -285,7 +318,7 @@ void x86_shift_ri(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d,
         return;
     }
     enc_rr(a, 0, w64, OPC(0xC1), op, d, 0);
-    x86_emit_u8(a, imm);
+    put8(a, imm);
 }
 
 void x86_shift_rcl(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d)
@@ -316,13 +349,13 @@ void x86_not_r32(struct x86_asm *a, enum x86_reg d) { enc_rr(a, 0, 0, OPC(0xF7),
 
 void x86_cqo(struct x86_asm *a)
 {
-    x86_emit_u8(a, 0x48);
-    x86_emit_u8(a, 0x99);
+    put8(a, 0x48);
+    put8(a, 0x99);
 }
 
 void x86_cdq(struct x86_asm *a)
 {
-    x86_emit_u8(a, 0x99);
+    put8(a, 0x99);
 }
 
 /* ---- moves ---- */
@@ -342,24 +375,24 @@ void x86_mov_ri32(struct x86_asm *a, enum x86_reg d, uint32_t imm)
     if (check_reg(a, d))
         return;
     if (d >= 8)
-        x86_emit_u8(a, 0x41);
-    x86_emit_u8(a, (uint8_t)(0xB8 + (d & 7)));
-    x86_emit_u32(a, imm);
+        put8(a, 0x41);
+    put8(a, (uint8_t)(0xB8 + (d & 7)));
+    put32(a, imm);
 }
 
 void x86_mov_ri(struct x86_asm *a, enum x86_reg d, int32_t imm)
 {
     enc_rr(a, 0, 1, OPC(0xC7), 0, d, 0);
-    x86_emit_u32(a, (uint32_t)imm);
+    put32(a, (uint32_t)imm);
 }
 
 void x86_movabs_ri(struct x86_asm *a, enum x86_reg d, uint64_t imm)
 {
     if (check_reg(a, d))
         return;
-    x86_emit_u8(a, (uint8_t)(0x48 | (d >> 3)));
-    x86_emit_u8(a, (uint8_t)(0xB8 + (d & 7)));
-    x86_emit_u64(a, imm);
+    put8(a, (uint8_t)(0x48 | (d >> 3)));
+    put8(a, (uint8_t)(0xB8 + (d & 7)));
+    put64(a, imm);
 }
 
 void x86_mov_imm(struct x86_asm *a, enum x86_reg d, uint64_t imm)
@@ -457,7 +490,7 @@ void x86_mov_mr8(struct x86_asm *a, struct x86_mem m, enum x86_reg s)
 void x86_mov_mi(struct x86_asm *a, struct x86_mem m, int32_t imm)
 {
     enc_rm(a, 0, 1, OPC(0xC7), 0, m, 0);
-    x86_emit_u32(a, (uint32_t)imm);
+    put32(a, (uint32_t)imm);
 }
 
 void x86_lea(struct x86_asm *a, enum x86_reg d, struct x86_mem m)
@@ -501,7 +534,7 @@ void x86_pextrq_rx(struct x86_asm *a, enum x86_reg d, enum x86_xmm s, uint8_t la
     if (check_lane(a, lane))
         return;
     enc_rr(a, 0x66, 1, OPC(0x0F, 0x3A, 0x16), (int)s, d, 0);
-    x86_emit_u8(a, lane);
+    put8(a, lane);
 }
 
 void x86_pextrq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s, uint8_t lane)
@@ -509,7 +542,7 @@ void x86_pextrq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s, uint8_t 
     if (check_lane(a, lane))
         return;
     enc_rm(a, 0x66, 1, OPC(0x0F, 0x3A, 0x16), (int)s, m, 0);
-    x86_emit_u8(a, lane);
+    put8(a, lane);
 }
 
 void x86_pinsrq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s, uint8_t lane)
@@ -517,7 +550,7 @@ void x86_pinsrq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s, uint8_t la
     if (check_lane(a, lane))
         return;
     enc_rr(a, 0x66, 1, OPC(0x0F, 0x3A, 0x22), (int)d, s, 0);
-    x86_emit_u8(a, lane);
+    put8(a, lane);
 }
 
 void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t lane)
@@ -525,7 +558,7 @@ void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t 
     if (check_lane(a, lane))
         return;
     enc_rm(a, 0x66, 1, OPC(0x0F, 0x3A, 0x22), (int)d, m, 0);
-    x86_emit_u8(a, lane);
+    put8(a, lane);
 }
 
 void x86_movdqu_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m)
@@ -542,40 +575,40 @@ void x86_movdqu_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s)
 
 void x86_jcc_label(struct x86_asm *a, enum x86_cc cc, int label)
 {
-    x86_emit_u8(a, 0x0F);
-    x86_emit_u8(a, (uint8_t)(0x80 + cc));
+    put8(a, 0x0F);
+    put8(a, (uint8_t)(0x80 + cc));
     emit_label_rel32(a, label);
 }
 
 void x86_jmp_label(struct x86_asm *a, int label)
 {
-    x86_emit_u8(a, 0xE9);
+    put8(a, 0xE9);
     emit_label_rel32(a, label);
 }
 
 void x86_call_label(struct x86_asm *a, int label)
 {
-    x86_emit_u8(a, 0xE8);
+    put8(a, 0xE8);
     emit_label_rel32(a, label);
 }
 
 void x86_jcc_rel32(struct x86_asm *a, enum x86_cc cc, int32_t rel)
 {
-    x86_emit_u8(a, 0x0F);
-    x86_emit_u8(a, (uint8_t)(0x80 + cc));
-    x86_emit_u32(a, (uint32_t)rel);
+    put8(a, 0x0F);
+    put8(a, (uint8_t)(0x80 + cc));
+    put32(a, (uint32_t)rel);
 }
 
 void x86_jmp_rel32(struct x86_asm *a, int32_t rel)
 {
-    x86_emit_u8(a, 0xE9);
-    x86_emit_u32(a, (uint32_t)rel);
+    put8(a, 0xE9);
+    put32(a, (uint32_t)rel);
 }
 
 void x86_call_rel32(struct x86_asm *a, int32_t rel)
 {
-    x86_emit_u8(a, 0xE8);
-    x86_emit_u32(a, (uint32_t)rel);
+    put8(a, 0xE8);
+    put32(a, (uint32_t)rel);
 }
 
 void x86_jmp_r(struct x86_asm *a, enum x86_reg r) { enc_rr(a, 0, 0, OPC(0xFF), 4, r, 0); }
@@ -594,8 +627,8 @@ void x86_push_r(struct x86_asm *a, enum x86_reg r)
     if (check_reg(a, r))
         return;
     if (r >= 8)
-        x86_emit_u8(a, 0x41);
-    x86_emit_u8(a, (uint8_t)(0x50 + (r & 7)));
+        put8(a, 0x41);
+    put8(a, (uint8_t)(0x50 + (r & 7)));
 }
 
 void x86_pop_r(struct x86_asm *a, enum x86_reg r)
@@ -603,14 +636,14 @@ void x86_pop_r(struct x86_asm *a, enum x86_reg r)
     if (check_reg(a, r))
         return;
     if (r >= 8)
-        x86_emit_u8(a, 0x41);
-    x86_emit_u8(a, (uint8_t)(0x58 + (r & 7)));
+        put8(a, 0x41);
+    put8(a, (uint8_t)(0x58 + (r & 7)));
 }
 
-void x86_ret(struct x86_asm *a) { x86_emit_u8(a, 0xC3); }
+void x86_ret(struct x86_asm *a) { put8(a, 0xC3); }
 
 void x86_ud2(struct x86_asm *a)
 {
-    x86_emit_u8(a, 0x0F);
-    x86_emit_u8(a, 0x0B);
+    put8(a, 0x0F);
+    put8(a, 0x0B);
 }
