@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""bench_tier0.py — the tier 0 benchmark (run through scripts/bench_tier0.sh).
+
+For each CPU-heavy guest: picks a size (--input-u64 N) that makes it run about TARGET guest
+instructions (calibrated with one tier 0 run at the default size and the size's known exponent),
+then takes the median wall time over RUNS runs of: the native host build (RVT_INPUTS=u64:N),
+rvtier --mode interp, --mode tier0, and --mode tier0 --trace /dev/null. The Linux-ABI ELF
+has no inputs, so qemu-riscv64 is compared in a second table at the default size, against rvtier
+on that same ELF (--abi linux). Prints Markdown and writes it to results/bench-tier0-<time>.md.
+Usage: bench_tier0.py --rvtier BIN --guests DIR --out-dir DIR [--runs 3] [--insns 4e8]"""
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# guest, default N (tests/guests/src/*.c rt_read_u64_or), work ~ N^exponent
+GUESTS = [('fibonacci', 1000000, 1), ('sieve', 500000, 1), ('sort', 10000, 1),
+          ('matmul', 64, 3), ('crc32', 262144, 1), ('sha256', 65536, 1),
+          ('keccak', 32768, 1), ('bigint', 1000, 2)]
+
+
+def wall(cmd, env=None):
+    t = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    dt = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit('bench: %s exited %d: %s' % (' '.join(cmd), p.returncode,
+                                              p.stderr.decode(errors='replace')[:300]))
+    return dt
+
+
+def median(cmd, runs, env=None):
+    return statistics.median(wall(cmd, env) for _ in range(runs))
+
+
+def instructions(rvtier, elf, extra):
+    """(guest instructions, trace bytes) of one traced tier 0 run."""
+    p = subprocess.run([rvtier, 'run', elf, '--mode', 'tier0', '--json', '--trace', '/dev/null']
+                       + extra,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit('bench: %s failed: %s' % (elf, p.stderr.decode(errors='replace')[:300]))
+    st = json.loads(p.stdout)['stats']
+    return st['instructions'], st['trace_bytes']
+
+
+def fmt(x):
+    return '%.3f' % x if x < 10 else '%.2f' % x
+
+
+def ratio(a, b):
+    return '%.2f' % (a / b) if b > 0 else '-'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--rvtier', required=True)
+    ap.add_argument('--guests', required=True)
+    ap.add_argument('--out-dir', required=True)
+    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--insns', type=float, default=4e8)
+    ap.add_argument('--only', default='')
+    a = ap.parse_args()
+    only = set(a.only.split(',')) - {''}
+    trace = '/dev/null'   # the cost of recording, not of the disk
+    rows, qrows = [], []
+    tot = dict(native=0, interp=0, tier0=0, trace=0)
+    qtot = dict(qemu=0, interp=0, tier0=0, trace=0)
+    for name, n0, expo in GUESTS:
+        if only and name not in only:
+            continue
+        sp1 = os.path.join(a.guests, 'sp1', name + '.elf')
+        lin = os.path.join(a.guests, 'linux', name + '.elf')
+        nat = os.path.join(a.guests, 'native', name)
+        i0, _ = instructions(a.rvtier, sp1, ['--input-u64', str(n0)])
+        n = max(1, int(n0 * (a.insns / i0) ** (1.0 / expo)))
+        ins, tbytes = instructions(a.rvtier, sp1, ['--input-u64', str(n)])
+        arg = ['--input-u64', str(n)]
+        env = dict(os.environ, RVT_INPUTS='u64:%d' % n)
+        t = dict(native=median([nat], a.runs, env),
+                 interp=median([a.rvtier, 'run', sp1, '--mode', 'interp'] + arg, a.runs),
+                 tier0=median([a.rvtier, 'run', sp1, '--mode', 'tier0'] + arg, a.runs),
+                 trace=median([a.rvtier, 'run', sp1, '--mode', 'tier0', '--trace', trace] + arg,
+                              a.runs))
+        trace_mb = tbytes / 1e6
+        for k in tot:
+            tot[k] += t[k]
+        rows.append('| %s | %d | %.0f M | %s | %s | %s | %s | %s | %s | %s | %.0f |' % (
+            name, n, ins / 1e6, fmt(t['native']), fmt(t['interp']), fmt(t['tier0']),
+            fmt(t['trace']), ratio(t['interp'], t['native']), ratio(t['tier0'], t['native']),
+            ratio(t['trace'], t['native']), trace_mb))
+        qi, _ = instructions(a.rvtier, lin, ['--abi', 'linux'])
+        lx = ['--abi', 'linux']
+        q = dict(qemu=median(['qemu-riscv64', lin], a.runs),
+                 interp=median([a.rvtier, 'run', lin, '--mode', 'interp'] + lx, a.runs),
+                 tier0=median([a.rvtier, 'run', lin, '--mode', 'tier0'] + lx, a.runs),
+                 trace=median([a.rvtier, 'run', lin, '--mode', 'tier0', '--trace', trace] + lx,
+                              a.runs))
+        for k in qtot:
+            qtot[k] += q[k]
+        qrows.append('| %s | %.1f M | %s | %s | %s | %s | %s | %s | %s |' % (
+            name, qi / 1e6, fmt(q['qemu']), fmt(q['interp']), fmt(q['tier0']), fmt(q['trace']),
+            ratio(q['qemu'], q['interp']), ratio(q['qemu'], q['tier0']),
+            ratio(q['qemu'], q['trace'])))
+        print('bench: %s done' % name, file=sys.stderr)
+    uname = os.uname()
+    out = ['# rvtier tier 0 benchmark, %s' % datetime.datetime.now().strftime('%Y-%m-%d %H:%M'),
+           '',
+           'Host %s %s, %d CPUs; median wall seconds of %d runs (whole process: load, '
+           'translation, run); tier0+trace = `--trace /dev/null` (recording cost, no disk).' % (
+               uname.nodename, uname.machine, os.cpu_count(), a.runs),
+           '',
+           '## SP1 ELF, size N (`--input-u64 N`, native: `RVT_INPUTS=u64:N`)', '',
+           '| program | N | guest insns | native s | interp s | tier0 s | tier0+trace s '
+           '| interp/native | tier0/native | tier0+trace/native | trace MB |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'] + rows + [
+           '| **total** | | | %s | %s | %s | %s | %s | %s | %s | |' % (
+               fmt(tot['native']), fmt(tot['interp']), fmt(tot['tier0']), fmt(tot['trace']),
+               ratio(tot['interp'], tot['native']), ratio(tot['tier0'], tot['native']),
+               ratio(tot['trace'], tot['native'])),
+           '',
+           '## Linux-ABI ELF at its default size (no inputs) vs qemu-riscv64',
+           '', 'Speedup = qemu seconds / rvtier seconds (> 1: rvtier is faster).', '',
+           '| program | guest insns | qemu s | interp s | tier0 s | tier0+trace s '
+           '| interp speedup | tier0 speedup | tier0+trace speedup |',
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|'] + qrows + [
+           '| **total** | | %s | %s | %s | %s | %s | %s | %s |' % (
+               fmt(qtot['qemu']), fmt(qtot['interp']), fmt(qtot['tier0']), fmt(qtot['trace']),
+               ratio(qtot['qemu'], qtot['interp']), ratio(qtot['qemu'], qtot['tier0']),
+               ratio(qtot['qemu'], qtot['trace']))]
+    text = '\n'.join(out) + '\n'
+    os.makedirs(a.out_dir, exist_ok=True)
+    path = os.path.join(a.out_dir, 'bench-tier0-%s.md' % datetime.datetime.now().strftime(
+        '%Y%m%d-%H%M%S'))
+    with open(path, 'w') as f:
+        f.write(text)
+    print(text)
+    print('bench: written to %s' % path, file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
