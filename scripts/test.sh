@@ -14,4 +14,4 @@ RVT_BUILD=build-asan RVT_BUILD_TYPE=Debug bash scripts/setup.sh -DRVT_SANITIZE=O
 # LLVM's and the JIT's own allocations are not ours to leak-check; UBSan/ASan errors abort.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -j"$(nproc)" -R '^(unit|test_guests|test_faults)$')
+(cd build-asan && ctest --output-on-failure -j"$(nproc)" -R '^(unit|test_guests|test_faults|test_difftest|test_cli)$')
