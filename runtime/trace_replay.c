@@ -377,49 +377,9 @@ static int step(struct replay *r, int *boundary_point)
     *boundary_point = 0;
 
     switch ((enum rv_op)in->op) {
-    case RV_OP_ADD:    wr(r, in->rd, a1 + a2); break;
-    case RV_OP_SUB:    wr(r, in->rd, a1 - a2); break;
-    case RV_OP_SLL:    wr(r, in->rd, a1 << (a2 & 63)); break;
-    case RV_OP_SLT:    wr(r, in->rd, (int64_t)a1 < (int64_t)a2); break;
-    case RV_OP_SLTU:   wr(r, in->rd, a1 < a2); break;
-    case RV_OP_XOR:    wr(r, in->rd, a1 ^ a2); break;
-    case RV_OP_SRL:    wr(r, in->rd, a1 >> (a2 & 63)); break;
-    case RV_OP_SRA:    wr(r, in->rd, (uint64_t)((int64_t)a1 >> (a2 & 63))); break;
-    case RV_OP_OR:     wr(r, in->rd, a1 | a2); break;
-    case RV_OP_AND:    wr(r, in->rd, a1 & a2); break;
-    case RV_OP_ADDW:   wr(r, in->rd, rv_sext32(a1 + a2)); break;
-    case RV_OP_SUBW:   wr(r, in->rd, rv_sext32(a1 - a2)); break;
-    case RV_OP_SLLW:   wr(r, in->rd, rv_sext32((uint32_t)a1 << (a2 & 31))); break;
-    case RV_OP_SRLW:   wr(r, in->rd, rv_sext32((uint32_t)a1 >> (a2 & 31))); break;
-    case RV_OP_SRAW:   wr(r, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (a2 & 31)))); break;
-    case RV_OP_MUL:    wr(r, in->rd, a1 * a2); break;
-    case RV_OP_MULH:   wr(r, in->rd, rv_mulh(a1, a2)); break;
-    case RV_OP_MULHSU: wr(r, in->rd, rv_mulhsu(a1, a2)); break;
-    case RV_OP_MULHU:  wr(r, in->rd, rv_mulhu(a1, a2)); break;
-    case RV_OP_DIV:    wr(r, in->rd, rv_div(a1, a2)); break;
-    case RV_OP_DIVU:   wr(r, in->rd, rv_divu(a1, a2)); break;
-    case RV_OP_REM:    wr(r, in->rd, rv_rem(a1, a2)); break;
-    case RV_OP_REMU:   wr(r, in->rd, rv_remu(a1, a2)); break;
-    case RV_OP_MULW:   wr(r, in->rd, rv_sext32(a1 * a2)); break;
-    case RV_OP_DIVW:   wr(r, in->rd, rv_divw(a1, a2)); break;
-    case RV_OP_DIVUW:  wr(r, in->rd, rv_divuw(a1, a2)); break;
-    case RV_OP_REMW:   wr(r, in->rd, rv_remw(a1, a2)); break;
-    case RV_OP_REMUW:  wr(r, in->rd, rv_remuw(a1, a2)); break;
-    case RV_OP_ADDI:   wr(r, in->rd, a1 + imm); break;
-    case RV_OP_SLTI:   wr(r, in->rd, (int64_t)a1 < (int64_t)imm); break;
-    case RV_OP_SLTIU:  wr(r, in->rd, a1 < imm); break;
-    case RV_OP_XORI:   wr(r, in->rd, a1 ^ imm); break;
-    case RV_OP_ORI:    wr(r, in->rd, a1 | imm); break;
-    case RV_OP_ANDI:   wr(r, in->rd, a1 & imm); break;
-    case RV_OP_SLLI:   wr(r, in->rd, a1 << (imm & 63)); break;
-    case RV_OP_SRLI:   wr(r, in->rd, a1 >> (imm & 63)); break;
-    case RV_OP_SRAI:   wr(r, in->rd, (uint64_t)((int64_t)a1 >> (imm & 63))); break;
-    case RV_OP_ADDIW:  wr(r, in->rd, rv_sext32(a1 + imm)); break;
-    case RV_OP_SLLIW:  wr(r, in->rd, rv_sext32((uint32_t)a1 << (imm & 31))); break;
-    case RV_OP_SRLIW:  wr(r, in->rd, rv_sext32((uint32_t)a1 >> (imm & 31))); break;
-    case RV_OP_SRAIW:  wr(r, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (imm & 31)))); break;
-    case RV_OP_LUI:    wr(r, in->rd, imm); break;
-    case RV_OP_AUIPC:  wr(r, in->rd, pc + imm); break;
+        RV_ALU_SEMANTICS(RV_ALU_CASE_LABEL)
+            wr(r, in->rd, rv_alu_result((enum rv_op)in->op, pc, a1, a2, imm));
+            break;
 
 #define LOAD(size, conv)                                                   \
     if (load(r, a1 + imm, size, &v) != 0)                                  \

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "frontend/decode.h"
+
 static inline uint64_t rv_sext32(uint64_t v) { return (uint64_t)(int64_t)(int32_t)(uint32_t)v; }
 
 static inline uint64_t rv_mulh(uint64_t a, uint64_t b)
@@ -68,6 +70,71 @@ static inline uint64_t rv_remuw(uint64_t a, uint64_t b)
 {
     uint32_t x = (uint32_t)a, y = (uint32_t)b;
     return rv_sext32(y == 0 ? x : x % y);
+}
+
+/* The value every register-computing (ALU, ALU32, MUL, DIV, LUI, AUIPC) instruction writes to
+ * rd, as one list: rv_alu_result() is generated from it, and RV_ALU_CASE_LABEL turns it into the
+ * case labels of a tier's dispatch switch, so the list of ops and their semantics are one fact.
+ * _(OP, expression over a1 = x[rs1], a2 = x[rs2], imm = the decoded immediate, pc) */
+#define RV_ALU_SEMANTICS(_)                                           \
+    _(ADD,    a1 + a2)                                                \
+    _(SUB,    a1 - a2)                                                \
+    _(SLL,    a1 << (a2 & 63))                                        \
+    _(SLT,    (uint64_t)((int64_t)a1 < (int64_t)a2))                  \
+    _(SLTU,   (uint64_t)(a1 < a2))                                    \
+    _(XOR,    a1 ^ a2)                                                \
+    _(SRL,    a1 >> (a2 & 63))                                        \
+    _(SRA,    (uint64_t)((int64_t)a1 >> (a2 & 63)))                   \
+    _(OR,     a1 | a2)                                                \
+    _(AND,    a1 & a2)                                                \
+    _(ADDW,   rv_sext32(a1 + a2))                                     \
+    _(SUBW,   rv_sext32(a1 - a2))                                     \
+    _(SLLW,   rv_sext32((uint32_t)a1 << (a2 & 31)))                   \
+    _(SRLW,   rv_sext32((uint32_t)a1 >> (a2 & 31)))                   \
+    _(SRAW,   rv_sext32((uint32_t)((int32_t)a1 >> (a2 & 31))))        \
+    _(MUL,    a1 * a2)                                                \
+    _(MULH,   rv_mulh(a1, a2))                                        \
+    _(MULHSU, rv_mulhsu(a1, a2))                                      \
+    _(MULHU,  rv_mulhu(a1, a2))                                       \
+    _(DIV,    rv_div(a1, a2))                                         \
+    _(DIVU,   rv_divu(a1, a2))                                        \
+    _(REM,    rv_rem(a1, a2))                                         \
+    _(REMU,   rv_remu(a1, a2))                                        \
+    _(MULW,   rv_sext32(a1 * a2))                                     \
+    _(DIVW,   rv_divw(a1, a2))                                        \
+    _(DIVUW,  rv_divuw(a1, a2))                                       \
+    _(REMW,   rv_remw(a1, a2))                                        \
+    _(REMUW,  rv_remuw(a1, a2))                                       \
+    _(ADDI,   a1 + imm)                                               \
+    _(SLTI,   (uint64_t)((int64_t)a1 < (int64_t)imm))                 \
+    _(SLTIU,  (uint64_t)(a1 < imm))                                   \
+    _(XORI,   a1 ^ imm)                                               \
+    _(ORI,    a1 | imm)                                               \
+    _(ANDI,   a1 & imm)                                               \
+    _(SLLI,   a1 << (imm & 63))                                       \
+    _(SRLI,   a1 >> (imm & 63))                                       \
+    _(SRAI,   (uint64_t)((int64_t)a1 >> (imm & 63)))                  \
+    _(ADDIW,  rv_sext32(a1 + imm))                                    \
+    _(SLLIW,  rv_sext32((uint32_t)a1 << (imm & 31)))                  \
+    _(SRLIW,  rv_sext32((uint32_t)a1 >> (imm & 31)))                  \
+    _(SRAIW,  rv_sext32((uint32_t)((int32_t)a1 >> (imm & 31))))       \
+    _(LUI,    imm)                                                    \
+    _(AUIPC,  pc + imm)
+
+#define RV_ALU_CASE_LABEL(name, expr) case RV_OP_##name:
+
+/* rd's new value for an op of RV_ALU_SEMANTICS (0 for any other op: callers dispatch only
+ * those ops here, through RV_ALU_CASE_LABEL). */
+static inline uint64_t rv_alu_result(enum rv_op op, uint64_t pc, uint64_t a1, uint64_t a2,
+                                     uint64_t imm)
+{
+    switch (op) {
+#define RV_ALU_RETURN(name, expr) case RV_OP_##name: return (expr);
+    RV_ALU_SEMANTICS(RV_ALU_RETURN)
+#undef RV_ALU_RETURN
+    default:
+        return 0;
+    }
 }
 
 #endif

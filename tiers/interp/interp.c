@@ -59,49 +59,9 @@ int interp_run(struct rt_job *job)
         uint64_t a;
 
         switch ((enum rv_op)in->op) {
-        case RV_OP_ADD:    wr(x, in->rd, a1 + a2); break;
-        case RV_OP_SUB:    wr(x, in->rd, a1 - a2); break;
-        case RV_OP_SLL:    wr(x, in->rd, a1 << (a2 & 63)); break;
-        case RV_OP_SLT:    wr(x, in->rd, (int64_t)a1 < (int64_t)a2); break;
-        case RV_OP_SLTU:   wr(x, in->rd, a1 < a2); break;
-        case RV_OP_XOR:    wr(x, in->rd, a1 ^ a2); break;
-        case RV_OP_SRL:    wr(x, in->rd, a1 >> (a2 & 63)); break;
-        case RV_OP_SRA:    wr(x, in->rd, (uint64_t)((int64_t)a1 >> (a2 & 63))); break;
-        case RV_OP_OR:     wr(x, in->rd, a1 | a2); break;
-        case RV_OP_AND:    wr(x, in->rd, a1 & a2); break;
-        case RV_OP_ADDW:   wr(x, in->rd, rv_sext32(a1 + a2)); break;
-        case RV_OP_SUBW:   wr(x, in->rd, rv_sext32(a1 - a2)); break;
-        case RV_OP_SLLW:   wr(x, in->rd, rv_sext32((uint32_t)a1 << (a2 & 31))); break;
-        case RV_OP_SRLW:   wr(x, in->rd, rv_sext32((uint32_t)a1 >> (a2 & 31))); break;
-        case RV_OP_SRAW:   wr(x, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (a2 & 31)))); break;
-        case RV_OP_MUL:    wr(x, in->rd, a1 * a2); break;
-        case RV_OP_MULH:   wr(x, in->rd, rv_mulh(a1, a2)); break;
-        case RV_OP_MULHSU: wr(x, in->rd, rv_mulhsu(a1, a2)); break;
-        case RV_OP_MULHU:  wr(x, in->rd, rv_mulhu(a1, a2)); break;
-        case RV_OP_DIV:    wr(x, in->rd, rv_div(a1, a2)); break;
-        case RV_OP_DIVU:   wr(x, in->rd, rv_divu(a1, a2)); break;
-        case RV_OP_REM:    wr(x, in->rd, rv_rem(a1, a2)); break;
-        case RV_OP_REMU:   wr(x, in->rd, rv_remu(a1, a2)); break;
-        case RV_OP_MULW:   wr(x, in->rd, rv_sext32(a1 * a2)); break;
-        case RV_OP_DIVW:   wr(x, in->rd, rv_divw(a1, a2)); break;
-        case RV_OP_DIVUW:  wr(x, in->rd, rv_divuw(a1, a2)); break;
-        case RV_OP_REMW:   wr(x, in->rd, rv_remw(a1, a2)); break;
-        case RV_OP_REMUW:  wr(x, in->rd, rv_remuw(a1, a2)); break;
-        case RV_OP_ADDI:   wr(x, in->rd, a1 + imm); break;
-        case RV_OP_SLTI:   wr(x, in->rd, (int64_t)a1 < (int64_t)imm); break;
-        case RV_OP_SLTIU:  wr(x, in->rd, a1 < imm); break;
-        case RV_OP_XORI:   wr(x, in->rd, a1 ^ imm); break;
-        case RV_OP_ORI:    wr(x, in->rd, a1 | imm); break;
-        case RV_OP_ANDI:   wr(x, in->rd, a1 & imm); break;
-        case RV_OP_SLLI:   wr(x, in->rd, a1 << (imm & 63)); break;
-        case RV_OP_SRLI:   wr(x, in->rd, a1 >> (imm & 63)); break;
-        case RV_OP_SRAI:   wr(x, in->rd, (uint64_t)((int64_t)a1 >> (imm & 63))); break;
-        case RV_OP_ADDIW:  wr(x, in->rd, rv_sext32(a1 + imm)); break;
-        case RV_OP_SLLIW:  wr(x, in->rd, rv_sext32((uint32_t)a1 << (imm & 31))); break;
-        case RV_OP_SRLIW:  wr(x, in->rd, rv_sext32((uint32_t)a1 >> (imm & 31))); break;
-        case RV_OP_SRAIW:  wr(x, in->rd, rv_sext32((uint32_t)((int32_t)a1 >> (imm & 31)))); break;
-        case RV_OP_LUI:    wr(x, in->rd, imm); break;
-        case RV_OP_AUIPC:  wr(x, in->rd, pc + imm); break;
+        RV_ALU_SEMANTICS(RV_ALU_CASE_LABEL)
+            wr(x, in->rd, rv_alu_result((enum rv_op)in->op, pc, a1, a2, imm));
+            break;
 
 #define LOAD(size, conv)                                                   \
     a = a1 + imm;                                                          \
