@@ -381,34 +381,17 @@ static int step(struct replay *r, int *boundary_point)
             wr(r, in->rd, rv_alu_result((enum rv_op)in->op, pc, a1, a2, imm));
             break;
 
-#define LOAD(size, conv)                                                   \
-    if (load(r, a1 + imm, size, &v) != 0)                                  \
-        return -1;                                                         \
-    wr(r, in->rd, conv(v));                                                \
-    *boundary_point = 1;                                                   \
-    break;
-#define SX8(v)  ((uint64_t)(int64_t)(int8_t)(v))
-#define SX16(v) ((uint64_t)(int64_t)(int16_t)(v))
-#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
-#define ZX(v)   (v)
-    case RV_OP_LB:  LOAD(1, SX8)
-    case RV_OP_LH:  LOAD(2, SX16)
-    case RV_OP_LW:  LOAD(4, SX32)
-    case RV_OP_LD:  LOAD(8, ZX)
-    case RV_OP_LBU: LOAD(1, ZX)
-    case RV_OP_LHU: LOAD(2, ZX)
-    case RV_OP_LWU: LOAD(4, ZX)
-#undef LOAD
-#define STORE(size)                                                        \
-    if (store(r, a1 + imm, size, a2) != 0)                                 \
-        return -1;                                                         \
-    *boundary_point = 1;                                                   \
-    break;
-    case RV_OP_SB: STORE(1)
-    case RV_OP_SH: STORE(2)
-    case RV_OP_SW: STORE(4)
-    case RV_OP_SD: STORE(8)
-#undef STORE
+    RV_LOAD_CASE_LABELS
+        if (load(r, a1 + imm, rv_mem_width((enum rv_op)in->op), &v) != 0)
+            return -1;
+        wr(r, in->rd, rv_load_extend((enum rv_op)in->op, v));
+        *boundary_point = 1;
+        break;
+    RV_STORE_CASE_LABELS
+        if (store(r, a1 + imm, rv_mem_width((enum rv_op)in->op), a2) != 0)
+            return -1;
+        *boundary_point = 1;
+        break;
 
 #define BRANCH(cond)                                                       \
     if (cond)                                                              \

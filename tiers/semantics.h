@@ -137,4 +137,33 @@ static inline uint64_t rv_alu_result(enum rv_op op, uint64_t pc, uint64_t a1, ui
     }
 }
 
+/* Bytes a load or store op accesses (0 for any other op). */
+static inline unsigned rv_mem_width(enum rv_op op)
+{
+    switch (op) {
+    case RV_OP_LB: case RV_OP_LBU: case RV_OP_SB: return 1;
+    case RV_OP_LH: case RV_OP_LHU: case RV_OP_SH: return 2;
+    case RV_OP_LW: case RV_OP_LWU: case RV_OP_SW: return 4;
+    case RV_OP_LD: case RV_OP_SD: return 8;
+    default: return 0;
+    }
+}
+
+/* rd's value for a load whose rv_mem_width(op) bytes were read zero-extended into raw:
+ * LB/LH/LW sign-extend, the U forms and LD keep the zero extension (§5.3). */
+static inline uint64_t rv_load_extend(enum rv_op op, uint64_t raw)
+{
+    switch (op) {
+    case RV_OP_LB: return (uint64_t)(int64_t)(int8_t)raw;
+    case RV_OP_LH: return (uint64_t)(int64_t)(int16_t)raw;
+    case RV_OP_LW: return (uint64_t)(int64_t)(int32_t)raw;
+    default: return raw;
+    }
+}
+
+#define RV_LOAD_CASE_LABELS                                                         \
+    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU:     \
+    case RV_OP_LHU: case RV_OP_LWU:
+#define RV_STORE_CASE_LABELS case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+
 #endif

@@ -58,42 +58,26 @@ int interp_run(struct rt_job *job)
         int mem_op = 0, control = 0;
         uint64_t a;
 
-        switch ((enum rv_op)in->op) {
+        const enum rv_op op = (enum rv_op)in->op;
+        switch (op) {
         RV_ALU_SEMANTICS(RV_ALU_CASE_LABEL)
-            wr(x, in->rd, rv_alu_result((enum rv_op)in->op, pc, a1, a2, imm));
+            wr(x, in->rd, rv_alu_result(op, pc, a1, a2, imm));
             break;
 
-#define LOAD(size, conv)                                                   \
-    a = a1 + imm;                                                          \
-    if (!mem_ok(a, size))                                                  \
-        return rt_fault_mem(job, pc, a, size, 0);                          \
-    wr(x, in->rd, conv(load(c, a, size)));                                 \
-    mem_op = 1;                                                            \
-    break;
-#define SX8(v)  ((uint64_t)(int64_t)(int8_t)(v))
-#define SX16(v) ((uint64_t)(int64_t)(int16_t)(v))
-#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
-#define ZX(v)   (v)
-        case RV_OP_LB:  LOAD(1, SX8)
-        case RV_OP_LH:  LOAD(2, SX16)
-        case RV_OP_LW:  LOAD(4, SX32)
-        case RV_OP_LD:  LOAD(8, ZX)
-        case RV_OP_LBU: LOAD(1, ZX)
-        case RV_OP_LHU: LOAD(2, ZX)
-        case RV_OP_LWU: LOAD(4, ZX)
-#undef LOAD
-#define STORE(size)                                                        \
-    a = a1 + imm;                                                          \
-    if (!mem_ok(a, size))                                                  \
-        return rt_fault_mem(job, pc, a, size, 1);                          \
-    store(c, a, size, a2);                                                 \
-    mem_op = 1;                                                            \
-    break;
-        case RV_OP_SB: STORE(1)
-        case RV_OP_SH: STORE(2)
-        case RV_OP_SW: STORE(4)
-        case RV_OP_SD: STORE(8)
-#undef STORE
+        RV_LOAD_CASE_LABELS
+            a = a1 + imm;
+            if (!mem_ok(a, rv_mem_width(op)))
+                return rt_fault_mem(job, pc, a, rv_mem_width(op), 0);
+            wr(x, in->rd, rv_load_extend(op, load(c, a, rv_mem_width(op))));
+            mem_op = 1;
+            break;
+        RV_STORE_CASE_LABELS
+            a = a1 + imm;
+            if (!mem_ok(a, rv_mem_width(op)))
+                return rt_fault_mem(job, pc, a, rv_mem_width(op), 1);
+            store(c, a, rv_mem_width(op), a2);
+            mem_op = 1;
+            break;
 
 #define BRANCH(cond)                                                       \
     control = 1;                                                           \

@@ -10,6 +10,7 @@
 #include "runtime/job.h"
 #include "runtime/step.h"
 #include "runtime/trace.h"
+#include "tiers/semantics.h"
 
 void t0_run(const struct t0_code *code, struct rv_ctx *ctx)
 {
@@ -19,16 +20,6 @@ void t0_run(const struct t0_code *code, struct rv_ctx *ctx)
     code->entry(ctx, rt_tracing(ctx) ? ctx->trace_buf : NULL);
     if (ctx->is_unconstrained)
         ctx->global_clk = global_clk;
-}
-
-static unsigned mem_size(enum rv_op op)
-{
-    switch (op) {
-    case RV_OP_LB: case RV_OP_LBU: case RV_OP_SB: return 1;
-    case RV_OP_LH: case RV_OP_LHU: case RV_OP_SH: return 2;
-    case RV_OP_LW: case RV_OP_LWU: case RV_OP_SW: return 4;
-    default: return 8;
-    }
 }
 
 static int report_fault(struct rt_job *job)
@@ -43,9 +34,9 @@ static int report_fault(struct rt_job *job)
     const uint64_t a1 = c->regs[in->rs1], imm = (uint64_t)in->imm;
     switch (rv_op_class((enum rv_op)in->op)) {
     case RV_CLS_LOAD:
-        return rt_fault_mem(job, pc, a1 + imm, mem_size((enum rv_op)in->op), 0);
+        return rt_fault_mem(job, pc, a1 + imm, rv_mem_width((enum rv_op)in->op), 0);
     case RV_CLS_STORE:
-        return rt_fault_mem(job, pc, a1 + imm, mem_size((enum rv_op)in->op), 1);
+        return rt_fault_mem(job, pc, a1 + imm, rv_mem_width((enum rv_op)in->op), 1);
     case RV_CLS_BRANCH:
         return rt_fault_jump(job, pc, pc + imm);
     case RV_CLS_JUMP:
