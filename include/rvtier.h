@@ -22,7 +22,10 @@ struct rt_precompile_set;   /* runtime/precompile.h: precompiles loaded from lib
 
 enum rvt_abi { RVT_ABI_SP1 = 0, RVT_ABI_LINUX = 1 };
 
-enum rvt_mode { RVT_MODE_INTERP = 0, RVT_MODE_TIER0 = 1 };
+/* interp: the reference interpreter. tier0: tier 0 code only. tier1: every region the
+ * program's control flow suggests (loops, called functions) compiled before the run starts
+ * (A/B studies). tiered: tier 0 with hot regions compiled while the guest runs. */
+enum rvt_mode { RVT_MODE_INTERP = 0, RVT_MODE_TIER0 = 1, RVT_MODE_TIER1 = 2, RVT_MODE_TIERED = 3 };
 
 enum rvt_status {
     RVT_OK = 0,          /* the guest halted (its exit code is in exit_code) */
@@ -30,12 +33,17 @@ enum rvt_status {
     RVT_SYSCALL_ERROR,   /* unknown syscall code or bad syscall arguments */
     RVT_CYCLE_LIMIT,     /* --max-cycles reached */
     RVT_HOST_ERROR,      /* the host failed (out of memory, trace file write, ...) */
+    RVT_CANCELLED,       /* rvt_monitor_cancel() stopped the run (error says why) */
 };
 
 struct rvt_input {
     const uint8_t *data;
     size_t len;
 };
+
+/* Lets another thread watch and stop a run in progress (a service's watchdog, a DELETE).
+ * One monitor per run; create it before rvt_run and free it after rvt_run returned. */
+struct rvt_monitor;
 
 /* Where guest writes to fd 1 and 2 go. NULL: to the process's own stdout/stderr. */
 typedef void rvt_output_fn(void *user, int fd, const uint8_t *data, size_t len);
@@ -52,6 +60,24 @@ struct rvt_options {
     rvt_output_fn *output;
     void *output_user;
     const struct rt_precompile_set *precompiles;  /* extra precompiles; NULL = built-ins only */
+    struct rvt_monitor *monitor;      /* NULL: none */
+
+    /* tier 1 (modes tier1 and tiered); 0 = default for each */
+    uint64_t tier_threshold;          /* block executions before its region is compiled */
+    unsigned compile_threads;         /* background compile threads of the program (the first
+                                         tiered run of a program fixes it) */
+    int sync_compile;                 /* compile on the guest's thread when a block gets hot */
+    int opt_level;                    /* LLVM pipeline 0..3; -1 = default */
+    const char *dump_ir_dir;          /* write each region's IR (.ll) and an index here */
+};
+
+/* One region installed while the run ran (the tier-up timeline). */
+struct rvt_tierup {
+    uint64_t head_pc;
+    uint32_t n_insns;                 /* guest instructions in the region */
+    uint32_t n_blocks;
+    double at_seconds;                /* since the run started */
+    double compile_seconds;
 };
 
 struct rvt_stats {
@@ -62,6 +88,14 @@ struct rvt_stats {
     double seconds;                   /* run time, loading and translation excluded */
     double translate_seconds;         /* tier 0 translation of the program (0 in interp mode) */
     uint64_t translated_instructions; /* guest instructions tier 0 translated */
+    /* tier 1 */
+    uint64_t tier1_instructions;      /* guest instructions executed in tier 1 code */
+    uint64_t regions_warm;            /* regions of the program already compiled at start */
+    uint64_t regions_compiled;        /* regions compiled during this run */
+    uint64_t tierups;                 /* regions installed during this run (= timeline) */
+    double compile_seconds_total;     /* of the regions compiled during this run */
+    double compile_seconds_median;
+    struct rvt_tierup *timeline;      /* tierups entries, malloc'd (rvt_result_free) */
 };
 
 struct rvt_result {
@@ -93,6 +127,18 @@ int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt
 void rvt_result_free(struct rvt_result *r);
 
 const char *rvt_status_name(enum rvt_status s);
+const char *rvt_mode_name(enum rvt_mode m);
+
+struct rvt_monitor *rvt_monitor_new(void);
+void rvt_monitor_free(struct rvt_monitor *m);
+/* Stops the run at its next control transfer or syscall with status RVT_CANCELLED and error
+ * "cancelled: <reason>". Thread-safe; before the run starts it makes the run stop at once. */
+void rvt_monitor_cancel(struct rvt_monitor *m, const char *reason);
+/* Bytes of guest memory the run has touched so far (0 before it starts and after it ends).
+ * Thread-safe; costs one fstat. */
+uint64_t rvt_monitor_memory_bytes(struct rvt_monitor *m);
+/* Guest instructions executed so far (approximate while running: updated at exits to C). */
+uint64_t rvt_monitor_instructions(struct rvt_monitor *m);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 /* job.c — one run's state: set-up and tear-down, failures, guest output, the SP1 input queue,
  * and the fault messages every tier shares (so they read the same in every mode). */
 #include "runtime/job.h"
+#include "runtime/monitor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,10 @@ int rt_fault_trap(struct rt_job *job, uint64_t pc, uint32_t word)
 
 int rt_fault_cycles(struct rt_job *job, uint64_t pc)
 {
+    char why[200];
+    if (job->opt->monitor && rt_monitor_cancelled(job->opt->monitor, why, sizeof why))
+        return rt_job_fail(job, RVT_CANCELLED, "cancelled at pc 0x%llx: %s",
+                           (unsigned long long)pc, why);
     return rt_job_fail(job, RVT_CYCLE_LIMIT,
                        "cycle limit of %llu reached at pc 0x%llx (clk %llu); raise --max-cycles "
                        "if the guest is expected to run this long",

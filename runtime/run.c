@@ -7,6 +7,7 @@
 
 #include "include/rvtier.h"
 #include "runtime/job.h"
+#include "runtime/monitor.h"
 #include "runtime/sha256.h"
 #include "tiers/interp/interp.h"
 #include "tiers/tier0/tier0.h"
@@ -23,6 +24,7 @@ void rvt_options_init(struct rvt_options *o)
     memset(o, 0, sizeof *o);
     o->abi = RVT_ABI_SP1;
     o->mode = RVT_MODE_INTERP;
+    o->opt_level = -1;
 }
 
 const char *rvt_status_name(enum rvt_status s)
@@ -33,12 +35,26 @@ const char *rvt_status_name(enum rvt_status s)
     case RVT_SYSCALL_ERROR: return "syscall_error";
     case RVT_CYCLE_LIMIT: return "cycle_limit";
     case RVT_HOST_ERROR: return "host_error";
+    case RVT_CANCELLED: return "cancelled";
+    }
+    return "unknown";
+}
+
+const char *rvt_mode_name(enum rvt_mode m)
+{
+    switch (m) {
+    case RVT_MODE_INTERP: return "interp";
+    case RVT_MODE_TIER0: return "tier0";
+    case RVT_MODE_TIER1: return "tier1";
+    case RVT_MODE_TIERED: return "tiered";
     }
     return "unknown";
 }
 
 void rvt_result_free(struct rvt_result *r)
 {
+    free(r->stats.timeline);
+    r->stats.timeline = NULL;
     free(r->public_values);
     r->public_values = NULL;
     r->public_values_len = 0;
@@ -61,6 +77,10 @@ static int run_tier(struct rt_job *job)
             return rt_job_fail(job, RVT_HOST_ERROR, "tier 0 translation failed: %s", err);
         return t0_run_job(job, code);
     }
+    case RVT_MODE_TIER1:
+    case RVT_MODE_TIERED:
+        return rt_job_fail(job, RVT_HOST_ERROR, "mode %s is not implemented yet; use --mode "
+                           "tier0", rvt_mode_name(job->opt->mode));
     }
     return rt_job_fail(job, RVT_HOST_ERROR, "unknown mode %d", job->opt->mode);
 }
@@ -115,7 +135,11 @@ int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt
     }
 
     double t0 = now_seconds();
+    if (o->monitor)
+        rt_monitor_attach(o->monitor, job);
     run_tier(job);
+    if (o->monitor)
+        rt_monitor_detach(o->monitor);
     r->stats.seconds = now_seconds() - t0;
 
     if (o->trace) {

@@ -130,7 +130,7 @@ int interp_run(struct rt_job *job)
         c->global_clk += !c->is_unconstrained;
         if (mem_op && c->num_mem_reads >= c->max_trace_size && c->max_trace_size)
             rt_trace_next_chunk(&job->trace, c);
-        if (control && c->clk > c->clk_limit)
+        if (control && c->clk > __atomic_load_n(&c->clk_limit, __ATOMIC_RELAXED))
             return rt_fault_cycles(job, c->pc);
     }
 }
