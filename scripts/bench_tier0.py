@@ -10,50 +10,12 @@ on that same ELF (--abi linux). Prints Markdown and writes it to results/bench-t
 Usage: bench_tier0.py --rvtier BIN --guests DIR --out-dir DIR [--runs 3] [--insns 4e8]"""
 import argparse
 import datetime
-import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 
-# guest, default N (tests/guests/src/*.c rt_read_u64_or), work ~ N^exponent
-GUESTS = [('fibonacci', 1000000, 1), ('sieve', 500000, 1), ('sort', 10000, 1),
-          ('matmul', 64, 3), ('crc32', 262144, 1), ('sha256', 65536, 1),
-          ('keccak', 32768, 1), ('bigint', 1000, 2)]
-
-
-def wall(cmd, env=None):
-    t = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    dt = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit('bench: %s exited %d: %s' % (' '.join(cmd), p.returncode,
-                                              p.stderr.decode(errors='replace')[:300]))
-    return dt
-
-
-def median(cmd, runs, env=None):
-    return statistics.median(wall(cmd, env) for _ in range(runs))
-
-
-def instructions(rvtier, elf, extra):
-    """(guest instructions, trace bytes) of one traced tier 0 run."""
-    p = subprocess.run([rvtier, 'run', elf, '--mode', 'tier0', '--json', '--trace', '/dev/null']
-                       + extra,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if p.returncode != 0:
-        sys.exit('bench: %s failed: %s' % (elf, p.stderr.decode(errors='replace')[:300]))
-    st = json.loads(p.stdout)['stats']
-    return st['instructions'], st['trace_bytes']
-
-
-def fmt(x):
-    return '%.3f' % x if x < 10 else '%.2f' % x
-
-
-def ratio(a, b):
-    return '%.2f' % (a / b) if b > 0 else '-'
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import GUESTS, calibrate, fmt, instructions, median, ratio  # noqa: E402
 
 
 def main():
@@ -76,9 +38,7 @@ def main():
         sp1 = os.path.join(a.guests, 'sp1', name + '.elf')
         lin = os.path.join(a.guests, 'linux', name + '.elf')
         nat = os.path.join(a.guests, 'native', name)
-        i0, _ = instructions(a.rvtier, sp1, ['--input-u64', str(n0)])
-        n = max(1, int(n0 * (a.insns / i0) ** (1.0 / expo)))
-        ins, tbytes = instructions(a.rvtier, sp1, ['--input-u64', str(n)])
+        n, ins, tbytes = calibrate(a.rvtier, sp1, n0, expo, a.insns)
         arg = ['--input-u64', str(n)]
         env = dict(os.environ, RVT_INPUTS='u64:%d' % n)
         t = dict(native=median([nat], a.runs, env),
