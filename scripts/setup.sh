@@ -12,7 +12,7 @@ PKGS=(cmake make gcc pkg-config
       gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf   # guest programs from source
       binutils-riscv64-unknown-elf    # objdump, the disassembler's reference
       qemu-user                       # reference runner for differential tests
-      python3)
+      python3 python3-matplotlib)     # matplotlib: the plots of scripts/bench_ab.py
 
 missing=()
 for p in "${PKGS[@]}"; do
