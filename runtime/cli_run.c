@@ -12,6 +12,7 @@
 #include "runtime/job.h"
 #include "runtime/precompile.h"
 #include "runtime/program.h"
+#include "runtime/result_json.h"
 #include "tiers/tier0/tier0.h"
 
 static const char run_usage[] =
@@ -123,31 +124,6 @@ static void capture_output(void *user, int fd, const uint8_t *data, size_t len)
     rt_bytes_append(fd == 2 ? &c->err : &c->out, data, len);
 }
 
-static void json_str(FILE *f, const uint8_t *s, size_t n)
-{
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t ch = s[i];
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", f);
-        else if (ch < 0x20 || ch >= 0x7f)
-            fprintf(f, "\\u%04x", ch);   /* bytes, not UTF-8: keep the JSON valid */
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void json_hex(FILE *f, const uint8_t *b, size_t n)
-{
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%02x", b[i]);
-    fputc('"', f);
-}
-
 static double mips(const struct rvt_result *r)
 {
     return r->stats.seconds > 0 ? r->stats.instructions / r->stats.seconds / 1e6 : 0;
@@ -155,36 +131,13 @@ static double mips(const struct rvt_result *r)
 
 static void print_json(FILE *f, const struct rvt_result *r, const struct captured *cap)
 {
-    fprintf(f, "{\"status\":\"%s\",\"exit_code\":%d,\"error\":", rvt_status_name(r->status),
-            r->exit_code);
-    if (r->status == RVT_OK)
-        fputs("null", f);
-    else
-        json_str(f, (const uint8_t *)r->error, strlen(r->error));
-    fputs(",\"public_values\":", f);
-    json_hex(f, r->public_values, r->public_values_len);
-    fputs(",\"public_values_sha256\":", f);
-    json_hex(f, r->public_values_sha256, 32);
-    fputs(",\"committed_digest\":[", f);
-    for (int i = 0; i < 8; i++)
-        fprintf(f, "%s%" PRIu32, i ? "," : "", r->committed_digest[i]);
-    fprintf(f, "],\"digest_match\":%s", r->digest_match ? "true" : "false");
-    fprintf(f, ",\"pc\":%" PRIu64 ",\"clk\":%" PRIu64 ",\"global_clk\":%" PRIu64, r->pc, r->clk,
-            r->global_clk);
-    fputs(",\"regs\":[", f);
-    for (int i = 0; i < 32; i++)
-        fprintf(f, "%s%" PRIu64, i ? "," : "", r->regs[i]);
-    fprintf(f, "],\"stats\":{\"instructions\":%" PRIu64 ",\"ecalls\":%" PRIu64
-               ",\"chunks\":%" PRIu64 ",\"trace_bytes\":%" PRIu64
-               ",\"seconds\":%.6f,\"translate_seconds\":%.6f,\"translated_instructions\":%" PRIu64
-               ",\"mips\":%.2f}",
-            r->stats.instructions, r->stats.ecalls, r->stats.chunks, r->stats.trace_bytes,
-            r->stats.seconds, r->stats.translate_seconds, r->stats.translated_instructions, mips(r));
-    fputs(",\"stdout\":", f);
-    json_str(f, cap->out.data, cap->out.len);
-    fputs(",\"stderr\":", f);
-    json_str(f, cap->err.data, cap->err.len);
-    fputs("}\n", f);
+    char *text = rt_result_json(r, cap->out.data, cap->out.len, cap->err.data, cap->err.len);
+    if (!text) {
+        fprintf(stderr, "rvtier: --json: out of memory while writing the result\n");
+        return;
+    }
+    fprintf(f, "%s\n", text);
+    free(text);
 }
 
 static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
