@@ -286,6 +286,7 @@ def load_pyplot():
         import matplotlib
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
+        import matplotlib.ticker  # noqa: F401 (plot_ratios)
     except ImportError:
         die('matplotlib is not importable by %s: run scripts/setup.sh (Debian\'s '
             'python3-matplotlib, for /usr/bin/python3), run with /usr/bin/python3 as '
@@ -295,6 +296,7 @@ def load_pyplot():
 
 def plot_ratios(ax, study, set_name, colors):
     """Diverging bars from the baseline line at 1: above = slower, below = faster."""
+    from matplotlib import ticker
     base = study['baseline'][set_name]
     rows = [e for e in study['summary'] if e['set'] == set_name]
     labels = [c['label'] for c in study['configs']
@@ -309,6 +311,7 @@ def plot_ratios(ax, study, set_name, colors):
     log = spread > 8
     if log:
         ax.set_yscale('log')
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda y, _: '%g' % y))
     width = 0.8 / max(1, len(labels))
     for j, lb in enumerate(labels):
         for i, prog in enumerate(progs):
@@ -321,9 +324,9 @@ def plot_ratios(ax, study, set_name, colors):
             ax.bar(x, v - 1, width * 0.92, bottom=1, color=colors[lb],
                    label=lb if i == 0 else None, edgecolor='black', linewidth=0.4,
                    hatch='//' if prog == 'geomean' else None)
-            ax.text(x, v, '%.2f' % v if v < 10 else '%.0f' % v, ha='center',
+            ax.text(x, v, ratio_s(v) if v < 10 else '%.0f' % v, ha='center',
                     va='bottom' if v >= 1 else 'top', fontsize=7,
-                    rotation=90 if len(labels) > 3 else 0)
+                    rotation=90 if len(labels) * len(progs) > 24 else 0)
     ax.axhline(1, color='black', linestyle='--', linewidth=1.2,
                label='baseline: %s = 1' % base)
     lo, hi = min(vals + [1]), max(vals + [1])
@@ -337,18 +340,18 @@ def plot_ratios(ax, study, set_name, colors):
     ax.set_ylabel('wall time / %s wall time\n(%s; < 1 = faster)' % (
         base, 'log scale' if log else 'linear'))
     ax.grid(axis='y', which='both', alpha=0.3)
-    ax.legend(fontsize=8, ncol=min(4, len(labels) + 1), loc='upper left')
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.005, 1.0), borderaxespad=0)
     insns = [p['insns'] for p in study['programs']]
     if set_name == 'sp1':
         what = ('SP1 ELF, ~%.0f M guest insns per run' % (statistics.median(insns) / 1e6)
                 if study['insns'] > 0 else 'SP1 ELF at default sizes')
     else:
         what = 'Linux-ABI ELF at default size (qemu-riscv64 comparison)'
-    ax.set_title('%s: wall time relative to %s, median of %d runs per config' % (
-        what, base, study['runs_per_config']))
+    ax.set_title('%s\nwall time relative to %s (median of %d interleaved runs)' % (
+        what, base, study['runs_per_config']), fontsize=11)
 
 
-def plot_timeline(ax, timelines):
+def plot_timeline(ax, timelines, cmap):
     ax.set_xlabel('time since the run started (s)')
     ax.set_ylabel('tier-1 regions installed\n(cumulative)')
     if not timelines:
@@ -360,19 +363,19 @@ def plot_timeline(ax, timelines):
         ax.set_title('Tier-up timeline')
         return
     cfgs = sorted({lb for _, lb, _ in timelines.values()})
-    for prog, (_, _, r) in sorted(timelines.items()):
+    for k, (prog, (_, _, r)) in enumerate(sorted(timelines.items())):
         ats = sorted(t.get('at_seconds', 0) for t in r['timeline'])
         end = max([r.get('run_seconds', 0)] + ats)
         xs = [0] + ats + [end]
         ys = [0] + list(range(1, len(ats) + 1)) + [len(ats)]
-        line, = ax.step(xs, ys, where='post', label='%s (%d regions, run %.3f s)' % (
-            prog, len(ats), end))
+        line, = ax.step(xs, ys, where='post', color=cmap(k % 8), linewidth=1.6,
+                        label='%s (%d regions, run %.3f s)' % (prog, len(ats), end))
         ax.plot(ats, range(1, len(ats) + 1), 'o', markersize=3, color=line.get_color())
         ax.plot([end], [len(ats)], '|', markersize=12, color=line.get_color())
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc='lower right')
-    ax.set_title('Tier-up timeline: one %s run per program (dot = region installed, '
-                 'bar = run end)' % '/'.join(cfgs))
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.005, 1.0), borderaxespad=0)
+    ax.set_title('Tier-up timeline: one %s run per program\n(dot = a region installed, '
+                 'bar = the run ended)' % '/'.join(cfgs), fontsize=11)
 
 
 def plot(path, study, timelines):
@@ -382,12 +385,14 @@ def plot(path, study, timelines):
     cmap = plt.get_cmap('tab10')
     colors = {lb: cmap(i % 10) for i, lb in enumerate(labels)}
     groups = len(study['programs']) + 1
-    width = max(9.0, min(24.0, 2.5 + groups * (0.35 * len(labels) + 0.5)))
-    fig, axes = plt.subplots(len(sets) + 1, 1, figsize=(width, 4.3 * (len(sets) + 1)),
-                             squeeze=False)
+    width = max(10.0, min(26.0, 4.5 + groups * (0.35 * len(labels) + 0.5)))
+    tl_height = 4.3 if timelines else 1.6
+    fig, axes = plt.subplots(len(sets) + 1, 1, squeeze=False,
+                             figsize=(width, 4.3 * len(sets) + tl_height),
+                             gridspec_kw=dict(height_ratios=[4.3] * len(sets) + [tl_height]))
     for ax, set_name in zip(axes[:, 0], sets):
         plot_ratios(ax, study, set_name, colors)
-    plot_timeline(axes[-1, 0], timelines)
+    plot_timeline(axes[-1, 0], timelines, plt.get_cmap('Dark2'))   # not the config colours
     fig.suptitle('rvtier A/B study %s (%s, %d CPUs)' % (study['started'], study['host'],
                                                         study['cpus']), fontsize=12)
     fig.tight_layout()
