@@ -404,6 +404,10 @@ def num(x, f='%.3f'):
     return '-' if x is None else f % x
 
 
+def insns_s(n):
+    return '%.1f M' % (n / 1e6) if n >= 1e5 else '%.1f k' % (n / 1e3)
+
+
 def ratio_s(x):
     return '-' if x is None else ('%.3f' % x if x < 0.1 else '%.2f' % x)
 
@@ -427,8 +431,9 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
     for set_name, set_cfgs, base in sets:
         labels = [c.label for c in set_cfgs]
         if set_name == 'sp1':
-            out += ['', '## SP1 ELF, sized (`--input-u64 N`, native `RVT_INPUTS=u64:N`); '
-                    'baseline **%s**' % base, '']
+            out += ['', ('## SP1 ELF, sized (`--input-u64 N`, native `RVT_INPUTS=u64:N`); '
+                         if a.insns > 0 else '## SP1 ELF at default sizes; ')
+                    + 'baseline **%s**' % base, '']
         else:
             out += ['', '## Linux-ABI ELF at its default size (it takes no input) vs '
                     'qemu-riscv64; baseline **%s**' % base, '',
@@ -445,7 +450,7 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
                      else ratio_s(es[lb]['ratio_to_baseline']) for lb in labels]
             out.append('| %s | %s | %s | %s |' % (
                 p['name'], e0['size'] if e0['size'] is not None else 'default',
-                '%.1f M' % (e0['guest_insns'] / 1e6), ' | '.join(cells)))
+                insns_s(e0['guest_insns']), ' | '.join(cells)))
         gs = {g['config']: g for g in geo if g['set'] == set_name}
         out.append('| **geomean** | | | %s |' % ' | '.join(
             ratio_s(gs[lb]['geomean_ratio_to_baseline']) for lb in labels))
