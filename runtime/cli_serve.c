@@ -1,0 +1,198 @@
+/* cli_serve.c — `rvtier serve`: the long-running JIT service (docs/service.md). Parses the
+ * options, recovers the state directory, starts the workers and the HTTP listeners, then
+ * waits for SIGTERM/SIGINT and shuts down: stop accepting, cancel queued jobs, give running
+ * jobs --shutdown-grace seconds, write every final state, exit 0. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/cli.h"
+#include "runtime/serve.h"
+
+/* The job mode when a request names none. TODO(lead): RVT_MODE_TIERED once tiered runs. */
+#define SV_DEFAULT_MODE RVT_MODE_TIER0
+
+static const char serve_usage[] =
+    "usage: rvtier serve [options]\n"
+    "\n"
+    "Runs the JIT as an HTTP/1.1 JSON service: upload programs once, run many jobs on them\n"
+    "(docs/service.md has the API).\n"
+    "\n"
+    "  --listen HOST:PORT     TCP address (default 127.0.0.1:8080 unless --unix is given);\n"
+    "                         port 0 picks a free port; the first line on stdout says\n"
+    "                         \"listening on http://HOST:PORT\"\n"
+    "  --unix PATH            also (or only) listen on a Unix socket\n"
+    "  --state-dir DIR        job documents, results, traces and uploaded ELFs (default: a new\n"
+    "                         directory under $TMPDIR); restart with the same DIR to serve\n"
+    "                         earlier results again\n"
+    "  --workers N            jobs run at once (default: the number of cores)\n"
+    "  --queue N              jobs waiting for a worker before 503 (default 1024)\n"
+    "  --max-body BYTES       request body limit, 413 above it (default 67108864)\n"
+    "  --max-output BYTES     guest stdout/stderr kept per stream and job (default 16777216)\n"
+    "  --mode MODE            job mode when a request names none (default tier0)\n"
+    "  --job-timeout SECONDS  default wall-clock limit per job (default none)\n"
+    "  --max-memory BYTES     default limit on guest memory touched per job (default none)\n"
+    "  --shutdown-grace SECONDS\n"
+    "                         after SIGTERM, running jobs may finish for this long, then\n"
+    "                         they are cancelled (default 10)\n"
+    "  -h, --help             this text\n";
+
+enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
+       OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE };
+
+static int parse_num(const char *opt, const char *s, double min, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v < min) {
+        fprintf(stderr, "rvtier serve: %s '%s': expected a number >= %g\n", opt, s, min);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"listen", required_argument, 0, OPT_LISTEN},
+        {"unix", required_argument, 0, OPT_UNIX},
+        {"state-dir", required_argument, 0, OPT_STATE},
+        {"workers", required_argument, 0, OPT_WORKERS},
+        {"queue", required_argument, 0, OPT_QUEUE},
+        {"max-body", required_argument, 0, OPT_MAX_BODY},
+        {"max-output", required_argument, 0, OPT_MAX_OUTPUT},
+        {"mode", required_argument, 0, OPT_MODE},
+        {"job-timeout", required_argument, 0, OPT_TIMEOUT},
+        {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
+        {"shutdown-grace", required_argument, 0, OPT_GRACE},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    struct sv_config cfg = {
+        .workers = cores > 0 ? (unsigned)cores : 1,
+        .queue_max = 1024,
+        .max_body = 64u << 20,
+        .max_output = 16u << 20,
+        .default_mode = SV_DEFAULT_MODE,
+        .shutdown_grace = 10,
+    };
+    char tmpdir[4096];
+    optind = 1;
+    int ch;
+    double v;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            fputs(serve_usage, stdout);
+            return 0;
+        case OPT_LISTEN: cfg.listen = optarg; break;
+        case OPT_UNIX: cfg.unix_path = optarg; break;
+        case OPT_STATE: cfg.state_dir = optarg; break;
+        case OPT_MODE:
+            if (sv_mode_parse(optarg, &cfg.default_mode)) {
+                fprintf(stderr, "rvtier serve: --mode '%s': expected interp, tier0, tier1 or "
+                        "tiered\n", optarg);
+                return RVT_EXIT_USAGE;
+            }
+            break;
+        case OPT_WORKERS:
+            if (parse_num("--workers", optarg, 1, &v))
+                return RVT_EXIT_USAGE;
+            cfg.workers = (unsigned)v;
+            break;
+        case OPT_QUEUE:
+            if (parse_num("--queue", optarg, 1, &v))
+                return RVT_EXIT_USAGE;
+            cfg.queue_max = (size_t)v;
+            break;
+        case OPT_MAX_BODY:
+            if (parse_num("--max-body", optarg, 1, &v))
+                return RVT_EXIT_USAGE;
+            cfg.max_body = (size_t)v;
+            break;
+        case OPT_MAX_OUTPUT:
+            if (parse_num("--max-output", optarg, 0, &v))
+                return RVT_EXIT_USAGE;
+            cfg.max_output = (size_t)v;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_num("--job-timeout", optarg, 0, &cfg.default_timeout))
+                return RVT_EXIT_USAGE;
+            break;
+        case OPT_MAX_MEMORY:
+            if (parse_num("--max-memory", optarg, 0, &v))
+                return RVT_EXIT_USAGE;
+            cfg.default_max_memory = (uint64_t)v;
+            break;
+        case OPT_GRACE:
+            if (parse_num("--shutdown-grace", optarg, 0, &cfg.shutdown_grace))
+                return RVT_EXIT_USAGE;
+            break;
+        default:
+            fputs(serve_usage, stderr);
+            return RVT_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "rvtier serve: unexpected argument '%s'\n\n%s", argv[optind],
+                serve_usage);
+        return RVT_EXIT_USAGE;
+    }
+    if (!cfg.listen && !cfg.unix_path)
+        cfg.listen = "127.0.0.1:8080";
+    if (!cfg.state_dir) {
+        const char *t = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/rvtier-serve.XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            fprintf(stderr, "rvtier serve: cannot create a state directory '%s': %s (pass "
+                    "--state-dir DIR)\n", tmpdir, strerror(errno));
+            return RVT_EXIT_USAGE;
+        }
+        cfg.state_dir = tmpdir;
+    }
+
+    /* Every thread inherits this mask; the main thread takes the signals with sigwait. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    static struct sv_server srv;   /* large; lives for the whole command */
+    char err[1024];
+    int status = RVT_EXIT_USAGE;
+    if (sv_server_init(&srv, &cfg, err, sizeof err) != 0 ||
+        sv_workers_start(&srv, err, sizeof err) != 0 || sv_http_start(&srv, err, sizeof err)) {
+        fprintf(stderr, "rvtier serve: %s\n", err);
+        goto out;
+    }
+    fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
+            "\"programs\":%zu,\"jobs\":%zu}\n", cfg.state_dir, cfg.workers, cfg.queue_max,
+            srv.n_programs, srv.n_jobs);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "{\"event\":\"shutdown\",\"signal\":\"%s\",\"running\":%llu,\"queued\":%zu,"
+            "\"grace_seconds\":%g}\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+            (unsigned long long)srv.m.in_state[SV_RUNNING], srv.queue_len,
+            cfg.shutdown_grace);
+    status = 0;
+out:
+    sv_http_quiesce(&srv);
+    sv_shutdown_jobs(&srv);
+    sv_http_stop(&srv);
+    if (status == 0)
+        fprintf(stderr, "{\"event\":\"stopped\",\"succeeded\":%llu,\"failed\":%llu,"
+                "\"cancelled\":%llu}\n", (unsigned long long)srv.m.finished[SV_SUCCEEDED],
+                (unsigned long long)srv.m.finished[SV_FAILED],
+                (unsigned long long)srv.m.finished[SV_CANCELLED]);
+    sv_server_fini(&srv);
+    return status;
+}
