@@ -9,5 +9,7 @@
 int cli_run(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
 int cli_trace(int argc, char **argv);
+int cli_serve(int argc, char **argv);    /* runtime/cli_serve.c */
+int cli_submit(int argc, char **argv);   /* runtime/cli_submit.c */
 
 #endif

@@ -1,4 +1,5 @@
-/* main.c — `rvtier`: a thin command line over librvtier. Subcommands: run, disasm, trace. */
+/* main.c — `rvtier`: a thin command line over librvtier. Subcommands: run, disasm, trace,
+ * serve, submit. */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,10 @@ int main(int argc, char **argv)
         return cli_disasm(argc - 1, argv + 1);
     if (!strcmp(cmd, "trace"))
         return cli_trace(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve"))
+        return cli_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "submit"))
+        return cli_submit(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         fputs(usage, stdout);
         return 0;
