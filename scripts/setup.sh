@@ -12,6 +12,8 @@ PKGS=(cmake make gcc pkg-config
       gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf   # guest programs from source
       binutils-riscv64-unknown-elf    # objdump, the disassembler's reference
       qemu-user                       # reference runner for differential tests
+      libmicrohttpd-dev libjansson-dev libcurl4-gnutls-dev   # rvtier serve / submit
+      curl                            # service tests and README examples
       python3 python3-matplotlib)     # matplotlib: the plots of scripts/bench_ab.py
 
 missing=()
