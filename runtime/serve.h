@@ -111,6 +111,8 @@ struct sv_server {
     int watchdog_started;
     struct MHD_Daemon *httpd[2];
     int listen_fd[2];
+    int journal_fd;              /* STATE/journal (serve_store.c) */
+    size_t journal_bytes;        /* appended since it was last emptied */
     double started_at;
 };
 
@@ -164,6 +166,12 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
 /* serve_store.c */
 int sv_store_init(struct sv_server *s, char *err, size_t errlen);   /* mkdirs, recover */
 int sv_store_write_job(struct sv_server *s, const struct sv_job *j, const char *doc);
+/* The journal (lock held): a job accepted, a job started, and "nothing in flight" (empties
+ * it); a final job deleted while others are in flight. */
+void sv_store_journal_job(struct sv_server *s, const struct sv_job *j);
+void sv_store_journal_start(struct sv_server *s, const struct sv_job *j);
+void sv_store_journal_deleted(struct sv_server *s, uint64_t num);
+void sv_store_journal_idle(struct sv_server *s);
 int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
                            const uint8_t *elf, size_t len);
 void sv_store_remove_job(struct sv_server *s, uint64_t num);

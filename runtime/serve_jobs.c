@@ -47,6 +47,7 @@ int sv_server_init(struct sv_server *s, const struct sv_config *cfg, char *err, 
     s->cfg = *cfg;
     s->accepting = 1;
     s->listen_fd[0] = s->listen_fd[1] = -1;
+    s->journal_fd = -1;
     s->started_at = sv_now();
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->queue_cv, NULL);
@@ -81,6 +82,8 @@ void sv_server_fini(struct sv_server *s)
         free(p->name);
         free(p);
     }
+    if (s->journal_fd >= 0)
+        close(s->journal_fd);
     free(s->running);
     free(s->worker_threads);
     pthread_mutex_destroy(&s->lock);
@@ -212,17 +215,9 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
                 "write the final job document to %s/jobs: %s\"}\n", j->num, s->cfg.state_dir,
                 strerror(errno));
     log_job(j, r, error);
+    if (!s->m.in_state[SV_QUEUED] && !s->m.in_state[SV_RUNNING])
+        sv_store_journal_idle(s);
     pthread_cond_broadcast(&s->final_cv);
-}
-
-/* Writes the non-final document (lock held) so a restart knows the job was in flight. */
-static void persist_pending(struct sv_server *s, struct sv_job *j)
-{
-    char *doc = job_doc(j, NULL);
-    if (!doc || sv_store_write_job(s, j, doc) != 0)
-        fprintf(stderr, "{\"event\":\"store\",\"id\":\"%" PRIu64 "\",\"warning\":\"could not "
-                "write the job document\"}\n", j->num);
-    free(doc);
 }
 
 struct sv_job *sv_job_submit(struct sv_server *s, struct sv_program *p,
@@ -263,7 +258,7 @@ struct sv_job *sv_job_submit(struct sv_server *s, struct sv_program *p,
     s->m.in_state[SV_QUEUED]++;
     s->m.submitted++;
     s->m.job_program_hits++;
-    persist_pending(s, j);
+    sv_store_journal_job(s, j);
     if (s->queue_tail)
         s->queue_tail->queue_next = j;
     else
@@ -378,7 +373,7 @@ static void *worker_main(void *arg)
         j->queue_next = NULL;
         set_state(s, j, SV_RUNNING);
         j->started = sv_now();
-        persist_pending(s, j);
+        sv_store_journal_start(s, j);
         pthread_mutex_unlock(&s->lock);
         run_job(s, j, wa.index);
         pthread_mutex_lock(&s->lock);
@@ -481,6 +476,8 @@ int sv_job_delete(struct sv_server *s, const char *id, char *msg, size_t msglen)
     s->jobs[j->num - 1] = NULL;
     s->m.in_state[j->state]--;
     sv_store_remove_job(s, j->num);
+    if (s->m.in_state[SV_QUEUED] || s->m.in_state[SV_RUNNING])
+        sv_store_journal_deleted(s, j->num);
     job_free(j);
     snprintf(msg, msglen, "deleted");
     return 200;

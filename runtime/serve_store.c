@@ -1,17 +1,20 @@
 /* serve_store.c — the service's state directory, so that a daemon crash or restart loses no
  * finished result:
- *   STATE/jobs/N.json         the job document (what GET /jobs/N answers), rewritten on each
- *                             state change (queued, running, final) by write + rename
- *   STATE/jobs/N.result.json  the result object (GET /jobs/N/result), written before the
- *                             final document
+ *   STATE/jobs/N.json         the final job document (what GET /jobs/N answers; its "result"
+ *                             is the result object), written once by write + rename to a new
+ *                             name (no replace: ext4 would flush it on the caller's time)
  *   STATE/jobs/N.trace        the trace, when the job asked for one
+ *   STATE/journal             one appended JSON line per job accepted, started or deleted;
+ *                             emptied when no job is queued or running and it exceeds 4 MiB
  *   STATE/programs/SHA.elf    every uploaded ELF, loaded again on restart
  * sv_store_init() creates the directories and recovers: programs are loaded again, final jobs
- * are served as they were, and jobs that were queued or running are made final as failed.
- * Files are not fsync'd: they survive the daemon, not the machine (docs/service.md).
+ * are served as they were, and journal jobs without a final document (they were queued or
+ * running) are made final as failed. Nothing is fsync'd: the files survive the daemon, not the
+ * machine (docs/service.md).
  * Usage: sv_store_init(s, err, sizeof err) once before the workers start. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,6 +26,8 @@
 #include <jansson.h>
 
 #include "runtime/serve.h"
+
+#define SV_JOURNAL_KEEP_BYTES (4u << 20)
 
 static int write_file(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -86,13 +91,55 @@ int sv_store_write_job(struct sv_server *s, const struct sv_job *j, const char *
 {
     char dir[PATH_MAX], name[64];
     jobs_dir(s, dir, sizeof dir);
-    if (j->result) {
-        snprintf(name, sizeof name, "%" PRIu64 ".result.json", j->num);
-        if (write_file(dir, name, j->result, strlen(j->result)) != 0)
-            return -1;
-    }
     snprintf(name, sizeof name, "%" PRIu64 ".json", j->num);
     return write_file(dir, name, doc, strlen(doc));
+}
+
+/* One line appended (a single write: lines from threads do not interleave). */
+static void journal_append(struct sv_server *s, const char *line)
+{
+    size_t n = strlen(line);
+    s->journal_bytes += n;
+    if (s->journal_fd < 0 || write(s->journal_fd, line, n) != (ssize_t)n)
+        fprintf(stderr, "{\"event\":\"store\",\"warning\":\"could not append to %s/journal: "
+                "%s; a crash now would not report in-flight jobs\"}\n", s->cfg.state_dir,
+                strerror(errno));
+}
+
+void sv_store_journal_job(struct sv_server *s, const struct sv_job *j)
+{
+    char line[256];
+    snprintf(line, sizeof line, "{\"job\":\"%" PRIu64 "\",\"program\":\"%s\",\"mode\":\"%s\","
+             "\"trace\":%s,\"created_at\":%.6f}\n", j->num, j->program_id,
+             rvt_mode_name(j->spec.mode), j->spec.trace ? "true" : "false", j->created);
+    journal_append(s, line);
+}
+
+void sv_store_journal_start(struct sv_server *s, const struct sv_job *j)
+{
+    char line[96];
+    snprintf(line, sizeof line, "{\"started\":\"%" PRIu64 "\",\"at\":%.6f}\n", j->num,
+             j->started);
+    journal_append(s, line);
+}
+
+void sv_store_journal_deleted(struct sv_server *s, uint64_t num)
+{
+    char line[64];
+    snprintf(line, sizeof line, "{\"deleted\":\"%" PRIu64 "\"}\n", num);
+    journal_append(s, line);
+}
+
+/* Emptied only once it is large: on ext4 the first write after a truncate allocates a block
+ * on the job's time (~1 ms). */
+void sv_store_journal_idle(struct sv_server *s)
+{
+    if (s->journal_bytes < SV_JOURNAL_KEEP_BYTES)
+        return;
+    s->journal_bytes = 0;
+    if (s->journal_fd >= 0 && ftruncate(s->journal_fd, 0) != 0)
+        fprintf(stderr, "{\"event\":\"store\",\"warning\":\"could not empty the journal: "
+                "%s\"}\n", strerror(errno));
 }
 
 int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
@@ -107,7 +154,7 @@ int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
 void sv_store_remove_job(struct sv_server *s, uint64_t num)
 {
     char path[PATH_MAX];
-    static const char *const ext[] = {"json", "result.json", "trace"};
+    static const char *const ext[] = {"json", "trace"};
     for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
         snprintf(path, sizeof path, "%s/jobs/%" PRIu64 ".%s", s->cfg.state_dir, num, ext[i]);
         unlink(path);
@@ -169,6 +216,20 @@ int sv_table_put(struct sv_server *s, struct sv_job *j)
     return 0;
 }
 
+/* The result object inside a final document: the envelope's last key, spliced in by
+ * job_doc() (a '"' inside a JSON string is escaped, so the first match is the key). */
+static char *doc_result(const char *doc)
+{
+    const char *p = strstr(doc, ",\"result\":");
+    if (!p)
+        return NULL;
+    p += strlen(",\"result\":");
+    size_t n = strlen(p);
+    if (n < 2 || !strncmp(p, "null}", 5))
+        return NULL;
+    return strndup(p, n - 1);
+}
+
 /* One STATE/jobs/N.json back into the table. */
 static void recover_job(struct sv_server *s, const char *dir, uint64_t num)
 {
@@ -200,25 +261,70 @@ static void recover_job(struct sv_server *s, const char *dir, uint64_t num)
     for (int st = 0; st < SV_N_STATES; st++)
         if (!strcmp(state, sv_state_name((enum sv_state)st)))
             j->state = (enum sv_state)st;
-    if (sv_table_put(s, j) != 0)
+    if (!sv_state_final(j->state) || sv_table_put(s, j) != 0)
         goto out;
-    if (sv_state_final(j->state)) {
-        snprintf(path, sizeof path, "%s/%" PRIu64 ".result.json", dir, num);
-        j->result = read_file(path, &len);
-        j->doc = doc;
-        doc = NULL;
-        s->m.in_state[j->state]++;
-    } else {
-        const char *why = j->state == SV_RUNNING ? "service restarted while the job ran"
-                                                 : "service restarted before the job started";
-        s->m.in_state[j->state]++;
-        sv_job_finalize(s, j, SV_FAILED, why, NULL, NULL);
-    }
+    j->result = doc_result(doc);
+    j->doc = doc;
+    doc = NULL;
+    s->m.in_state[j->state]++;
     j = NULL;
 out:
     free(j);
     json_decref(o);
     free(doc);
+}
+
+/* Jobs the journal accepted that have no final document: queued or running at the crash. */
+static void recover_journal(struct sv_server *s)
+{
+    char path[PATH_MAX];
+    size_t len;
+    snprintf(path, sizeof path, "%s/journal", s->cfg.state_dir);
+    char *text = read_file(path, &len);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        else
+            next = line + strlen(line);
+        json_t *o = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(o, "job"));
+        const char *started = json_string_value(json_object_get(o, "started"));
+        const char *deleted = json_string_value(json_object_get(o, "deleted"));
+        struct sv_job *j = sv_job_find(s, id ? id : started ? started : "");
+        if (id && !j && (j = calloc(1, sizeof *j))) {
+            j->num = strtoull(id, NULL, 10);
+            snprintf(j->program_id, sizeof j->program_id, "%s",
+                     json_string_value(json_object_get(o, "program")) ?: "");
+            j->program = sv_program_find(s, j->program_id);
+            sv_mode_parse(json_string_value(json_object_get(o, "mode")) ?: "", &j->spec.mode);
+            j->spec.trace = json_is_true(json_object_get(o, "trace"));
+            j->created = json_number_value(json_object_get(o, "created_at"));
+            j->state = SV_QUEUED;
+            if (j->num && sv_table_put(s, j) == 0)
+                s->m.in_state[SV_QUEUED]++;
+            else
+                free(j);
+        } else if (deleted && j && !sv_state_final(j->state)) {
+            s->m.in_state[j->state]--;
+            s->jobs[j->num - 1] = NULL;
+            free(j);
+        } else if (started && j && j->state == SV_QUEUED) {
+            s->m.in_state[SV_QUEUED]--;
+            j->state = SV_RUNNING;
+            s->m.in_state[SV_RUNNING]++;
+            j->started = json_number_value(json_object_get(o, "at"));
+        }
+        json_decref(o);
+    }
+    free(text);
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        struct sv_job *j = s->jobs[i];
+        if (j && !sv_state_final(j->state))
+            sv_job_finalize(s, j, SV_FAILED, j->state == SV_RUNNING
+                            ? "service restarted while the job ran"
+                            : "service restarted before the job started", NULL, NULL);
+    }
 }
 
 static void recover_jobs(struct sv_server *s)
@@ -252,6 +358,13 @@ int sv_store_init(struct sv_server *s, char *err, size_t errlen)
     recover_programs(s);
     pthread_mutex_lock(&s->lock);
     recover_jobs(s);
+    recover_journal(s);
     pthread_mutex_unlock(&s->lock);
+    snprintf(path, sizeof path, "%s/journal", s->cfg.state_dir);
+    s->journal_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (s->journal_fd < 0) {
+        snprintf(err, errlen, "state directory: cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
     return 0;
 }
