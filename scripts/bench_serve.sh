@@ -10,7 +10,8 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build}
 [[ $# -gt 0 && $1 != --* ]] && shift
-command -v python3 >/dev/null || { echo "bench_serve: python3 not found; run scripts/setup.sh" >&2; exit 2; }
+command -v python3 >/dev/null ||
+    { echo "bench_serve: python3 not found; run scripts/setup.sh" >&2; exit 2; }
 if [[ ! -x $build/rvtier || ! -d $build/guests/sp1 ]]; then
     cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi

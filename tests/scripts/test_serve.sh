@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test_serve.sh — `rvtier serve` end to end, group "api" of serve_test.py (docs/service.md):
+# test_serve.sh — `rvtier serve` end to end (docs/service.md), group "api" of
+# serve_test.py:
 # results equal to rvtier run --json (and trace bytes), bad requests -> 4xx JSON errors, limits,
 # DELETE, Unix socket, rvtier submit.
 # Usage: run by ctest (RVT_BIN, RVT_GUEST_DIR set); each finishes well under 60 s on 2 cores.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test_serve_load.sh — `rvtier serve` end to end, group "load" of serve_test.py (docs/service.md):
+# test_serve_load.sh — `rvtier serve` end to end (docs/service.md), group "load" of
+# serve_test.py:
 # 200+ concurrent jobs on mixed programs, ~10% faulting or over limits: every job final
 # and right, the daemon stays up, /metrics adds up.
 # Usage: run by ctest (RVT_BIN, RVT_GUEST_DIR set); each finishes well under 60 s on 2 cores.

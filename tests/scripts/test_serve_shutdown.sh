@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test_serve_shutdown.sh — `rvtier serve` end to end, group "shutdown" of serve_test.py (docs/service.md):
+# test_serve_shutdown.sh — `rvtier serve` end to end (docs/service.md), group "shutdown" of
+# serve_test.py:
 # queue full -> 503, SIGTERM with jobs in flight, restart on the same state dir, crash
 # (SIGKILL) recovery.
 # Usage: run by ctest (RVT_BIN, RVT_GUEST_DIR set); each finishes well under 60 s on 2 cores.
