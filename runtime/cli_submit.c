@@ -152,14 +152,16 @@ static uint8_t *read_all(const char *path, size_t *len)
 }
 
 /* Writes a JSON string that holds bytes as U+0000..U+00FF (result_json.h) back as bytes. */
-static void put_bytes(FILE *f, const char *s)
+static void put_bytes(FILE *f, json_t *str)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80 && p[0] <= 0xc3) {
-            fputc((p[0] & 0x1f) << 6 | (p[1] & 0x3f), f);
-            p++;
+    const unsigned char *p = (const unsigned char *)json_string_value(str);
+    size_t n = json_string_length(str);
+    for (size_t i = 0; p && i < n; i++) {
+        if ((p[i] & 0xe0) == 0xc0 && p[i] <= 0xc3 && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
+            fputc((p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f), f);
+            i++;
         } else {
-            fputc(*p, f);
+            fputc(p[i], f);
         }
     }
     fflush(f);
@@ -251,8 +253,8 @@ static int wait_and_print(struct http *h, const char *id, int json, const char *
         if (json) {
             printf("%s\n", h->body);
         } else {
-            put_bytes(stdout, json_string_value(json_object_get(r, "stdout")));
-            put_bytes(stderr, json_string_value(json_object_get(r, "stderr")));
+            put_bytes(stdout, json_object_get(r, "stdout"));
+            put_bytes(stderr, json_object_get(r, "stderr"));
         }
         fflush(stdout);
         const char *st = json_string_value(json_object_get(r, "status"));

@@ -199,6 +199,7 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
 {
     j->result = result_text;
     j->finished = sv_now();
+    sv_spec_free(&j->spec);   /* the inputs are not needed any more; mode and trace stay */
     set_state(s, j, st);
     s->m.finished[st]++;
     if (r) {
