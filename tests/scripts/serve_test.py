@@ -95,6 +95,16 @@ class Daemon:
         assert st == 200, (st, doc)
         return doc
 
+    def wait_running(self, jid, seconds=20):
+        """Until the job has left the queue (tests that need it on a worker)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            st, _, doc = self.json("GET", f"/jobs/{jid}")
+            if st == 200 and doc["state"] != "queued":
+                return doc["state"]
+            time.sleep(0.01)
+        return "queued"
+
     def metrics(self):
         st, _, data = self.req("GET", "/metrics")
         assert st == 200
@@ -276,7 +286,7 @@ def api_errors(d, tmp):
     # result/trace of an unfinished job -> 409; DELETE cancels it; then DELETE frees it
     rid = d.upload("fault_runaway")
     jid = d.submit(rid, {"timeout_seconds": 20})
-    time.sleep(0.2)
+    d.wait_running(jid)
     st, hdr, body = d.json("GET", f"/jobs/{jid}/result")
     check("error: result of a running job -> 409", is_json_error(st, hdr, body, 409), body)
     st, _, body = d.json("DELETE", f"/jobs/{jid}")
@@ -439,7 +449,7 @@ def group_shutdown(tmp):
     done_id = d.submit(hello, {})
     done_doc = d.wait(done_id)
     run_id = d.submit(runaway, {"timeout_seconds": 30})
-    time.sleep(0.2)
+    d.wait_running(run_id)
     q1, q2 = d.submit(hello, {}), d.submit(hello, {})
     st, hdr, body = d.json("POST", f"/programs/{hello}/jobs", {})
     check("queue full -> 503 with Retry-After", is_json_error(st, hdr, body, 503)
@@ -468,7 +478,7 @@ def group_shutdown(tmp):
     # a job that finishes within the grace period finishes
     pid = d.upload("sieve")
     fin_id = d.submit(pid, {"inputs": [{"u64": 3000000}], "mode": "interp"})
-    time.sleep(0.05)
+    d.wait_running(fin_id)
     rc = d.stop()
     doc = json.load(open(os.path.join(state, "jobs", f"{fin_id}.json")))
     check("SIGTERM: a job that ends within the grace period finishes",
@@ -479,7 +489,7 @@ def group_shutdown(tmp):
     st, _, before = d.req("GET", f"/jobs/{fin_id}")
     runaway = d.upload("fault_runaway")
     crash_id = d.submit(runaway, {})
-    time.sleep(0.3)
+    d.wait_running(crash_id)
     d.stop(signal.SIGKILL)
     d = Daemon(tmp, state, "--workers", "1")
     try:
