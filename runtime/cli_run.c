@@ -13,14 +13,27 @@
 #include "runtime/precompile.h"
 #include "runtime/program.h"
 #include "runtime/result_json.h"
+#include "runtime/tierup.h"
 #include "tiers/tier0/tier0.h"
 
 static const char run_usage[] =
     "usage: rvtier run PROGRAM.elf [options]\n"
     "\n"
     "  --abi sp1|linux       syscall ABI (default sp1; linux: a7=93/94 exit, 64 write)\n"
-    "  --mode MODE           interp: the reference interpreter (default);\n"
-    "                        tier0: the whole program translated to x86-64 at load\n"
+    "  --mode MODE           tiered (default): tier 0 code, hot loops compiled by LLVM in\n"
+    "                        the background and swapped in while the guest runs;\n"
+    "                        interp: the reference interpreter;\n"
+    "                        tier0: only the whole-program x86-64 translation made at load;\n"
+    "                        tier1: every loop and called function compiled before the run\n"
+    "                        starts (for A/B studies; compile time is not run time)\n"
+    "  --tier-threshold N    (tiered) executions of a block before its region is compiled\n"
+    "                        (default 1000)\n"
+    "  --compile-threads N   (tiered) background compile threads (default 1)\n"
+    "  --sync-compile        (tiered) compile on the guest's thread when a block gets hot:\n"
+    "                        slower, but the same regions at the same points in every run\n"
+    "  --opt-level N         LLVM optimization level 0..3 for tier 1 (default 2)\n"
+    "  --dump-ir DIR         write each region's LLVM IR before and after optimization\n"
+    "                        (DIR/r_<pc>.before.ll, .after.ll) and DIR/index.tsv\n"
     "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"
     "  --input-hex HEX       append a buffer given in hex, e.g. 0a0b0c (0x prefix allowed)\n"
     "  --input-u64 N         append N as 8 little-endian bytes (how SP1 serialises a u64)\n"
@@ -30,8 +43,9 @@ static const char run_usage[] =
     "                        an ECALL 33); checked at every branch, jump and ECALL\n"
     "  --precompile-lib LIB  load extra precompiles from the shared library LIB (its exported\n"
     "                        table `rvtier_precompiles`, docs/syscalls.md); repeatable\n"
-    "  --dump-asm FILE       (--mode tier0) write each guest instruction with the x86-64 code\n"
-    "                        tier 0 made for it (and prologue, epilogue, stubs) to FILE\n"
+    "  --dump-asm FILE       (not interp) write each guest instruction with the x86-64 code\n"
+    "                        tier 0 made for it (and prologue, epilogue, stubs), then the\n"
+    "                        machine code of every tier 1 region installed by the end\n"
     "  --stats               print instructions, clk, chunks, seconds and MIPS to stderr\n"
     "  --json                print one JSON object with the result on stdout; the guest's\n"
     "                        stdout/stderr go into it instead of passing through\n"
@@ -153,33 +167,68 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
                 r->stats.translated_instructions, r->stats.translate_seconds * 1e3,
                 r->stats.translate_seconds > 0
                     ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0);
+    if (r->stats.regions_warm || r->stats.regions_compiled || r->stats.tier1_instructions)
+        fprintf(f, "rvtier: tier 1: %" PRIu64 " regions compiled during the run (%" PRIu64
+                " already warm), compile %.2f ms total, %.2f ms median; %" PRIu64
+                " instructions (%.1f%%) ran in tier 1\n",
+                r->stats.regions_compiled, r->stats.regions_warm,
+                r->stats.compile_seconds_total * 1e3, r->stats.compile_seconds_median * 1e3,
+                r->stats.tier1_instructions,
+                r->stats.instructions ? 100.0 * r->stats.tier1_instructions / r->stats.instructions
+                                      : 0.0);
 }
 
-/* --dump-asm: translates now (rvt_run reuses the code) and writes the listing. */
-static int dump_asm(struct rvt_program *prog, enum rvt_mode mode, const char *path)
+/* --dump-asm: the tier 0 listing is written before the run (translating now; rvt_run reuses
+ * the code), the tier 1 regions after it. Returns the open file, or NULL. */
+static FILE *dump_asm_tier0(struct rvt_program *prog, enum rvt_mode mode, const char *path)
 {
     char err[512];
-    if (mode != RVT_MODE_TIER0) {
-        fprintf(stderr, "rvtier: --dump-asm needs --mode tier0\n");
-        return -1;
+    if (mode == RVT_MODE_INTERP) {
+        fprintf(stderr, "rvtier: --dump-asm needs a compiling mode (tier0, tier1, tiered)\n");
+        return NULL;
     }
     const struct t0_code *code = rt_program_tier0(prog, err, sizeof err);
     FILE *f = code ? fopen(path, "w") : NULL;
     if (!code || !f) {
         fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, code ? strerror(errno) : err);
-        return -1;
+        return NULL;
     }
-    int rc = t0_dump_asm(f, prog, code, err, sizeof err);
-    if (fclose(f) != 0 && rc == 0)
-        snprintf(err, sizeof err, "--dump-asm: write error"), rc = -1;
+    if (t0_dump_asm(f, prog, code, err, sizeof err) != 0) {
+        fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, err);
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+static int dump_asm_finish(FILE *f, struct rvt_program *prog, const char *path)
+{
+    char err[512] = "write error";
+    int rc = rt_tier1_dump_asm(f, prog, err, sizeof err);
+    if (fclose(f) != 0)
+        rc = -1;
     if (rc)
         fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, err);
     return rc;
 }
 
+static int parse_mode(const char *s, enum rvt_mode *m)
+{
+    static const enum rvt_mode all[] = {RVT_MODE_INTERP, RVT_MODE_TIER0, RVT_MODE_TIER1,
+                                        RVT_MODE_TIERED};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!strcmp(s, rvt_mode_name(all[i]))) {
+            *m = all[i];
+            return 0;
+        }
+    fprintf(stderr, "rvtier: --mode '%s': expected interp, tier0, tier1 or tiered\n", s);
+    return -1;
+}
+
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
-       OPT_DUMP_ASM };
+       OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
+       OPT_DUMP_IR };
 
 int cli_run(int argc, char **argv)
 {
@@ -196,14 +245,21 @@ int cli_run(int argc, char **argv)
         {"json", no_argument, 0, OPT_JSON},
         {"precompile-lib", required_argument, 0, OPT_PRECOMPILE_LIB},
         {"dump-asm", required_argument, 0, OPT_DUMP_ASM},
+        {"tier-threshold", required_argument, 0, OPT_THRESHOLD},
+        {"compile-threads", required_argument, 0, OPT_COMPILE_THREADS},
+        {"sync-compile", no_argument, 0, OPT_SYNC_COMPILE},
+        {"opt-level", required_argument, 0, OPT_OPT_LEVEL},
+        {"dump-ir", required_argument, 0, OPT_DUMP_IR},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     struct rvt_options o;
     rvt_options_init(&o);
+    o.mode = RVT_MODE_TIERED;
     struct input_list inputs = {0};
     int stats = 0, json = 0, status = RVT_EXIT_USAGE;
-    const char *mode_name = "interp", *dump_path = NULL;
+    const char *dump_path = NULL;
+    FILE *dump = NULL;
     char err[512];
     struct rvt_program *prog = NULL;
     struct rt_precompile_set extra;
@@ -231,15 +287,40 @@ int cli_run(int argc, char **argv)
             }
             break;
         case OPT_MODE:
-            if (!strcmp(optarg, "interp"))
-                o.mode = RVT_MODE_INTERP;
-            else if (!strcmp(optarg, "tier0"))
-                o.mode = RVT_MODE_TIER0;
-            else {
-                fprintf(stderr, "rvtier: --mode '%s': expected interp or tier0\n", optarg);
+            if (parse_mode(optarg, &o.mode))
+                goto out;
+            break;
+        case OPT_THRESHOLD:
+            if (parse_u64("--tier-threshold", optarg, &o.tier_threshold))
+                goto out;
+            if (o.tier_threshold == 0 || o.tier_threshold > INT32_MAX) {
+                fprintf(stderr, "rvtier: --tier-threshold must be 1 .. %d\n", INT32_MAX);
                 goto out;
             }
-            mode_name = optarg;
+            break;
+        case OPT_COMPILE_THREADS:
+            if (parse_u64("--compile-threads", optarg, &v))
+                goto out;
+            if (v < 1 || v > 16) {
+                fprintf(stderr, "rvtier: --compile-threads must be 1 .. 16\n");
+                goto out;
+            }
+            o.compile_threads = (unsigned)v;
+            break;
+        case OPT_SYNC_COMPILE:
+            o.sync_compile = 1;
+            break;
+        case OPT_OPT_LEVEL:
+            if (parse_u64("--opt-level", optarg, &v))
+                goto out;
+            if (v > 3) {
+                fprintf(stderr, "rvtier: --opt-level must be 0, 1, 2 or 3\n");
+                goto out;
+            }
+            o.opt_level = (int)v;
+            break;
+        case OPT_DUMP_IR:
+            o.dump_ir_dir = optarg;
             break;
         case OPT_INPUT: {
             FILE *f = fopen(optarg, "rb");
@@ -327,7 +408,18 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: %s\n", err);
         goto out;
     }
-    if (dump_path && dump_asm(prog, o.mode, dump_path) != 0)
+    if ((o.tier_threshold || o.compile_threads || o.sync_compile || o.dump_ir_dir) &&
+        o.mode != RVT_MODE_TIERED && !(o.mode == RVT_MODE_TIER1 && !o.tier_threshold &&
+                                       !o.compile_threads && !o.sync_compile)) {
+        fprintf(stderr, "rvtier: --tier-threshold, --compile-threads and --sync-compile need "
+                "--mode tiered; --dump-ir needs tiered or tier1\n");
+        goto out;
+    }
+    if (o.opt_level >= 0 && o.mode != RVT_MODE_TIERED && o.mode != RVT_MODE_TIER1) {
+        fprintf(stderr, "rvtier: --opt-level needs --mode tiered or tier1\n");
+        goto out;
+    }
+    if (dump_path && !(dump = dump_asm_tier0(prog, o.mode, dump_path)))
         goto out;
     o.inputs = inputs.v;
     o.n_inputs = inputs.n;
@@ -346,7 +438,16 @@ int cli_run(int argc, char **argv)
     if (json)
         print_json(stdout, &r, &cap);
     if (stats)
-        print_stats(stderr, &r, mode_name);
+        print_stats(stderr, &r, rvt_mode_name(o.mode));
+    if (dump) {
+        int bad = dump_asm_finish(dump, prog, dump_path);
+        dump = NULL;
+        if (bad) {
+            rvt_result_free(&r);
+            status = RVT_EXIT_RUN_FAILED;
+            goto out_cap;
+        }
+    }
     if (r.status != RVT_OK) {
         fprintf(stderr, "rvtier: error: %s\n", r.error);
         status = RVT_EXIT_RUN_FAILED;
@@ -358,6 +459,8 @@ out_cap:
     free(cap.out.data);
     free(cap.err.data);
 out:
+    if (dump)
+        fclose(dump);
     rvt_program_free(prog);
     input_free(&inputs);
     rt_precompile_set_free(&extra);

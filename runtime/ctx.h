@@ -18,6 +18,7 @@ enum rv_exit {
     RV_EXIT_HALT,       /* guest halted */
     RV_EXIT_FAULT,      /* fault recorded in the job; the run stops */
     RV_EXIT_CYCLES,     /* clk passed clk_limit at a control transfer */
+    RV_EXIT_HOT,        /* a block head's execution counter reached 0; pc = that head */
 };
 
 struct rv_ctx {
@@ -38,6 +39,7 @@ struct rv_ctx {
     uint64_t exit_reason;       /* enum rv_exit, set by generated code before returning */
     uint64_t saved_rsp;         /* host stack pointer of the C caller, for tier code */
     struct rt_job *job;         /* the run this context belongs to */
+    uint64_t tier1_insns;       /* guest instructions executed by tier 1 code (stats) */
 };
 
 #define RV_CTX_REGS             0
@@ -57,6 +59,7 @@ struct rv_ctx {
 #define RV_CTX_EXIT_REASON      360
 #define RV_CTX_SAVED_RSP        368
 #define RV_CTX_JOB              376
+#define RV_CTX_TIER1_INSNS      384
 
 _Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, pc) == RV_CTX_PC, "ctx layout");
@@ -75,6 +78,7 @@ _Static_assert(offsetof(struct rv_ctx, text_words) == RV_CTX_TEXT_WORDS, "ctx la
 _Static_assert(offsetof(struct rv_ctx, exit_reason) == RV_CTX_EXIT_REASON, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, saved_rsp) == RV_CTX_SAVED_RSP, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, job) == RV_CTX_JOB, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, tier1_insns) == RV_CTX_TIER1_INSNS, "ctx layout");
 
 /* Clock steps (SP1). */
 #define RV_CLK_START      1

@@ -14,6 +14,8 @@
 #include "runtime/program.h"
 #include "runtime/trace.h"
 
+struct rt_tierup;
+
 struct rt_bytes {
     uint8_t *data;
     size_t len, cap;
@@ -52,6 +54,7 @@ struct rt_job {
     int halted;
     int exit_code;
     int stopped;                          /* a fault or error ended the run */
+    struct rt_tierup *tierup;             /* tier1/tiered runs (runtime/tierup.h), else NULL */
 };
 
 int rt_job_init(struct rt_job *job, const struct rvt_program *p, const struct rvt_options *o,

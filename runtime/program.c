@@ -1,6 +1,7 @@
 /* program.c — rvt_program_load(): validate the ELF, keep a private copy, decode the text
  * once and find its basic blocks. A program is immutable afterwards and shared by runs. */
 #include "runtime/program.h"
+#include "runtime/tierup.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ void rvt_program_free(struct rvt_program *p)
 {
     if (!p)
         return;
+    rt_tier1_free(p->tier1);   /* before the tier 0 code its regions are installed in */
     if (p->t0)
         t0_code_free(p->t0);
     pthread_mutex_destroy(&p->lock);

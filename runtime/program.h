@@ -25,6 +25,8 @@ struct rvt_program {
     pthread_mutex_t lock;
     struct t0_code *t0;
     double t0_translate_seconds;
+    /* Tier 1 (runtime/tierup.c): created by the first tier1/tiered run, then shared. */
+    struct rt_tier1 *tier1;
 };
 
 /* The program's tier 0 code, translating it on first use. Returns NULL with err filled if

@@ -9,6 +9,7 @@
 #include "runtime/job.h"
 #include "runtime/monitor.h"
 #include "runtime/sha256.h"
+#include "runtime/tierup.h"
 #include "tiers/interp/interp.h"
 #include "tiers/tier0/tier0.h"
 
@@ -60,29 +61,25 @@ void rvt_result_free(struct rvt_result *r)
     r->public_values_len = 0;
 }
 
-static int run_tier(struct rt_job *job)
+/* The program's tier 0 code (translated on first use: the program is shared but translation
+ * is idempotent and locked, so the cast does not break sharing between runs). */
+static const struct t0_code *tier0_code(struct rt_job *job)
 {
-    switch (job->opt->mode) {
-    case RVT_MODE_INTERP:
+    struct rvt_program *p = (struct rvt_program *)job->prog;
+    char err[400];
+    const struct t0_code *code = rt_program_tier0(p, err, sizeof err);
+    job->res->stats.translate_seconds = p->t0_translate_seconds;
+    job->res->stats.translated_instructions = code ? p->n_insns : 0;
+    if (!code)
+        rt_job_fail(job, RVT_HOST_ERROR, "tier 0 translation failed: %s", err);
+    return code;
+}
+
+static int run_tier(struct rt_job *job, const struct t0_code *code)
+{
+    if (job->opt->mode == RVT_MODE_INTERP)
         return interp_run(job);
-    case RVT_MODE_TIER0: {
-        /* Tier 0 code belongs to the program; the program is shared but translation is
-         * idempotent and locked, so this cast does not break sharing between runs. */
-        struct rvt_program *p = (struct rvt_program *)job->prog;
-        char err[400];
-        const struct t0_code *code = rt_program_tier0(p, err, sizeof err);
-        job->res->stats.translate_seconds = p->t0_translate_seconds;
-        job->res->stats.translated_instructions = code ? p->n_insns : 0;
-        if (!code)
-            return rt_job_fail(job, RVT_HOST_ERROR, "tier 0 translation failed: %s", err);
-        return t0_run_job(job, code);
-    }
-    case RVT_MODE_TIER1:
-    case RVT_MODE_TIERED:
-        return rt_job_fail(job, RVT_HOST_ERROR, "mode %s is not implemented yet; use --mode "
-                           "tier0", rvt_mode_name(job->opt->mode));
-    }
-    return rt_job_fail(job, RVT_HOST_ERROR, "unknown mode %d", job->opt->mode);
+    return t0_run_job(job, code);
 }
 
 static void fill_result(struct rt_job *job, struct rvt_result *r)
@@ -134,13 +131,25 @@ int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt
         rt_trace_begin_chunk(&job->trace, c);
     }
 
+    /* translation and tier1 mode's up-front compiles are not run time (stats say each) */
+    const struct t0_code *code = NULL;
+    struct rt_tierup tu;
+    int tiering = o->mode == RVT_MODE_TIER1 || o->mode == RVT_MODE_TIERED;
+    int ready = 1;
+    if (o->mode != RVT_MODE_INTERP)
+        ready = (code = tier0_code(job)) != NULL;
+    if (ready && tiering)
+        ready = rt_tierup_begin(job, &tu, code) == 0;
     double t0 = now_seconds();
     if (o->monitor)
         rt_monitor_attach(o->monitor, job);
-    run_tier(job);
+    if (ready)
+        run_tier(job, code);
     if (o->monitor)
         rt_monitor_detach(o->monitor);
     r->stats.seconds = now_seconds() - t0;
+    if (job->tierup)
+        rt_tierup_end(job, &tu);
 
     if (o->trace) {
         rt_trace_end_chunk(&job->trace, c);   /* the last chunk, also after a fault */

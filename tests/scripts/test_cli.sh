@@ -34,7 +34,12 @@ expect "disasm --help" 0 "objdump" "$B" disasm --help
 expect "trace --help" 0 "consistent" "$B" trace --help
 expect "run without program" 2 "expected exactly one PROGRAM.elf" "$B" run
 expect "bad --abi" 2 "expected sp1 or linux" "$B" run "$G/sp1/hello.elf" --abi x86
-expect "bad --mode" 2 "expected interp or tier0" "$B" run "$G/sp1/hello.elf" --mode fast
+expect "bad --mode" 2 "expected interp, tier0, tier1 or tiered" "$B" run "$G/sp1/hello.elf" --mode fast
+expect "--tier-threshold 0" 2 "must be 1" "$B" run "$G/sp1/hello.elf" --tier-threshold 0
+expect "--tier-threshold in tier0" 2 "need --mode tiered" "$B" run "$G/sp1/hello.elf" --mode tier0 --tier-threshold 5
+expect "--opt-level 4" 2 "must be 0, 1, 2 or 3" "$B" run "$G/sp1/hello.elf" --opt-level 4
+expect "--opt-level in interp" 2 "needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode interp --opt-level 1
+expect "--dump-asm in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --dump-asm "$T_TMP/x.s"
 expect "bad --input-hex" 2 "odd number of hex digits" "$B" run "$G/sp1/hello.elf" --input-hex abc
 expect "bad --input-hex digit" 2 "is not hex" "$B" run "$G/sp1/hello.elf" --input-hex zz
 expect "bad --input-u64" 2 "not an unsigned 64-bit number" "$B" run "$G/sp1/hello.elf" --input-u64 -3
@@ -55,7 +60,7 @@ c=$("$B" run "$G/sp1/fibonacci.elf" --input "$T_TMP/in30" 2>&1)
 if [[ -n $a && $a == "$b" && $a == "$c" ]]; then t_pass "input forms agree"; else t_fail "input forms agree" "'$a' / '$b' / '$c'"; fi
 
 # --json parses, and agrees with the plain run's stdout and exit status
-for mode in interp tier0; do
+for mode in interp tier0 tier1 tiered; do
     plain=$("$B" run "$G/sp1/fibonacci.elf" --input-u64 30 --mode $mode)
     pst=$?
     "$B" run "$G/sp1/fibonacci.elf" --input-u64 30 --mode $mode --json > "$T_TMP/r.json"
@@ -74,6 +79,40 @@ done
 
 expect "--stats" 0 "instructions.*MIPS" "$B" run "$G/sp1/hello.elf" --stats
 expect "--stats tier0 translation" 0 "tier 0 translated [0-9]+ instructions" "$B" run "$G/sp1/hello.elf" --stats --mode tier0
+expect "--stats tier 1" 0 "tier 1: [1-9][0-9]* regions compiled.*ran in tier 1" "$B" run "$G/sp1/fibonacci.elf" --stats --sync-compile --tier-threshold 10
+
+# --json of a tiered run: the tier-up stats add up and the timeline has one entry per tier-up
+"$B" run "$G/sp1/sieve.elf" --json --sync-compile --tier-threshold 50 > "$T_TMP/t.json"
+if python3 - "$T_TMP/t.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+assert s["tierups"] >= 1 and s["regions_compiled"] == s["tierups"], s
+assert len(s["timeline"]) == s["tierups"], s
+assert 0 < s["tier1_instructions"] <= s["instructions"], s
+assert s["compile_seconds_total"] >= s["compile_seconds_median"] > 0, s
+for e in s["timeline"]:
+    assert e["head_pc"].startswith("0x") and e["n_insns"] > 0 and e["at_seconds"] >= 0, e
+PY
+then t_pass "--json tier-up stats"; else t_fail "--json tier-up stats" "$(head -c 600 "$T_TMP/t.json")"; fi
+
+# --dump-ir: before/after IR per region and an index line per region
+rm -rf "$T_TMP/ir"
+"$B" run "$G/sp1/sieve.elf" --sync-compile --tier-threshold 50 --dump-ir "$T_TMP/ir" > /dev/null
+n_idx=$(grep -vc '^#' "$T_TMP/ir/index.tsv" || true)
+n_ll=$(ls "$T_TMP/ir" | grep -c '\.after\.ll$' || true)
+if [[ $n_idx -ge 1 && $n_idx == "$n_ll" ]] && grep -q 'define i64 @r_' "$T_TMP/ir/"*.before.ll; then
+    t_pass "--dump-ir ($n_idx regions)"
+else
+    t_fail "--dump-ir" "index lines $n_idx, after.ll files $n_ll"
+fi
+
+# --dump-asm in tiered mode ends with the tier 1 regions' machine code
+"$B" run "$G/sp1/sieve.elf" --sync-compile --tier-threshold 50 --dump-asm "$T_TMP/all.s" > /dev/null
+if grep -q '^# tier 1 region r_' "$T_TMP/all.s" && grep -A3 '^# tier 1 region' "$T_TMP/all.s" | grep -q 'mov\|push\|add'; then
+    t_pass "--dump-asm tier 1 regions"
+else
+    t_fail "--dump-asm tier 1 regions" "$(grep -c 'tier 1 region' "$T_TMP/all.s") regions listed"
+fi
 
 # a failed run: 101 and the message on stderr; --json still prints a result object
 expect "fault exit 101" 101 "rvtier: error: .*out of range" "$B" run "$G/sp1/fault_load_high.elf"

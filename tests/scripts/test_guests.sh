@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # test_guests.sh — every case of tests/guests/manifest.txt under `rvtier run` in every mode of
-# $MODES (default "interp tier0"): stdout byte-identical to tests/guests/expected/CASE.ABI.out, exit
+# $MODES: stdout byte-identical to tests/guests/expected/CASE.ABI.out, exit
 # status as in the manifest, and for SP1 cases `--json` reporting digest_match true. Each guest
 # ELF is checked to be free of compressed (16-bit) instructions. For the small SP1 cases of
 # $TRACE_CASES, the first mode's trace must pass `rvtier trace`, and every further mode must
 # write byte-identical trace files at chunk sizes 1, 7, 1000 and the default.
+# A mode is a --mode name, optionally with more run options after commas
+# (tiered,--tier-threshold=1,--sync-compile). The default covers every tier and tier-up with
+# thresholds 1, 10 and 1000, synchronous and background compilation.
 # Usage: RVT_BIN=... RVT_GUEST_DIR=... RVT_SRC_DIR=... [MODES="interp tier0"] bash test_guests.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -13,11 +16,17 @@ t_require_tool riscv64-unknown-elf-objdump
 t_require_tool riscv64-unknown-elf-readelf
 t_require_tool cmp
 
-MODES=${MODES:-interp tier0}
+MODES=${MODES:-interp tier0 tier1 tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10 tiered,--tier-threshold=1000,--sync-compile tiered,--tier-threshold=1}
 read -r -a modes <<< "$MODES"
 TRACE_CASES=${TRACE_CASES-"hello fibonacci-n90 sort-n3 matmul-n7 crc32-n1 sha256-n55 keccak-n136 bigint-n100 syscalls precompiles asm_arith sp1_unconstrained"}
 TRACE_CHUNKS=${TRACE_CHUNKS:-"1 7 1000 default"}
 expected_dir=$RVT_SRC_DIR/tests/guests/expected
+
+# "tiered,--tier-threshold=1" -> --mode tiered --tier-threshold=1 (word-split by the caller)
+mode_args() {
+    local spec=$1
+    echo "--mode ${spec//,/ }"
+}
 
 declare -A elf_checked=()
 check_elf() {
@@ -53,8 +62,8 @@ while read -r case guest abi code args; do
     check_elf "$elf" "$abi/$guest"
     for mode in "${modes[@]}"; do
         name="$case.$abi [$mode]"
-        p=$T_TMP/$case.$abi.$mode
-        t_run "$p" "$RVT_BIN" run "$elf" --abi "$abi" --mode "$mode" "${argv[@]}"
+        p=$T_TMP/$case.$abi.${mode//[^a-z0-9]/_}
+        t_run "$p" "$RVT_BIN" run "$elf" --abi "$abi" $(mode_args "$mode") "${argv[@]}"
         if [[ $T_RC != "$code" ]]; then
             t_fail "$name" "exit status $T_RC, expected $code; stderr: $(head -c 300 "$p.err")"
         elif ! cmp -s "$p.out" "$exp"; then
@@ -64,7 +73,7 @@ while read -r case guest abi code args; do
             t_pass "$name"
         fi
         if [[ $abi == sp1 ]]; then
-            t_run "$p.json" "$RVT_BIN" run "$elf" --abi "$abi" --mode "$mode" --json "${argv[@]}"
+            t_run "$p.json" "$RVT_BIN" run "$elf" --abi "$abi" $(mode_args "$mode") --json "${argv[@]}"
             if grep -Eq '"digest_match" *: *true' "$p.json.out"; then
                 t_pass "$name --json digest_match"
             else
@@ -79,8 +88,8 @@ while read -r case guest abi code args; do
     for chunk in $TRACE_CHUNKS; do
         copt=()
         [[ $chunk != default ]] && copt=(--chunk-size "$chunk")
-        ref=$T_TMP/$case.$first.$chunk.trace
-        t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 --mode "$first" --trace "$ref" "${copt[@]}" "${argv[@]}"
+        ref=$T_TMP/$case.first.$chunk.trace
+        t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(mode_args "$first") --trace "$ref" "${copt[@]}" "${argv[@]}"
         if [[ $T_RC != "$code" || ! -s $ref ]]; then
             t_fail "$case trace [$first, chunk $chunk]" "exit $T_RC or no trace written: $(head -c 300 "$T_TMP/tr.err")"
             continue
@@ -94,8 +103,8 @@ while read -r case guest abi code args; do
             fi
         fi
         for mode in "${modes[@]:1}"; do
-            other=$T_TMP/$case.$mode.$chunk.trace
-            t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 --mode "$mode" --trace "$other" "${copt[@]}" "${argv[@]}"
+            other=$T_TMP/$case.other.$chunk.trace
+            t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(mode_args "$mode") --trace "$other" "${copt[@]}" "${argv[@]}"
             if [[ $T_RC != "$code" ]]; then
                 t_fail "$case trace [$mode, chunk $chunk]" "exit $T_RC: $(head -c 300 "$T_TMP/tr.err")"
             elif cmp -s "$ref" "$other"; then

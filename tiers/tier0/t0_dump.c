@@ -25,7 +25,7 @@ struct dumper {
 
 static size_t insn_off(const struct t0_code *c, uint64_t i)
 {
-    return (size_t)((const uint8_t *)c->jump_table[i] - c->code);
+    return c->insn_off[i];
 }
 
 /* Guest instruction whose host code contains offset off, or -1 (binary search: the jump

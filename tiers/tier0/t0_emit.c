@@ -1,7 +1,9 @@
 /* t0_emit.c — tier 0 translation driver: the entry prologue, the common epilogue, the exit
  * stubs, operand access through the register map, the per-opcode dispatch (a switch with no
  * default: a missing opcode is a compile error), and the W^X code mapping.
- * Layout of the buffer: [entry prologue][epilogue][instruction 0 .. n-1][fall-off stub][stubs].
+ * Layout of the buffer: [entry prologue][epilogue][tier 1 gate][instruction 0 .. n-1]
+ * [fall-off stub][stubs]. Each block head starts with its execution counter (profiling for
+ * tier-up), and every jump to a known target goes through the dispatch table.
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,16 +105,32 @@ void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc)
     x86_jcc_label(&e->a, X86_CC_A, t0_cold_exit(e, RV_EXIT_CYCLES, next_pc));
 }
 
-/* entry(ctx = rdi, recording = rsi): save callee-saved registers, pin the context, load the
- * map from ctx, jump to the host code of ctx->pc through the jump table. */
-static void emit_prologue(struct t0_emitter *e)
+void t0_jump_to(struct t0_emitter *e, int idx)
+{
+    x86_mov_ri32(&e->a, RM_TMP_A, (uint32_t)idx);
+    x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * idx));
+}
+
+/* Guest registers, clocks and trace state: from the map into ctx, and back. */
+static void emit_spill_map(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
-    for (size_t k = 0; k < N_SAVED; k++)
-        x86_push_r(a, SAVED[k]);
-    x86_mov_rr(a, RM_CTX, X86_RDI);
-    x86_mov_rr(a, RM_TRACE_BUF, X86_RSI);   /* before rsi becomes global_clk */
-    x86_mov_rm(a, RM_JUMP_TABLE, ctx_field(RV_CTX_JUMP_TABLE));
+    for (unsigned r = 1; r < 32; r++) {
+        struct rv_loc l = RV_REGMAP[r];
+        if (l.kind == RV_LOC_GPR)
+            x86_mov_mr(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg);
+        else if (l.kind == RV_LOC_XMM)
+            x86_pextrq_mx(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg, l.lane);
+    }
+    x86_mov_mr(a, ctx_field(RV_CTX_CLK), RM_CLK);
+    x86_mov_mr(a, ctx_field(RV_CTX_GLOBAL_CLK), RM_GLOBAL_CLK);
+    x86_mov_mr(a, ctx_field(RV_CTX_NUM_MEM_READS), RM_TRACE_NUM);
+    x86_mov_mr(a, ctx_field(RV_CTX_TRACE_TAIL), RM_TRACE_TAIL);
+}
+
+static void emit_load_map(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
     x86_mov_rm(a, RM_MEM, ctx_field(RV_CTX_MEM));
     x86_mov_rm(a, RM_CLK, ctx_field(RV_CTX_CLK));
     x86_mov_rm(a, RM_GLOBAL_CLK, ctx_field(RV_CTX_GLOBAL_CLK));
@@ -125,11 +143,32 @@ static void emit_prologue(struct t0_emitter *e)
         else if (l.kind == RV_LOC_XMM)
             x86_pinsrq_xm(a, l.reg, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.lane);
     }
-    x86_mov_rm(a, RM_TMP_C, ctx_field(RV_CTX_PC));
+}
+
+/* rbx = index of the pc in rax (inside the text by construction), then jump to its code. */
+static void emit_dispatch_rax(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    x86_mov_rr(a, RM_TMP_A, RM_TMP_C);
     x86_mov_imm(a, RM_TMP_D, e->p->pc_base);
-    x86_sub_rr(a, RM_TMP_C, RM_TMP_D);
-    x86_shr_ri(a, RM_TMP_C, 2);
-    x86_jmp_m(a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_C, 8, 0));
+    x86_sub_rr(a, RM_TMP_A, RM_TMP_D);
+    x86_shr_ri(a, RM_TMP_A, 2);
+    x86_jmp_m(a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 0));
+}
+
+/* entry(ctx = rdi, recording = rsi): save callee-saved registers, pin the context, load the
+ * map from ctx, jump to the host code of ctx->pc through the jump table. */
+static void emit_prologue(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    for (size_t k = 0; k < N_SAVED; k++)
+        x86_push_r(a, SAVED[k]);
+    x86_mov_rr(a, RM_CTX, X86_RDI);
+    x86_mov_rr(a, RM_TRACE_BUF, X86_RSI);   /* before rsi becomes global_clk */
+    x86_mov_rm(a, RM_JUMP_TABLE, ctx_field(RV_CTX_JUMP_TABLE));
+    emit_load_map(e);
+    x86_mov_rm(a, RM_TMP_C, ctx_field(RV_CTX_PC));
+    emit_dispatch_rax(e);
 }
 
 /* The common exit: exit_reason and pc are already in ctx; spill the map and the clocks. */
@@ -137,20 +176,36 @@ static void emit_epilogue(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     x86_label_bind(a, e->exit_label);
-    for (unsigned r = 1; r < 32; r++) {
-        struct rv_loc l = RV_REGMAP[r];
-        if (l.kind == RV_LOC_GPR)
-            x86_mov_mr(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg);
-        else if (l.kind == RV_LOC_XMM)
-            x86_pextrq_mx(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg, l.lane);
-    }
-    x86_mov_mr(a, ctx_field(RV_CTX_CLK), RM_CLK);
-    x86_mov_mr(a, ctx_field(RV_CTX_GLOBAL_CLK), RM_GLOBAL_CLK);
-    x86_mov_mr(a, ctx_field(RV_CTX_NUM_MEM_READS), RM_TRACE_NUM);
-    x86_mov_mr(a, ctx_field(RV_CTX_TRACE_TAIL), RM_TRACE_TAIL);
+    emit_spill_map(e);
     for (size_t k = N_SAVED; k-- > 0;)
         x86_pop_r(a, SAVED[k]);
     x86_ret(a);
+}
+
+/* The tier 1 gate: the dispatcher points a region head's table entry here. Entered with
+ * rbx = the head's index and the guest state in the map, it spills the map to ctx, calls the
+ * region function t1_fn[rbx] (SysV: ctx, recording, mem; it returns the next pc, or sets
+ * ctx->exit_reason and ctx->pc), reloads the map and continues at the returned pc through the
+ * table — or leaves through the epilogue when the region exited for C. Tier 1 functions read
+ * and write the guest state in ctx, so this one stub serves every region; its cost (~70
+ * moves) is paid once per region entry, not per guest instruction. */
+static void emit_gate(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    const int32_t n = (int32_t)e->p->n_insns;
+    emit_spill_map(e);
+    x86_mov_rm(a, RM_TMP_C, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 8 * n));
+    x86_mov_rr(a, X86_RDI, RM_CTX);
+    x86_mov_rr(a, X86_RSI, RM_TRACE_BUF);
+    x86_mov_rr(a, X86_RDX, RM_MEM);
+    /* the prologue's return address and 6 pushes leave rsp 8 mod 16; SysV wants 0 */
+    x86_sub_ri(a, X86_RSP, 8);
+    x86_call_r(a, RM_TMP_C);
+    x86_add_ri(a, X86_RSP, 8);
+    emit_load_map(e);
+    x86_cmp_mi(a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
+    x86_jcc_label(a, X86_CC_NE, e->exit_label);
+    emit_dispatch_rax(e);
 }
 
 static void emit_cold_stubs(struct t0_emitter *e)
@@ -165,6 +220,15 @@ static void emit_cold_stubs(struct t0_emitter *e)
         x86_mov_mr(a, ctx_field(RV_CTX_PC), RM_TMP_C);
         x86_jmp_label(a, e->exit_label);
     }
+}
+
+/* Profiling at a block head: one decrement of its counter; reaching 0 exits with HOT before
+ * the block runs (so the state is exactly the head's), once per 2^32 executions at most. */
+static void emit_block_counter(struct t0_emitter *e, uint64_t i)
+{
+    const int32_t n = (int32_t)e->p->n_insns;
+    x86_alu_mi(&e->a, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, 4 * ((int32_t)i - n)), 1);
+    x86_jcc_label(&e->a, X86_CC_E, t0_cold_exit(e, RV_EXIT_HOT, t0_pc(e, i)));
 }
 
 static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
@@ -281,27 +345,48 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     c->code_len = len;
     c->epilogue_off = (size_t)x86_label_offset(&e->a, e->exit_label);
     c->stubs_off = (size_t)x86_label_offset(&e->a, e->falloff_label);
-    for (uint64_t i = 0; i < c->n_insns; i++)
-        c->jump_table[i] = m + x86_label_offset(&e->a, (int)i);
+    for (uint64_t i = 0; i < c->n_insns; i++) {
+        c->insn_off[i] = (uint32_t)x86_label_offset(&e->a, (int)i);
+        c->t0_only.table[i] = c->tiered.table[i] = m + c->insn_off[i];
+    }
+    c->insn_off[c->n_insns] = (uint32_t)c->stubs_off;
+    c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
+    return 0;
+}
+
+/* [counters][table] (+ [t1_fn] when with_t1): see struct t0_dispatch. Counters start at
+ * INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms them. */
+static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
+{
+    size_t bytes = n * 4 + n * 8 * (with_t1 ? 2 : 1);
+    uint8_t *b = calloc(1, bytes);
+    if (!b)
+        return -1;
+    d->block = b;
+    d->counters = (int32_t *)b;
+    d->table = (const void **)(b + 4 * n);
+    d->t1_fn = with_t1 ? d->table + n : NULL;
+    for (uint64_t i = 0; i < n; i++)
+        d->counters[i] = INT32_MAX;
     return 0;
 }
 
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (p->n_insns == 0 || p->n_insns > INT32_MAX / 2) {
+    if (p->n_insns == 0 || p->n_insns > T0_MAX_INSNS) {
         snprintf(err, errlen, "tier 0: text of %llu instructions cannot be translated (must "
-                 "be 1 .. 2^30); use --mode interp", (unsigned long long)p->n_insns);
+                 "be 1 .. 2^27); use --mode interp", (unsigned long long)p->n_insns);
         return -1;
     }
     struct t0_emitter e = {.p = p};
     size_t reserved = 0;
     struct t0_code *c = calloc(1, sizeof *c);
-    if (c)
-        c->jump_table = calloc(p->n_insns, sizeof *c->jump_table);
-    if (!c || !c->jump_table) {
-        snprintf(err, errlen, "tier 0: out of memory for the jump table (%llu entries)",
+    if (!c || !(c->insn_off = malloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
+        alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0 ||
+        alloc_dispatch(&c->tiered, p->n_insns, 1) != 0) {
+        snprintf(err, errlen, "tier 0: out of memory for the jump tables (%llu entries)",
                  (unsigned long long)p->n_insns);
         goto fail;
     }
@@ -329,8 +414,12 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
 
     emit_prologue(&e);
     emit_epilogue(&e);
+    e.gate_off = e.a.len;
+    emit_gate(&e);
     for (uint64_t i = 0; i < p->n_insns && code_room(&e, INSN_ROOM) == 0; i++) {
         x86_label_bind(&e.a, (int)i);
+        if (p->leader[i])
+            emit_block_counter(&e, i);
         emit_insn(&e, i, &p->insns[i]);
     }
     /* falling off the end of the text: the interpreter reports a jump fault from the last
@@ -369,6 +458,8 @@ void t0_code_free(struct t0_code *c)
         return;
     if (c->code)
         munmap(c->code, c->code_size);
-    free(c->jump_table);
+    free(c->insn_off);
+    free(c->t0_only.block);
+    free(c->tiered.block);
     free(c);
 }

@@ -29,6 +29,7 @@ struct t0_emitter {
     const struct rvt_program *p;
     int exit_label;                 /* common epilogue: spill the map, return to C */
     int falloff_label;              /* fault exit with pc = text end */
+    size_t gate_off;                /* the tier 1 gate */
     struct t0_cold *cold;
     size_t n_cold, cap_cold;
 };
@@ -54,6 +55,8 @@ void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src);
 void t0_step_clock(struct t0_emitter *e, int32_t step);
 /* After a control transfer to a known pc: exit with CYCLES if clk > clk_limit. */
 void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
+/* Jump to instruction idx through the dispatch table (rbx = idx: the tier 1 gate needs it). */
+void t0_jump_to(struct t0_emitter *e, int idx);
 
 /* One guest instruction (index i) per class; each ends with the code falling through to the
  * next instruction or jumping away. */

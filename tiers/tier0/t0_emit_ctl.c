@@ -1,7 +1,8 @@
 /* t0_emit_ctl.c — tier 0 code for branches, JAL and JALR.
  *
- * Static targets inside the text become direct jumps to the target's code; a taken branch or
- * JAL to a pc outside the text (or misaligned) exits with FAULT before any effect. JALR checks
+ * Static targets inside the text are reached through the dispatch table (t0_jump_to), so that
+ * a region installed by tier-up is entered from every jump; a taken branch or JAL to a pc
+ * outside the text (or misaligned) exits with FAULT before any effect. JALR checks
  * (rs1 + imm) & ~1 against the text bounds and 4-byte alignment, then jumps through the jump
  * table. Every control transfer steps the clock and then exits with CYCLES (pc = the next pc)
  * when clk > clk_limit, as the interpreter does.
@@ -38,7 +39,7 @@ void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         x86_jcc_label(a, (enum x86_cc)(cc ^ 1), not_taken);   /* x86 cc ^ 1 = negation */
         t0_step_clock(e, RV_CLK_STEP);
         t0_cycle_check(e, target);
-        x86_jmp_label(a, tl);
+        t0_jump_to(e, tl);
         x86_label_bind(a, not_taken);
     }
     t0_step_clock(e, RV_CLK_STEP);
@@ -61,7 +62,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         t0_store_reg(e, in->rd, X86_RAX);
         t0_step_clock(e, RV_CLK_STEP);
         t0_cycle_check(e, target);
-        x86_jmp_label(a, tl);
+        t0_jump_to(e, tl);
         return;
     }
 

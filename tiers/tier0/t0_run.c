@@ -9,13 +9,14 @@
 
 #include "runtime/job.h"
 #include "runtime/step.h"
+#include "runtime/tierup.h"
 #include "runtime/trace.h"
 #include "tiers/semantics.h"
 
-void t0_run(const struct t0_code *code, struct rv_ctx *ctx)
+void t0_run(const struct t0_code *code, const struct t0_dispatch *d, struct rv_ctx *ctx)
 {
     const uint64_t global_clk = ctx->global_clk;
-    ctx->jump_table = code->jump_table;
+    ctx->jump_table = d->table;
     ctx->exit_reason = RV_EXIT_NONE;
     code->entry(ctx, rt_tracing(ctx) ? ctx->trace_buf : NULL);
     if (ctx->is_unconstrained)
@@ -54,11 +55,16 @@ static int report_fault(struct rt_job *job)
 int t0_run_job(struct rt_job *job, const struct t0_code *code)
 {
     struct rv_ctx *c = &job->ctx;
+    const struct t0_dispatch *d = job->tierup ? &code->tiered : &code->t0_only;
     for (;;) {
         if (rt_program_index(job->prog, c->pc) < 0)
             return rt_fault_jump(job, c->pc - 4, c->pc);
-        t0_run(code, c);
+        t0_run(code, d, c);
         switch ((enum rv_exit)c->exit_reason) {
+        case RV_EXIT_HOT:
+            if (job->tierup && rt_tierup_hot(job, c->pc) != 0)
+                return -1;
+            break;
         case RV_EXIT_ECALL: {
             int r = rt_ecall_step(job);
             if (r != 0)

@@ -24,17 +24,34 @@ struct rvt_program;
 struct rv_ctx;
 struct rt_job;
 
+/* A dispatch block: what generated code reaches from r13 (RM_JUMP_TABLE) = table.
+ *   counters[i] at r13 - 4n + 4i: executions left before block head i exits with HOT;
+ *   table[i]    at r13 + 8i:      host code for pc_base + 4i (tier 0, or tier 1's gate);
+ *   t1_fn[i]    at r13 + 8n + 8i: tier 1 region function entered at head i (tiered only).
+ * Every jump to a known in-text target goes through table[] with rbx = i, so installing a
+ * region is two atomic 8-byte stores (t1_fn[i], then table[i]) and no code patching. */
+struct t0_dispatch {
+    void *block;              /* the allocation */
+    int32_t *counters;
+    const void **table;
+    const void **t1_fn;       /* NULL in the tier-0-only block */
+};
+
 struct t0_code {
     uint8_t *code;            /* R+X mapping (W^X: written first, then mprotect'ed) */
     size_t code_size;         /* mapping size */
     size_t code_len;          /* bytes of generated code */
-    const void **jump_table;  /* (pc - pc_base) / 4 -> host code of that instruction */
+    uint32_t *insn_off;       /* offset of instruction i's code; insn_off[n] = stubs_off */
+    /* Runs of --mode tier0 use t0_only (its table never changes); tiered and tier1 runs use
+     * tiered, whose table the dispatcher (runtime/tierup.c) rewrites while code runs. */
+    struct t0_dispatch t0_only, tiered;
+    const void *t1_gate;      /* enters tier 1 code: see t0_emit.c emit_gate */
     uint64_t n_insns;
     uint64_t pc_base;
     /* Layout (byte offsets into code, for --dump-asm): the prologue is [0, epilogue_off), the
-     * epilogue [epilogue_off, jump_table[0]), instruction i [jump_table[i], jump_table[i+1])
-     * and the last one ends at stubs_off; the fall-off and exit stubs are [stubs_off,
-     * code_len). */
+     * epilogue and the tier 1 gate [epilogue_off, insn_off[0]), instruction i [insn_off[i],
+     * insn_off[i+1]) and the last one ends at stubs_off; the fall-off and exit stubs are
+     * [stubs_off, code_len). */
     size_t epilogue_off, stubs_off;
     /* entry(ctx, recording): recording = the trace buffer when records are taken (tracing and
      * not unconstrained), NULL otherwise. */
@@ -53,12 +70,18 @@ int t0_dump_asm(FILE *out, const struct rvt_program *p, const struct t0_code *co
                 size_t errlen);
 
 /* Runs generated code from ctx->pc (which must be inside the text) until the next exit;
- * sets ctx->exit_reason. Points ctx->jump_table at code's table. */
-void t0_run(const struct t0_code *code, struct rv_ctx *ctx);
+ * sets ctx->exit_reason. Points ctx->jump_table at the dispatch block's table. */
+void t0_run(const struct t0_code *code, const struct t0_dispatch *d, struct rv_ctx *ctx);
 
-/* The run loop of a whole job in tier 0: handles every exit as the interpreter does (ECALLs
- * through rt_ecall_step, chunk boundaries, faults and the cycle limit through the shared
- * rt_fault_* messages). Returns 0 when the guest halted, -1 when the run stopped. */
+/* The run loop of a whole job in tier 0 (and tier 1, entered from tier 0 code): handles every
+ * exit as the interpreter does (ECALLs through rt_ecall_step, chunk boundaries, faults and the
+ * cycle limit through the shared rt_fault_* messages); HOT exits go to rt_tierup_hot() when
+ * the job tiers up (job->tierup), and are ignored otherwise. Returns 0 when the guest halted,
+ * -1 when the run stopped. */
 int t0_run_job(struct rt_job *job, const struct t0_code *code);
+
+/* Largest text tier 0 translates: table and region-function displacements from r13 are
+ * disp32. */
+#define T0_MAX_INSNS (1u << 27)
 
 #endif

@@ -1,0 +1,30 @@
+/* lift.h — lifting a region (runtime/region.h) to an LLVM IR function, through the LLVM-C API.
+ *
+ * The function is   i64 @r_<head pc>(ptr noalias %ctx, ptr noalias %rec, ptr noalias %mem)
+ * with %ctx the struct rv_ctx, %rec the trace chunk buffer when this entry records (NULL
+ * otherwise) and %mem the guest memory base. It reads the guest registers, clocks and trace
+ * count from ctx (the tier 1 gate spilled the register map there), runs the region with every
+ * guest register an SSA value, and at its one exit block writes back what it changed, sets
+ * ctx->pc and ctx->exit_reason and returns the next pc. Semantics, clocks, trace records,
+ * faults, chunk and cycle-limit exits are tier 0's exactly (tiers/tier0/t0_emit.h), so that a
+ * run's result and trace bytes do not depend on which tier ran which instruction.
+ * Usage: LLVMValueRef f = ir_lift_region(mod, prog, &region, &entries_counter); */
+#ifndef RVT_IR_LIFT_H
+#define RVT_IR_LIFT_H
+
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+
+#include "runtime/program.h"
+#include "runtime/region.h"
+
+/* Adds the region's function to m and returns it. entries: a counter the function increments
+ * (atomically) on every entry, or NULL. */
+LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
+                            const struct rt_region *r, uint64_t *entries);
+
+/* The function's symbol name for a head pc ("r_<hex>"). */
+void ir_region_name(uint64_t head_pc, char *out, size_t len);
+
+#endif

@@ -1,0 +1,178 @@
+/* lift_ops.c — the value semantics of ALU, multiply/divide and memory instructions as LLVM IR,
+ * case for case those of tiers/semantics.h (RISC-V §5, §7): shift amounts masked, W forms on
+ * i32 then sign-extended, division defined for /0 and MIN/-1 with selects (never UB in IR, so
+ * never a host #DE), MULH* on i128.
+ * Memory follows runtime/memory.h: byte a at mem + (a & ~7) + a + 8, its {clk, value} entry at
+ * mem + 2*(a & ~7); the access is checked against 2^40 and its alignment first. */
+#include "ir/lift_int.h"
+#include "runtime/ctx.h"
+#include "runtime/memory.h"
+#include "runtime/trace.h"
+#include "tiers/semantics.h"
+
+static LLVMValueRef tr32(struct ir_lifter *l, LLVMValueRef v)
+{
+    return LLVMBuildTrunc(l->b, v, l->i32, "");
+}
+
+static LLVMValueRef sx64(struct ir_lifter *l, LLVMValueRef v)
+{
+    return LLVMBuildSExt(l->b, v, l->i64, "");
+}
+
+static LLVMValueRef c32(struct ir_lifter *l, uint64_t v)
+{
+    return LLVMConstInt(l->i32, v, 0);
+}
+
+/* a / b or a % b with RISC-V's answers for b = 0 and MIN / -1, on i64 or i32 operands. */
+static LLVMValueRef divrem(struct ir_lifter *l, LLVMValueRef a, LLVMValueRef b, int is_signed,
+                           int is_rem)
+{
+    LLVMBuilderRef B = l->b;
+    LLVMTypeRef t = LLVMTypeOf(a);
+    unsigned bits = LLVMGetIntTypeWidth(t);
+    LLVMValueRef zero = LLVMConstInt(t, 0, 0), one = LLVMConstInt(t, 1, 0);
+    LLVMValueRef ones = LLVMConstAllOnes(t);
+    LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
+    LLVMValueRef bad = bz, ovf = NULL;
+    if (is_signed) {
+        LLVMValueRef min = LLVMConstInt(t, 1ull << (bits - 1), 0);
+        ovf = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntEQ, a, min, ""),
+                           LLVMBuildICmp(B, LLVMIntEQ, b, ones, ""), "");
+        bad = LLVMBuildOr(B, bz, ovf, "");
+    }
+    LLVMValueRef safe_b = LLVMBuildSelect(B, bad, one, b, "");
+    LLVMValueRef q;
+    if (is_rem)
+        q = is_signed ? LLVMBuildSRem(B, a, safe_b, "") : LLVMBuildURem(B, a, safe_b, "");
+    else
+        q = is_signed ? LLVMBuildSDiv(B, a, safe_b, "") : LLVMBuildUDiv(B, a, safe_b, "");
+    /* with b = 1 in place: MIN / 1 = MIN and MIN % 1 = 0 are already RISC-V's overflow answers */
+    return LLVMBuildSelect(B, bz, is_rem ? a : ones, q, "");
+}
+
+static LLVMValueRef mulh(struct ir_lifter *l, LLVMValueRef a, LLVMValueRef b, int sa, int sb)
+{
+    LLVMBuilderRef B = l->b;
+    LLVMValueRef x = sa ? LLVMBuildSExt(B, a, l->i128, "") : LLVMBuildZExt(B, a, l->i128, "");
+    LLVMValueRef y = sb ? LLVMBuildSExt(B, b, l->i128, "") : LLVMBuildZExt(B, b, l->i128, "");
+    LLVMValueRef p = LLVMBuildMul(B, x, y, "");
+    return LLVMBuildTrunc(B, LLVMBuildLShr(B, p, LLVMConstInt(l->i128, 64, 0), ""), l->i64, "");
+}
+
+LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+{
+    LLVMBuilderRef B = l->b;
+    const enum rv_op op = (enum rv_op)in->op;
+    const uint64_t imm = (uint64_t)in->imm;
+    LLVMValueRef a1 = ir_get_reg(l, in->rs1);
+    LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? ir_get_reg(l, in->rs2) : ir_c64(l, imm);
+    LLVMValueRef m63 = LLVMBuildAnd(B, a2, ir_c64(l, 63), "");
+    switch (op) {
+    case RV_OP_ADD: case RV_OP_ADDI: return LLVMBuildAdd(B, a1, a2, "");
+    case RV_OP_SUB: return LLVMBuildSub(B, a1, a2, "");
+    case RV_OP_SLL: case RV_OP_SLLI: return LLVMBuildShl(B, a1, m63, "");
+    case RV_OP_SRL: case RV_OP_SRLI: return LLVMBuildLShr(B, a1, m63, "");
+    case RV_OP_SRA: case RV_OP_SRAI: return LLVMBuildAShr(B, a1, m63, "");
+    case RV_OP_SLT: case RV_OP_SLTI:
+        return LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSLT, a1, a2, ""), l->i64, "");
+    case RV_OP_SLTU: case RV_OP_SLTIU:
+        return LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntULT, a1, a2, ""), l->i64, "");
+    case RV_OP_XOR: case RV_OP_XORI: return LLVMBuildXor(B, a1, a2, "");
+    case RV_OP_OR: case RV_OP_ORI: return LLVMBuildOr(B, a1, a2, "");
+    case RV_OP_AND: case RV_OP_ANDI: return LLVMBuildAnd(B, a1, a2, "");
+    case RV_OP_LUI: return ir_c64(l, imm);
+    case RV_OP_AUIPC: return ir_c64(l, pc + imm);
+    case RV_OP_ADDW: case RV_OP_ADDIW: return sx64(l, tr32(l, LLVMBuildAdd(B, a1, a2, "")));
+    case RV_OP_SUBW: return sx64(l, tr32(l, LLVMBuildSub(B, a1, a2, "")));
+    case RV_OP_MULW: return sx64(l, tr32(l, LLVMBuildMul(B, a1, a2, "")));
+    case RV_OP_SLLW: case RV_OP_SLLIW: case RV_OP_SRLW: case RV_OP_SRLIW: case RV_OP_SRAW:
+    case RV_OP_SRAIW: {
+        LLVMValueRef x = tr32(l, a1), s = LLVMBuildAnd(B, tr32(l, a2), c32(l, 31), "");
+        LLVMValueRef v = (op == RV_OP_SLLW || op == RV_OP_SLLIW) ? LLVMBuildShl(B, x, s, "")
+                       : (op == RV_OP_SRLW || op == RV_OP_SRLIW) ? LLVMBuildLShr(B, x, s, "")
+                                                                 : LLVMBuildAShr(B, x, s, "");
+        return sx64(l, v);
+    }
+    case RV_OP_MUL: return LLVMBuildMul(B, a1, a2, "");
+    case RV_OP_MULH: return mulh(l, a1, a2, 1, 1);
+    case RV_OP_MULHSU: return mulh(l, a1, a2, 1, 0);
+    case RV_OP_MULHU: return mulh(l, a1, a2, 0, 0);
+    case RV_OP_DIV: return divrem(l, a1, a2, 1, 0);
+    case RV_OP_DIVU: return divrem(l, a1, a2, 0, 0);
+    case RV_OP_REM: return divrem(l, a1, a2, 1, 1);
+    case RV_OP_REMU: return divrem(l, a1, a2, 0, 1);
+    case RV_OP_DIVW: return sx64(l, divrem(l, tr32(l, a1), tr32(l, a2), 1, 0));
+    case RV_OP_DIVUW: return sx64(l, divrem(l, tr32(l, a1), tr32(l, a2), 0, 0));
+    case RV_OP_REMW: return sx64(l, divrem(l, tr32(l, a1), tr32(l, a2), 1, 1));
+    case RV_OP_REMUW: return sx64(l, divrem(l, tr32(l, a1), tr32(l, a2), 0, 1));
+    default:
+        return ir_c64(l, 0);   /* not an ALU op: the caller dispatches only those here */
+    }
+}
+
+static LLVMValueRef gep8(struct ir_lifter *l, LLVMValueRef base, LLVMValueRef off)
+{
+    return LLVMBuildInBoundsGEP2(l->b, l->i8, base, &off, 1, "");
+}
+
+static void set_align(LLVMValueRef insn, unsigned a)
+{
+    LLVMSetAlignment(insn, a);
+}
+
+/* The doubleword's previous {clk, value} goes to the trace tail; its clk becomes clk + 1. */
+static void record_access(struct ir_lifter *l, LLVMValueRef dw)
+{
+    LLVMBuilderRef B = l->b;
+    LLVMBasicBlockRef rec_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "record");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->c, l->fn, "recorded");
+    LLVMBuildCondBr(B, l->recording, rec_bb, done);
+    LLVMPositionBuilderAtEnd(B, rec_bb);
+    LLVMValueRef entry = gep8(l, l->mem, LLVMBuildShl(B, dw, ir_c64(l, 1), ""));
+    LLVMValueRef old = LLVMBuildLoad2(B, l->v2i64, entry, "");
+    set_align(old, 16);
+    LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
+    LLVMValueRef slot = gep8(l, l->rec, LLVMBuildAdd(B, ir_c64(l, RV_TRACE_HDR_SIZE),
+                                                     LLVMBuildShl(B, num, ir_c64(l, 4), ""), ""));
+    set_align(LLVMBuildStore(B, old, slot), 8);
+    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    set_align(LLVMBuildStore(B, LLVMBuildAdd(B, clk, ir_c64(l, 1), ""), entry), 16);
+    LLVMBuildStore(B, LLVMBuildAdd(B, num, ir_c64(l, 1), ""), l->num);
+    LLVMBuildBr(B, done);
+    LLVMPositionBuilderAtEnd(B, done);
+}
+
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+{
+    LLVMBuilderRef B = l->b;
+    const enum rv_op op = (enum rv_op)in->op;
+    const unsigned size = rv_mem_width(op);
+    const int is_store = rv_op_class(op) == RV_CLS_STORE;
+    LLVMValueRef addr = LLVMBuildAdd(B, ir_get_reg(l, in->rs1), ir_c64(l, (uint64_t)in->imm), "");
+    LLVMValueRef mask = ir_c64(l, ~(RV_MEM_ADDR_LIMIT - 1) | (size - 1));
+    ir_exit_if(l, LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), ""),
+               RV_EXIT_FAULT, ir_c64(l, pc));
+    LLVMValueRef val = is_store ? ir_get_reg(l, in->rs2) : NULL;
+    LLVMValueRef dw = LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");
+    record_access(l, dw);
+    LLVMValueRef host = gep8(l, l->mem, LLVMBuildAdd(B, LLVMBuildAdd(B, dw, addr, ""),
+                                                     ir_c64(l, 8), ""));
+    LLVMTypeRef t = size == 1 ? l->i8 : size == 2 ? l->i16 : size == 4 ? l->i32 : l->i64;
+    if (is_store) {
+        set_align(LLVMBuildStore(B, size == 8 ? val : LLVMBuildTrunc(B, val, t, ""), host), size);
+    } else {
+        LLVMValueRef v = LLVMBuildLoad2(B, t, host, "");
+        set_align(v, size);
+        int sext = op == RV_OP_LB || op == RV_OP_LH || op == RV_OP_LW;
+        if (size < 8)
+            v = sext ? LLVMBuildSExt(B, v, l->i64, "") : LLVMBuildZExt(B, v, l->i64, "");
+        ir_set_reg(l, in->rd, v);
+    }
+    ir_step_clock(l, RV_CLK_STEP);
+    /* chunk boundary: only records grow num, so only a recording entry can hit it */
+    LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildLoad2(B, l->i64, l->num, ""),
+                                      l->max_trace, "");
+    ir_exit_if(l, LLVMBuildAnd(B, l->recording, full, ""), RV_EXIT_CHUNK, ir_c64(l, pc + 4));
+}

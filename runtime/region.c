@@ -1,0 +1,135 @@
+/* region.c — region formation (region.h): a breadth-first walk over static edges from the
+ * head, keeping warm blocks, stopping at the size cap. */
+#include "runtime/region.h"
+
+#include <stdlib.h>
+
+#include "frontend/blocks.h"
+
+struct walk {
+    const struct rvt_program *p;
+    const int32_t *counters;
+    int32_t armed;
+    struct rt_region *r;
+    uint32_t cap_blocks;
+};
+
+int rt_region_block_of(const struct rt_region *r, uint32_t idx)
+{
+    for (uint32_t k = 0; k < r->n_blocks; k++)
+        if (r->blocks[k].start == idx)
+            return (int)k;
+    return -1;
+}
+
+/* Adds the block at leader idx if it is warm, new and fits. 0 on success or skip, -1 OOM. */
+static int visit(struct walk *w, uint64_t pc, uint32_t max_insns)
+{
+    int64_t idx = rt_program_index(w->p, pc);
+    if (idx < 0 || !w->p->leader[idx])
+        return 0;
+    struct rt_region *r = w->r;
+    if (r->n_blocks && (uint32_t)idx == r->head)
+        r->has_back_edge = 1;
+    if (w->counters && w->counters[idx] >= w->armed && (uint32_t)idx != r->head)
+        return 0;   /* never ran since profiling began: leave it to tier 0 */
+    if (rt_region_block_of(r, (uint32_t)idx) >= 0)
+        return 0;
+    uint64_t end = rv_block_end(w->p->insns, w->p->leader, w->p->n_insns, (uint64_t)idx);
+    if (r->n_insns + (end - (uint64_t)idx) > max_insns)
+        return 0;
+    if (r->n_blocks == w->cap_blocks) {
+        uint32_t cap = w->cap_blocks ? 2 * w->cap_blocks : 16;
+        struct rt_block *b = realloc(r->blocks, cap * sizeof *b);
+        if (!b)
+            return -1;
+        r->blocks = b;
+        w->cap_blocks = cap;
+    }
+    r->blocks[r->n_blocks++] = (struct rt_block){(uint32_t)idx, (uint32_t)end};
+    r->n_insns += (uint32_t)(end - (uint64_t)idx);
+    return 0;
+}
+
+int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *counters,
+                   int32_t armed, uint32_t max_insns, struct rt_region *out)
+{
+    *out = (struct rt_region){.head = head};
+    struct walk w = {p, NULL, armed, out, 0};
+    if (visit(&w, p->pc_base + 4ull * head, UINT32_MAX) != 0)   /* the head, whatever its size */
+        goto oom;
+    w.counters = counters;
+    for (uint32_t k = 0; k < out->n_blocks; k++) {
+        const struct rt_block b = out->blocks[k];
+        const struct rv_insn *last = &p->insns[b.end - 1];
+        const uint64_t last_pc = p->pc_base + 4ull * (b.end - 1), next = last_pc + 4;
+        uint64_t target;
+        switch (rv_op_class((enum rv_op)last->op)) {
+        case RV_CLS_BRANCH:
+            if (rv_insn_static_target(last, last_pc, &target) && visit(&w, target, max_insns))
+                goto oom;
+            if (visit(&w, next, max_insns))
+                goto oom;
+            break;
+        case RV_CLS_JUMP:
+            out->has_calls = 1;
+            /* without a profile, calls are not followed: a loop's region would otherwise pull
+             * in every function reachable from it */
+            if (counters && last->op == RV_OP_JAL &&
+                rv_insn_static_target(last, last_pc, &target) && visit(&w, target, max_insns))
+                goto oom;
+            if (last->rd != 0 && visit(&w, next, max_insns))   /* where the callee returns */
+                goto oom;
+            break;
+        case RV_CLS_SYSTEM:
+        case RV_CLS_TRAP:
+            break;   /* ECALL and traps leave the region */
+        default:
+            if (visit(&w, next, max_insns))   /* fall-through into the next leader */
+                goto oom;
+            break;
+        }
+    }
+    return 0;
+oom:
+    rt_region_free(out);
+    return -1;
+}
+
+void rt_region_free(struct rt_region *r)
+{
+    free(r->blocks);
+    r->blocks = NULL;
+    r->n_blocks = 0;
+}
+
+int64_t rt_region_static_heads(const struct rvt_program *p, uint32_t **heads)
+{
+    uint8_t *is_head = calloc(p->n_insns, 1);
+    if (!is_head)
+        return -1;
+    for (uint64_t i = 0; i < p->n_insns; i++) {
+        const struct rv_insn *in = &p->insns[i];
+        const uint64_t pc = p->pc_base + 4 * i;
+        uint64_t target;
+        if (!rv_insn_static_target(in, pc, &target))
+            continue;
+        int64_t t = rt_program_index(p, target);
+        if (t >= 0 && target <= pc)   /* a backward edge: t heads a loop */
+            is_head[t] = 1;
+    }
+    uint64_t n = 0;
+    for (uint64_t i = 0; i < p->n_insns; i++)
+        n += is_head[i];
+    *heads = malloc((n ? n : 1) * sizeof **heads);
+    if (!*heads) {
+        free(is_head);
+        return -1;
+    }
+    n = 0;
+    for (uint64_t i = 0; i < p->n_insns; i++)
+        if (is_head[i])
+            (*heads)[n++] = (uint32_t)i;
+    free(is_head);
+    return (int64_t)n;
+}

@@ -1,0 +1,49 @@
+/* region.h — region formation for tier 1: the unit LLVM compiles.
+ *
+ * A region is a head block plus the blocks reachable from it along static edges (branch
+ * taken/not taken, fall-through, JAL target, and a call's return point) that are warm: executed
+ * at least once since profiling was armed (or, without a profile, all of them but callees),
+ * up to a size cap. Back edges to the head or to any member stay inside, so a loop becomes one region.
+ * The region is entered only at its head; every other edge leaves it (to the dispatch table).
+ * Usage: struct rt_region r; if (rt_region_form(p, head, counters, armed, cap, &r) == 0) {
+ *          ... r.blocks[k].start/.end ...; rt_region_free(&r); } */
+#ifndef RVT_RUNTIME_REGION_H
+#define RVT_RUNTIME_REGION_H
+
+#include <stdint.h>
+
+#include "runtime/program.h"
+
+struct rt_block {
+    uint32_t start;   /* instruction index of the leader */
+    uint32_t end;     /* one past the block's last instruction */
+};
+
+struct rt_region {
+    uint32_t head;              /* = blocks[0].start */
+    uint32_t n_blocks;
+    struct rt_block *blocks;    /* in discovery (breadth-first) order, head first */
+    uint32_t n_insns;
+    uint8_t has_calls;          /* a JAL/JALR inside: JALR targets may be member blocks */
+    uint8_t has_back_edge;      /* some member jumps or branches back to the head: a loop */
+};
+
+#define RT_REGION_MAX_INSNS 1500u
+#define RT_REGION_STATIC_MAX_INSNS 400u
+
+/* Forms the region at head (a leader). counters: the profile (struct t0_dispatch.counters;
+ * a block is warm when counters[leader] < armed), or NULL to take every reachable block.
+ * Returns 0, or -1 if out of memory. */
+int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *counters,
+                   int32_t armed, uint32_t max_insns, struct rt_region *out);
+void rt_region_free(struct rt_region *r);
+
+/* Index of the member block starting at instruction idx, or -1. */
+int rt_region_block_of(const struct rt_region *r, uint32_t idx);
+
+/* Heads tier1 mode compiles before running: targets of backward branches and jumps (loop
+ * heads). Without a profile a region does not follow calls, and stays small (see
+ * RT_REGION_STATIC_MAX_INSNS). Fills heads (caller frees); returns count, or -1 if OOM. */
+int64_t rt_region_static_heads(const struct rvt_program *p, uint32_t **heads);
+
+#endif

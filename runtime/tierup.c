@@ -1,0 +1,371 @@
+/* tierup.c — see tierup.h. Program-level state is shared by every run of the program (a
+ * service's jobs): regions compiled for one run are installed for all later ones. The lock
+ * guards the region list; per-head status changes with atomic compare-and-swap so that two
+ * runs hitting the same hot head form and compile its region once. */
+#include "runtime/tierup.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "runtime/job.h"
+#include "runtime/region.h"
+#include "tiers/tier0/tier0.h"
+#include "tiers/tier1/tier1.h"
+
+enum { HEAD_NONE, HEAD_BUSY, HEAD_INSTALLED, HEAD_REJECTED };
+
+#define RETRIES_UNTIL_LOOP 2   /* re-arm a non-loop region this often before taking it */
+
+struct region_rec {
+    uint64_t head_pc;
+    uint32_t first, last;        /* instruction index range the blocks cover */
+    uint32_t n_insns, n_blocks;
+    double compile_seconds;
+    double installed_at;         /* monotonic seconds */
+    uint64_t entries;            /* the region function counts its entries here */
+    const void *fn;
+    size_t size;
+};
+
+struct rt_tier1 {
+    struct t1_engine *engine;
+    const struct t0_code *code;
+    int32_t armed;               /* the threshold the counters were armed with */
+    uint8_t *state;              /* per instruction: HEAD_* */
+    uint8_t *attempts;
+    pthread_mutex_t lock;        /* guards the fields below */
+    struct region_rec **regions; /* installed, in install order */
+    size_t n_regions, cap_regions;
+    uint64_t failures;
+    int static_done;
+};
+
+struct compile_req {
+    struct rt_tier1 *t1;
+    const struct rvt_program *p;
+    struct rt_region region;
+    char *dump_dir;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void write_text(const char *dir, const char *name, const char *suffix, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;   /* the index names the files; a missing one shows the problem */
+    fputs(text, f);
+    fclose(f);
+}
+
+static void install(struct rt_tier1 *t1, const struct rvt_program *p, const struct rt_region *r,
+                    struct region_rec *rec, const struct t1_compiled *c)
+{
+    const struct t0_dispatch *d = &t1->code->tiered;
+    rec->fn = c->fn;
+    rec->size = c->size;
+    rec->compile_seconds = c->seconds;
+    rec->head_pc = p->pc_base + 4ull * r->head;
+    rec->n_insns = r->n_insns;
+    rec->n_blocks = r->n_blocks;
+    rec->first = UINT32_MAX;
+    for (uint32_t k = 0; k < r->n_blocks; k++) {
+        if (r->blocks[k].start < rec->first)
+            rec->first = r->blocks[k].start;
+        if (r->blocks[k].end - 1 > rec->last)
+            rec->last = r->blocks[k].end - 1;
+    }
+    pthread_mutex_lock(&t1->lock);
+    if (t1->n_regions == t1->cap_regions) {
+        size_t cap = t1->cap_regions ? 2 * t1->cap_regions : 64;
+        struct region_rec **n = realloc(t1->regions, cap * sizeof *n);
+        if (!n) {
+            pthread_mutex_unlock(&t1->lock);
+            __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+            free(rec);
+            return;   /* not installed: the head stays in tier 0 */
+        }
+        t1->regions = n;
+        t1->cap_regions = cap;
+    }
+    rec->installed_at = now_seconds();
+    t1->regions[t1->n_regions++] = rec;
+    /* the function first, then the table entry that leads to the gate which calls it */
+    __atomic_store_n(&d->t1_fn[r->head], c->fn, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->table[r->head], t1->code->t1_gate, __ATOMIC_RELEASE);
+    __atomic_store_n(&t1->state[r->head], HEAD_INSTALLED, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&t1->lock);
+}
+
+/* Compiles and installs; on failure the head is rejected (stays in tier 0) and the error
+ * is reported once per program on stderr: it is an rvtier bug, never a guest's. */
+static void compile_region(struct rt_tier1 *t1, const struct rvt_program *p,
+                           const struct rt_region *r, const char *dump_dir)
+{
+    struct region_rec *rec = calloc(1, sizeof *rec);
+    struct t1_compiled c;
+    char err[512];
+    if (!rec || t1_compile(t1->engine, p, r, &rec->entries, dump_dir != NULL, &c, err,
+                           sizeof err) != 0) {
+        if (!rec)
+            snprintf(err, sizeof err, "out of memory");
+        free(rec);
+        __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+        pthread_mutex_lock(&t1->lock);
+        if (t1->failures++ == 0)
+            fprintf(stderr, "rvtier: warning: region at 0x%llx stays in tier 0: %s\n",
+                    (unsigned long long)(p->pc_base + 4ull * r->head), err);
+        pthread_mutex_unlock(&t1->lock);
+        return;
+    }
+    if (dump_dir) {
+        char name[32];
+        snprintf(name, sizeof name, "r_%llx", (unsigned long long)(p->pc_base + 4ull * r->head));
+        write_text(dump_dir, name, ".before.ll", c.ir_before);
+        write_text(dump_dir, name, ".after.ll", c.ir_after);
+    }
+    install(t1, p, r, rec, &c);
+    t1_compiled_free(&c);
+}
+
+static void compile_work(void *arg)
+{
+    struct compile_req *q = arg;
+    if (!t1_engine_stopping(q->t1->engine))
+        compile_region(q->t1, q->p, &q->region, q->dump_dir);
+    rt_region_free(&q->region);
+    free(q->dump_dir);
+    free(q);
+}
+
+static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code *code,
+                                     const struct rvt_options *o, char *err, size_t errlen)
+{
+    struct rt_tier1 *t1 = calloc(1, sizeof *t1);
+    if (!t1 || !(t1->state = calloc(p->n_insns, 1)) || !(t1->attempts = calloc(p->n_insns, 1))) {
+        snprintf(err, errlen, "out of memory for tier 1 state");
+        rt_tier1_free(t1);
+        return NULL;
+    }
+    pthread_mutex_init(&t1->lock, NULL);
+    t1->code = code;
+    t1->engine = t1_engine_new(o->opt_level, o->compile_threads, err, errlen);
+    if (!t1->engine) {
+        rt_tier1_free(t1);
+        return NULL;
+    }
+    uint64_t th = o->tier_threshold ? o->tier_threshold : RT_DEFAULT_TIER_THRESHOLD;
+    t1->armed = th > INT32_MAX ? INT32_MAX : (int32_t)th;
+    for (uint64_t i = 0; i < p->n_insns; i++)
+        if (p->leader[i])
+            code->tiered.counters[i] = t1->armed;
+    return t1;
+}
+
+void rt_tier1_free(struct rt_tier1 *t1)
+{
+    if (!t1)
+        return;
+    t1_engine_free(t1->engine);   /* joins the compile threads before the state goes */
+    for (size_t i = 0; i < t1->n_regions; i++)
+        free(t1->regions[i]);
+    free(t1->regions);
+    free(t1->state);
+    free(t1->attempts);
+    if (t1->code)
+        pthread_mutex_destroy(&t1->lock);
+    free(t1);
+}
+
+/* tier1 mode: the static regions, compiled here, once per program. */
+static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
+{
+    const struct rvt_program *p = job->prog;
+    pthread_mutex_lock(&t1->lock);
+    int done = t1->static_done;
+    t1->static_done = 1;
+    pthread_mutex_unlock(&t1->lock);
+    if (done)
+        return 0;
+    uint32_t *heads;
+    int64_t n = rt_region_static_heads(p, &heads);
+    if (n < 0)
+        return rt_job_fail(job, RVT_HOST_ERROR, "out of memory finding tier 1 regions");
+    for (int64_t k = 0; k < n; k++) {
+        uint8_t expect = HEAD_NONE;
+        if (!__atomic_compare_exchange_n(&t1->state[heads[k]], &expect, HEAD_BUSY, 0,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            continue;
+        struct rt_region r;
+        if (rt_region_form(p, heads[k], NULL, 0, RT_REGION_STATIC_MAX_INSNS, &r) != 0) {
+            free(heads);
+            return rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
+        }
+        compile_region(t1, p, &r, job->opt->dump_ir_dir);
+        rt_region_free(&r);
+    }
+    free(heads);
+    return 0;
+}
+
+int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_code *code)
+{
+    struct rvt_program *p = (struct rvt_program *)job->prog;   /* tier state hangs off it */
+    const struct rvt_options *o = job->opt;
+    memset(tu, 0, sizeof *tu);
+    if (o->dump_ir_dir && mkdir(o->dump_ir_dir, 0777) != 0 && errno != EEXIST)
+        return rt_job_fail(job, RVT_HOST_ERROR, "--dump-ir %s: cannot create the directory: %s",
+                           o->dump_ir_dir, strerror(errno));
+    pthread_mutex_lock(&p->lock);
+    char err[400] = "";
+    if (!p->tier1)
+        p->tier1 = tier1_create(p, code, o, err, sizeof err);
+    struct rt_tier1 *t1 = p->tier1;
+    pthread_mutex_unlock(&p->lock);
+    if (!t1)
+        return rt_job_fail(job, RVT_HOST_ERROR, "tier 1 unavailable: %s; use --mode tier0", err);
+    tu->t1 = t1;
+    tu->static_only = o->mode == RVT_MODE_TIER1;
+    tu->sync = o->sync_compile;
+    job->tierup = tu;
+    if (tu->static_only && compile_static(job, t1) != 0)
+        return -1;
+    pthread_mutex_lock(&t1->lock);
+    tu->regions_at_start = t1->n_regions;
+    pthread_mutex_unlock(&t1->lock);
+    tu->start = now_seconds();
+    return 0;
+}
+
+int rt_tierup_hot(struct rt_job *job, uint64_t pc)
+{
+    struct rt_tierup *tu = job->tierup;
+    struct rt_tier1 *t1 = tu->t1;
+    const struct rvt_program *p = job->prog;
+    int64_t idx = rt_program_index(p, pc);
+    uint8_t expect = HEAD_NONE;
+    if (tu->static_only || idx < 0 ||
+        !__atomic_compare_exchange_n(&t1->state[idx], &expect, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return 0;
+    struct rt_region r;
+    if (rt_region_form(p, (uint32_t)idx, t1->code->tiered.counters, t1->armed,
+                       RT_REGION_MAX_INSNS, &r) != 0) {
+        __atomic_store_n(&t1->state[idx], HEAD_REJECTED, __ATOMIC_RELEASE);
+        return 0;
+    }
+    if (!r.has_back_edge && t1->attempts[idx] < RETRIES_UNTIL_LOOP) {
+        /* not a loop yet (its other blocks may not have run): look again later */
+        t1->attempts[idx]++;
+        rt_region_free(&r);
+        t1->code->tiered.counters[idx] = t1->armed;
+        __atomic_store_n(&t1->state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        return 0;
+    }
+    const char *dump = job->opt->dump_ir_dir;
+    if (!tu->sync) {
+        struct compile_req *q = calloc(1, sizeof *q);
+        if (q) {
+            *q = (struct compile_req){t1, p, r, dump ? strdup(dump) : NULL};
+            if (t1_engine_submit(t1->engine, compile_work, q) == 0)
+                return 0;
+            free(q->dump_dir);
+            free(q);
+        }
+    }
+    compile_region(t1, p, &r, dump);
+    rt_region_free(&r);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void write_index(const char *dir, struct rt_tier1 *t1, uint64_t pc_base)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.tsv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "# head_pc\tfirst_pc\tlast_pc\tblocks\tinsns\tcompile_ms\tentered\tcode_bytes\tir\n");
+    for (size_t i = 0; i < t1->n_regions; i++) {
+        const struct region_rec *r = t1->regions[i];
+        fprintf(f, "0x%llx\t0x%llx\t0x%llx\t%u\t%u\t%.3f\t%llu\t%zu\tr_%llx.{before,after}.ll\n",
+                (unsigned long long)r->head_pc, (unsigned long long)(pc_base + 4ull * r->first),
+                (unsigned long long)(pc_base + 4ull * r->last), r->n_blocks, r->n_insns,
+                r->compile_seconds * 1e3,
+                (unsigned long long)__atomic_load_n(&r->entries, __ATOMIC_RELAXED), r->size,
+                (unsigned long long)r->head_pc);
+    }
+    fclose(f);
+}
+
+void rt_tierup_end(struct rt_job *job, struct rt_tierup *tu)
+{
+    struct rt_tier1 *t1 = tu->t1;
+    struct rvt_stats *s = &job->res->stats;
+    const double end = now_seconds();
+    s->tier1_instructions = job->ctx.tier1_insns;
+    pthread_mutex_lock(&t1->lock);
+    s->regions_warm = tu->regions_at_start;
+    size_t n = t1->n_regions - tu->regions_at_start;
+    double *secs = n ? malloc(n * sizeof *secs) : NULL;
+    s->timeline = n ? calloc(n, sizeof *s->timeline) : NULL;
+    if (n && (!secs || !s->timeline))
+        n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct region_rec *r = t1->regions[tu->regions_at_start + i];
+        if (r->installed_at > end)
+            break;
+        s->timeline[i] = (struct rvt_tierup){r->head_pc, r->n_insns, r->n_blocks,
+                                             r->installed_at - tu->start, r->compile_seconds};
+        secs[i] = r->compile_seconds;
+        s->compile_seconds_total += r->compile_seconds;
+        s->tierups++;
+    }
+    s->regions_compiled = s->tierups;
+    if (s->tierups) {
+        qsort(secs, s->tierups, sizeof *secs, cmp_double);
+        s->compile_seconds_median = secs[s->tierups / 2];
+    }
+    free(secs);
+    if (job->opt->dump_ir_dir)
+        write_index(job->opt->dump_ir_dir, t1, job->prog->pc_base);
+    pthread_mutex_unlock(&t1->lock);
+    job->tierup = NULL;
+}
+
+int rt_tier1_dump_asm(FILE *out, struct rvt_program *p, char *err, size_t errlen)
+{
+    struct rt_tier1 *t1 = p->tier1;
+    if (!t1)
+        return 0;
+    pthread_mutex_lock(&t1->lock);
+    int rc = 0;
+    for (size_t i = 0; i < t1->n_regions && rc == 0; i++) {
+        const struct region_rec *r = t1->regions[i];
+        fprintf(out, "\n# tier 1 region r_%llx: pc 0x%llx..0x%llx, %u blocks, %u instructions, "
+                "%zu bytes of x86-64\n", (unsigned long long)r->head_pc,
+                (unsigned long long)(p->pc_base + 4ull * r->first),
+                (unsigned long long)(p->pc_base + 4ull * r->last), r->n_blocks, r->n_insns,
+                r->size);
+        rc = t1_disasm(out, r->fn, r->size, err, errlen);
+    }
+    pthread_mutex_unlock(&t1->lock);
+    return rc;
+}

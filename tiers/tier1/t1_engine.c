@@ -1,0 +1,207 @@
+/* t1_engine.c — the LLJIT, the target machine pool and the compile threads (tier1.h).
+ * LLVM's target registry is initialised once per process (pthread_once): it is LLVM's own
+ * global, idempotent, and not state of ours. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Error.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "tiers/tier1/t1_engine.h"
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+
+static void llvm_init(void)
+{
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+    LLVMInitializeNativeDisassembler();
+}
+
+void t1_error_text(LLVMErrorRef e, const char *what, char *err, size_t errlen)
+{
+    char *m = LLVMGetErrorMessage(e);
+    snprintf(err, errlen, "%s: %s", what, m);
+    LLVMDisposeErrorMessage(m);
+}
+
+struct work_item {
+    void (*work)(void *);
+    void *arg;
+    struct work_item *next;
+};
+
+static void *compile_thread(void *arg)
+{
+    struct t1_engine *e = arg;
+    pthread_mutex_lock(&e->lock);
+    for (;;) {
+        while (!e->head && !e->stopping)
+            pthread_cond_wait(&e->wake, &e->lock);
+        if (!e->head)
+            break;   /* stopping and nothing left */
+        struct work_item *w = e->head;
+        e->head = w->next;
+        if (!e->head)
+            e->tail = NULL;
+        pthread_mutex_unlock(&e->lock);
+        w->work(w->arg);
+        free(w);
+        pthread_mutex_lock(&e->lock);
+        e->pending--;
+    }
+    pthread_mutex_unlock(&e->lock);
+    return NULL;
+}
+
+LLVMTargetMachineRef t1_tm_acquire(struct t1_engine *e)
+{
+    pthread_mutex_lock(&e->lock);
+    LLVMTargetMachineRef tm = e->n_tms ? e->tms[--e->n_tms] : NULL;
+    pthread_mutex_unlock(&e->lock);
+    if (tm)
+        return tm;
+    /* level 0 still selects instructions with SelectionDAG: FastISel code ran no faster
+     * than tier 0's */
+    static const LLVMCodeGenOptLevel levels[] = {LLVMCodeGenLevelLess, LLVMCodeGenLevelLess,
+                                                 LLVMCodeGenLevelDefault,
+                                                 LLVMCodeGenLevelAggressive};
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    tm = LLVMCreateTargetMachine(e->target, e->triple, cpu, features, levels[e->opt_level],
+                                 LLVMRelocPIC, LLVMCodeModelSmall);
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    return tm;
+}
+
+void t1_tm_release(struct t1_engine *e, LLVMTargetMachineRef tm)
+{
+    pthread_mutex_lock(&e->lock);
+    if (e->n_tms < T1_MAX_TMS) {
+        e->tms[e->n_tms++] = tm;
+        tm = NULL;
+    }
+    pthread_mutex_unlock(&e->lock);
+    if (tm)
+        LLVMDisposeTargetMachine(tm);
+}
+
+struct t1_engine *t1_engine_new(int opt_level, unsigned threads, char *err, size_t errlen)
+{
+    pthread_once(&llvm_once, llvm_init);
+    struct t1_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "tier 1: out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_cond_init(&e->wake, NULL);
+    e->opt_level = opt_level < 0 ? T1_DEFAULT_OPT_LEVEL : opt_level > 3 ? 3 : opt_level;
+    e->triple = LLVMGetDefaultTargetTriple();
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(e->triple, &e->target, &msg)) {
+        snprintf(err, errlen, "tier 1: no LLVM target for %s: %s", e->triple, msg);
+        LLVMDisposeMessage(msg);
+        goto fail;
+    }
+    LLVMErrorRef le = LLVMOrcCreateLLJIT(&e->jit, LLVMOrcCreateLLJITBuilder());
+    if (le) {
+        t1_error_text(le, "tier 1: cannot create the LLVM ORC LLJIT", err, errlen);
+        goto fail;
+    }
+    /* memcpy/memset the optimizer may introduce resolve to the process's libc */
+    LLVMOrcDefinitionGeneratorRef gen;
+    le = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+        &gen, LLVMOrcLLJITGetGlobalPrefix(e->jit), NULL, NULL);
+    if (le) {
+        t1_error_text(le, "tier 1: cannot resolve process symbols", err, errlen);
+        goto fail;
+    }
+    LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(e->jit), gen);
+    e->n_threads = threads ? threads : 1;
+    if (e->n_threads > T1_MAX_THREADS)
+        e->n_threads = T1_MAX_THREADS;
+    for (unsigned i = 0; i < e->n_threads; i++)
+        if (pthread_create(&e->threads[i], NULL, compile_thread, e) != 0) {
+            e->n_threads = i;
+            snprintf(err, errlen, "tier 1: cannot start a compile thread");
+            goto fail;
+        }
+    return e;
+fail:
+    t1_engine_free(e);
+    return NULL;
+}
+
+int t1_engine_opt_level(const struct t1_engine *e)
+{
+    return e->opt_level;
+}
+
+int t1_engine_submit(struct t1_engine *e, void (*work)(void *), void *arg)
+{
+    struct work_item *w = malloc(sizeof *w);
+    if (!w)
+        return -1;
+    *w = (struct work_item){work, arg, NULL};
+    pthread_mutex_lock(&e->lock);
+    if (e->stopping || e->n_threads == 0) {
+        pthread_mutex_unlock(&e->lock);
+        free(w);
+        return -1;
+    }
+    if (e->tail)
+        e->tail->next = w;
+    else
+        e->head = w;
+    e->tail = w;
+    e->pending++;
+    pthread_cond_signal(&e->wake);
+    pthread_mutex_unlock(&e->lock);
+    return 0;
+}
+
+int t1_engine_stopping(struct t1_engine *e)
+{
+    pthread_mutex_lock(&e->lock);
+    int s = e->stopping;
+    pthread_mutex_unlock(&e->lock);
+    return s;
+}
+
+size_t t1_engine_pending(struct t1_engine *e)
+{
+    pthread_mutex_lock(&e->lock);
+    size_t n = e->pending;
+    pthread_mutex_unlock(&e->lock);
+    return n;
+}
+
+void t1_engine_free(struct t1_engine *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&e->lock);
+    e->stopping = 1;
+    pthread_cond_broadcast(&e->wake);
+    pthread_mutex_unlock(&e->lock);
+    for (unsigned i = 0; i < e->n_threads; i++)
+        pthread_join(e->threads[i], NULL);
+    /* work left in the queue was finished by the threads before they exited (they only stop
+     * on an empty queue), so every item's owner got its callback */
+    for (unsigned i = 0; i < e->n_tms; i++)
+        LLVMDisposeTargetMachine(e->tms[i]);
+    if (e->jit)
+        LLVMOrcDisposeLLJIT(e->jit);
+    if (e->triple)
+        LLVMDisposeMessage(e->triple);
+    pthread_cond_destroy(&e->wake);
+    pthread_mutex_destroy(&e->lock);
+    free(e);
+}
