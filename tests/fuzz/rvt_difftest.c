@@ -1,11 +1,13 @@
-/* rvt_difftest.c — random-program differential tester: tier 0 against the reference
- * interpreter.
+/* rvt_difftest.c — random-program differential tester: tier 0, tier 1 and tier-up against
+ * the reference interpreter.
  *
  * From a seed it generates a valid RV64IM program (every R/I/W ALU and M form, lui/auipc,
  * fence, loads and stores of every width into a data area, forward branches and jumps, bounded
  * loops, calls to small functions) that ends by folding the whole data area into a register
- * and halting with that register as a0. The program runs through rvt_run() in interp and tier 0
- * mode with the same options (trace off, or on with chunk size 1, 7, 1000 or the default;
+ * and halting with that register as a0. The program runs through rvt_run() in interp mode and
+ * in one compiled variant of --modes (tier0; tier1; tiered1 / tiered10: tier-up at threshold 1
+ * or 10, compiled synchronously; tieredbg: threshold 2, background compile thread), taken in
+ * turn by seed, with the same options (trace off, or on with chunk size 1, 7, 1000 or the default;
  * sometimes a cycle limit) and everything observable must be identical: status, error text,
  * exit code, pc, all 32 registers, clk, global_clk, instruction/ecall counts and the trace
  * bytes. On a mismatch it prints the seed, the first differing field and the program's
@@ -17,7 +19,8 @@
  *   temporary; x30 = loop counter (loops do not nest, functions have no loops).
  * Program i of a session uses seed S + i, so `--seed S+i --count 1` reproduces it.
  *
- * Usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] [--verbose] */
+ * Usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] [--modes LIST]
+ *        [--verbose] */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,13 +463,34 @@ static void dt_discard_output(void *user, int fd, const uint8_t *data, size_t le
     (void)user, (void)fd, (void)data, (void)len;
 }
 
-static int dt_run(const struct rvt_program *p, enum rvt_mode mode, const struct dt_config *cfg,
-                  const char *trace_path, struct dt_outcome *out)
+/* A compiled mode the interpreter is compared with. */
+struct dt_variant {
+    const char *name;
+    enum rvt_mode mode;
+    uint64_t threshold;
+    int sync;
+};
+
+static const struct dt_variant DT_VARIANTS[] = {
+    {"tier0", RVT_MODE_TIER0, 0, 0},
+    {"tier1", RVT_MODE_TIER1, 0, 0},
+    {"tiered1", RVT_MODE_TIERED, 1, 1},
+    {"tiered10", RVT_MODE_TIERED, 10, 1},
+    {"tieredbg", RVT_MODE_TIERED, 2, 0},
+};
+#define DT_N_VARIANTS (sizeof DT_VARIANTS / sizeof DT_VARIANTS[0])
+
+static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0};
+
+static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
+                  const struct dt_config *cfg, const char *trace_path, struct dt_outcome *out)
 {
     memset(out, 0, sizeof *out);
     struct rvt_options o;
     rvt_options_init(&o);
-    o.mode = mode;
+    o.mode = v->mode;
+    o.tier_threshold = v->threshold;
+    o.sync_compile = v->sync;
     o.trace = cfg->trace;
     o.trace_path = cfg->trace ? trace_path : NULL;
     o.chunk_size = cfg->chunk;
@@ -554,6 +578,8 @@ static void dt_disasm(FILE *f, const uint32_t *w, size_t n)
 }
 
 struct dt_session {
+    const struct dt_variant *variants[DT_N_VARIANTS];
+    unsigned n_variants;
     const char *tmpdir;
     char trace_a[4096], trace_b[4096];
     unsigned len, fault_percent;
@@ -570,9 +596,10 @@ static int dt_one_config(struct dt_session *s, uint64_t seed, const struct dt_ge
 {
     struct dt_outcome ref, t;
     int ret = -1;
-    if (dt_run(p, RVT_MODE_INTERP, cfg, s->trace_a, &ref) != 0)
+    const struct dt_variant *v = s->variants[seed % s->n_variants];
+    if (dt_run(p, &DT_INTERP, cfg, s->trace_a, &ref) != 0)
         return -1;
-    if (dt_run(p, RVT_MODE_TIER0, cfg, s->trace_b, &t) != 0)
+    if (dt_run(p, v, cfg, s->trace_b, &t) != 0)
         goto out_ref;
     char why[1200];
     ret = dt_compare(&ref, &t, why, sizeof why);
@@ -592,15 +619,15 @@ static int dt_one_config(struct dt_session *s, uint64_t seed, const struct dt_ge
         int saved = f && fwrite(elf, 1, elf_len, f) == elf_len;
         if (f)
             fclose(f);
-        printf("MISMATCH seed %" PRIu64 " (trace %s, chunk size %" PRIu64 ", max cycles %" PRIu64
-               "): %s\n",
-               seed, cfg->trace ? "on" : "off", cfg->chunk, cfg->max_cycles, why);
+        printf("MISMATCH seed %" PRIu64 " interp vs %s [the second side below says tier0] "
+               "(trace %s, chunk size %" PRIu64 ", max cycles %" PRIu64 "): %s\n",
+               seed, v->name, cfg->trace ? "on" : "off", cfg->chunk, cfg->max_cycles, why);
         printf("  interp: %s, exit %d, pc 0x%" PRIx64 ", %" PRIu64 " instructions%s%s\n",
                rvt_status_name(ref.r.status), ref.r.exit_code, ref.r.pc,
                ref.r.stats.instructions, ref.r.status != RVT_OK ? ": " : "", ref.r.error);
         printf("  reproduce: rvt_difftest --seed %" PRIu64 " --count 1 --len %u --faults %u"
-               "%s%s\n",
-               seed, s->len, s->fault_percent, saved ? "; ELF saved as " : "",
+               " --modes %s%s%s\n",
+               seed, s->len, s->fault_percent, v->name, saved ? "; ELF saved as " : "",
                saved ? path : "");
         /* Full listings for the first few only: one broken instruction fails most programs. */
         if (s->listed < 3) {
@@ -671,9 +698,11 @@ static int dt_parse_u64(const char *s, uint64_t *v)
 static void dt_usage(FILE *f)
 {
     fprintf(f, "usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] "
-               "[--verbose]\n"
-               "  runs N random RV64IM programs (seeds S, S+1, ...) in interp and tier0 mode and\n"
-               "  compares everything observable (every fourth program has 1..L items);\n"
+               "[--modes LIST] [--verbose]\n"
+               "  runs N random RV64IM programs (seeds S, S+1, ...) in interp mode and in one\n"
+               "  mode of LIST (comma-separated: tier0 tier1 tiered1 tiered10 tieredbg; default\n"
+               "  tier0), the mode chosen by seed, and compares everything observable (every\n"
+               "  fourth program has 1..L items);\n"
                "  defaults: N=1000, S from the clock, L=300 body\n"
                "  items, faults=2 (percent of programs with one deliberate fault)\n");
 }
@@ -683,6 +712,7 @@ int main(int argc, char **argv)
     uint64_t count = 1000, seed = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid(), len = 300,
              faults = 2;
     int verbose = 0;
+    const char *modes = "tier0";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = !strcmp(a, "--count")    ? &count
@@ -697,6 +727,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             i++;
+        } else if (!strcmp(a, "--modes") && i + 1 < argc) {
+            modes = argv[++i];
         } else if (!strcmp(a, "--verbose")) {
             verbose = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -718,6 +750,23 @@ int main(int argc, char **argv)
     snprintf(tmpl, sizeof tmpl, "%s/rvt_difftest.XXXXXX", tmp);
     struct dt_session s = {.len = (unsigned)len, .fault_percent = (unsigned)faults,
                            .verbose = verbose};
+    char list[256];
+    snprintf(list, sizeof list, "%s", modes);
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        size_t k = 0;
+        while (k < DT_N_VARIANTS && strcmp(DT_VARIANTS[k].name, tok) != 0)
+            k++;
+        if (k == DT_N_VARIANTS || s.n_variants == DT_N_VARIANTS) {
+            fprintf(stderr, "rvt_difftest: --modes: unknown or repeated mode '%s'\n", tok);
+            dt_usage(stderr);
+            return 2;
+        }
+        s.variants[s.n_variants++] = &DT_VARIANTS[k];
+    }
+    if (s.n_variants == 0) {
+        fprintf(stderr, "rvt_difftest: --modes is empty\n");
+        return 2;
+    }
     s.tmpdir = mkdtemp(tmpl);
     if (!s.tmpdir) {
         fprintf(stderr, "rvt_difftest: cannot create a temporary directory under %s "
@@ -727,8 +776,8 @@ int main(int argc, char **argv)
     snprintf(s.trace_a, sizeof s.trace_a, "%s/interp.trace", s.tmpdir);
     snprintf(s.trace_b, sizeof s.trace_b, "%s/tier0.trace", s.tmpdir);
 
-    printf("rvt_difftest: %" PRIu64 " programs from seed %" PRIu64 ", %u items each\n", count,
-           seed, s.len);
+    printf("rvt_difftest: %" PRIu64 " programs from seed %" PRIu64 ", %u items each, interp vs "
+           "%s\n", count, seed, s.len, modes);
     fflush(stdout);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
