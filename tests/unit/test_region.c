@@ -1,0 +1,133 @@
+/* test_region.c — region formation (runtime/region.c): loops close inside the region, cold
+ * blocks stay out with a profile, the size cap, static loop heads. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "runtime/program.h"
+#include "runtime/region.h"
+#include "rv_asm.h"
+#include "testutil.h"
+
+/* 0: x5 = 10   1: loop: x6 += 1   2: x5 -= 1   3: bne x5, x0, loop   4: a0 = x6   5-6: halt */
+#define LOOP_WORDS {RV_ADDI(5, 0, 10), RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -8), \
+                    RV_ADDI(10, 6, 0), RV_HALT}
+
+static struct rvt_program *load(const uint32_t *w, size_t n)
+{
+    size_t len;
+    uint8_t *elf = tu_make_elf(w, n, NULL, 0, 0, &len);
+    struct rvt_program *p;
+    char err[512];
+    ck_assert_msg(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0, "%s", err);
+    free(elf);
+    return p;
+}
+
+START_TEST(loop_region_without_profile)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.head, 1);
+    ck_assert_uint_eq(r.blocks[0].start, 1);
+    ck_assert_uint_eq(r.blocks[0].end, 4);       /* the loop body ends at its branch */
+    ck_assert_uint_eq(r.n_blocks, 2);            /* + the exit block 4..6 */
+    ck_assert_uint_eq(r.blocks[1].start, 4);
+    ck_assert_uint_eq(r.n_insns, 6);
+    ck_assert(r.has_back_edge);
+    ck_assert_int_eq(rt_region_block_of(&r, 4), 1);
+    ck_assert_int_eq(rt_region_block_of(&r, 2), -1);   /* not a block start */
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+START_TEST(cold_blocks_stay_out)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = load(w, sizeof w / 4);
+    int32_t counters[7] = {0, 0, 0, 0, 0, 0, 0};
+    const int32_t armed = 100;
+    counters[1] = 0;        /* the hot head */
+    counters[4] = armed;    /* never ran since arming */
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 1);
+    ck_assert(r.has_back_edge);
+    rt_region_free(&r);
+    counters[4] = armed - 1;   /* ran once: warm */
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 2);
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+START_TEST(size_cap_keeps_the_head)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, 2, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 1);   /* the head alone is 3 insns: over the cap, kept */
+    ck_assert_uint_eq(r.n_insns, 3);
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+START_TEST(static_heads_are_loop_heads)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = load(w, sizeof w / 4);
+    uint32_t *heads;
+    ck_assert_int_eq(rt_region_static_heads(p, &heads), 1);
+    ck_assert_uint_eq(heads[0], 1);
+    free(heads);
+    rvt_program_free(p);
+}
+END_TEST
+
+/* A call inside a loop: the callee and the return point join the region only with a profile
+ * (without one, calls are not followed). */
+START_TEST(calls_followed_with_profile)
+{
+    const uint32_t w[] = {
+        RV_ADDI(5, 0, 3),          /* 0 */
+        RV_JAL(1, 16),             /* 1: loop: call f (at 5) */
+        RV_ADDI(5, 5, -1),         /* 2: return point */
+        RV_BNE(5, 0, -8),          /* 3: -> 1 */
+        RV_JAL(0, 12),             /* 4: -> 7 */
+        RV_ADDI(6, 6, 1),          /* 5: f */
+        RV_JALR(0, 1, 0),          /* 6: ret */
+        RV_HALT,                   /* 7, 8 */
+    };
+    struct rvt_program *p = load(w, sizeof w / 4);
+    int32_t counters[9] = {0};
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, counters, 10, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_int_ge(rt_region_block_of(&r, 5), 0);   /* the callee */
+    ck_assert_int_ge(rt_region_block_of(&r, 2), 0);   /* the return point */
+    ck_assert(r.has_calls && r.has_back_edge);
+    rt_region_free(&r);
+    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_int_eq(rt_region_block_of(&r, 5), -1);
+    ck_assert_int_ge(rt_region_block_of(&r, 2), 0);
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+Suite *test_region_suite(void)
+{
+    Suite *s = suite_create("region");
+    TCase *tc = tcase_create("form");
+    tcase_add_test(tc, loop_region_without_profile);
+    tcase_add_test(tc, cold_blocks_stay_out);
+    tcase_add_test(tc, size_cap_keeps_the_head);
+    tcase_add_test(tc, static_heads_are_loop_heads);
+    tcase_add_test(tc, calls_followed_with_profile);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,166 @@
+/* test_tier1.c — tier 1 pieces on their own: the lifter makes IR LLVM accepts for every
+ * region of every guest; a compiled region reports its code size; a run is cancellable from
+ * another thread in every mode, also while a tier 1 loop runs (clk_limit is re-read). */
+#include <check.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+
+#include "ir/lift.h"
+#include "runtime/program.h"
+#include "runtime/region.h"
+#include "rv_asm.h"
+#include "testutil.h"
+#include "tiers/tier1/tier1.h"
+
+/* Lifts every static region of p; returns how many, failing on invalid IR. */
+static int lift_all(const struct rvt_program *p, const char *name)
+{
+    uint32_t *heads;
+    int64_t n = rt_region_static_heads(p, &heads);
+    ck_assert_int_ge(n, 0);
+    for (int64_t k = 0; k < n; k++) {
+        struct rt_region r;
+        ck_assert_int_eq(rt_region_form(p, heads[k], NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+        LLVMContextRef c = LLVMContextCreate();
+        LLVMModuleRef m = LLVMModuleCreateWithNameInContext("t", c);
+        uint64_t entries = 0;
+        ir_lift_region(m, p, &r, k % 2 ? &entries : NULL);
+        char *msg = NULL;
+        int bad = LLVMVerifyModule(m, LLVMReturnStatusAction, &msg);
+        ck_assert_msg(!bad, "%s: region at index %u: %s", name, heads[k], msg);
+        LLVMDisposeMessage(msg);
+        LLVMDisposeModule(m);
+        LLVMContextDispose(c);
+        rt_region_free(&r);
+    }
+    free(heads);
+    return (int)n;
+}
+
+START_TEST(every_guest_region_lifts_to_valid_ir)
+{
+    char *dir = tu_guest_path("sp1", "x");
+    *strrchr(dir, '/') = 0;
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    int programs = 0, regions = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".elf") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct rvt_program *p;
+        char err[512];
+        ck_assert_msg(rvt_program_load_file(path, &p, err, sizeof err) == 0, "%s", err);
+        regions += lift_all(p, de->d_name);
+        programs++;
+        rvt_program_free(p);
+    }
+    closedir(d);
+    free(dir);
+    ck_assert_int_ge(programs, 10);
+    ck_assert_int_ge(regions, 100);
+}
+END_TEST
+
+START_TEST(compiled_region_has_code)
+{
+    const uint32_t w[] = {RV_ADDI(5, 0, 10), RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1),
+                                 RV_BNE(5, 0, -8), RV_ADDI(10, 6, 0), RV_HALT};
+    size_t len;
+    uint8_t *elf = tu_make_elf(w, sizeof w / 4, NULL, 0, 0, &len);
+    struct rvt_program *p;
+    char err[512];
+    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
+    struct t1_engine *e = t1_engine_new(2, 1, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    struct t1_compiled c;
+    ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_ptr_nonnull(c.fn);
+    ck_assert_uint_gt(c.size, 16);
+    ck_assert_ptr_nonnull(strstr(c.ir_before, "define i64 @r_10004("));
+    ck_assert_ptr_nonnull(strstr(c.ir_after, "define"));
+    t1_compiled_free(&c);
+    rt_region_free(&r);
+    t1_engine_free(e);
+    rvt_program_free(p);
+    free(elf);
+}
+END_TEST
+
+struct canceller {
+    struct rvt_monitor *m;
+};
+
+static void *cancel_later(void *arg)
+{
+    struct canceller *c = arg;
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    rvt_monitor_cancel(c->m, "test says stop");
+    return NULL;
+}
+
+/* A loop that never ends: 0: addi x6, x6, 1   1: jal x0, -4 */
+static void run_cancelled(enum rvt_mode mode)
+{
+    const uint32_t w[] = {RV_ADDI(6, 6, 1), RV_JAL(0, -4)};
+    size_t len;
+    uint8_t *elf = tu_make_elf(w, 2, NULL, 0, 0, &len);
+    struct rvt_program *p;
+    char err[512];
+    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
+    struct rvt_options o;
+    rvt_options_init(&o);
+    o.mode = mode;
+    o.tier_threshold = 5;
+    o.sync_compile = 1;
+    struct canceller c = {rvt_monitor_new()};
+    o.monitor = c.m;
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_later, &c);
+    struct rvt_result r;
+    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
+    pthread_join(th, NULL);
+    ck_assert_msg(r.status == RVT_CANCELLED, "mode %s: status %s (%s)", rvt_mode_name(mode),
+                  rvt_status_name(r.status), r.error);
+    ck_assert_ptr_nonnull(strstr(r.error, "test says stop"));
+    ck_assert_uint_gt(r.regs[6], 1000);   /* it really ran */
+    if (mode == RVT_MODE_TIER1 || mode == RVT_MODE_TIERED)
+        ck_assert_uint_gt(r.stats.tier1_instructions, 0);
+    rvt_result_free(&r);
+    rvt_monitor_free(c.m);
+    rvt_program_free(p);
+    free(elf);
+}
+
+START_TEST(cancel_in_every_mode)
+{
+    run_cancelled(RVT_MODE_INTERP);
+    run_cancelled(RVT_MODE_TIER0);
+    run_cancelled(RVT_MODE_TIER1);
+    run_cancelled(RVT_MODE_TIERED);
+}
+END_TEST
+
+Suite *test_tier1_suite(void)
+{
+    Suite *s = suite_create("tier1");
+    TCase *tc = tcase_create("tier1");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, every_guest_region_lifts_to_valid_ir);
+    tcase_add_test(tc, compiled_region_has_code);
+    tcase_add_test(tc, cancel_in_every_mode);
+    suite_add_tcase(s, tc);
+    return s;
+}
