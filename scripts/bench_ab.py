@@ -506,6 +506,48 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
     return '\n'.join(out) + '\n'
 
 
+def write_outputs(a, d, configs, sets, progs, runs, failures, started, done_reps, final):
+    """Writes summary.md, runs.csv and study.json (after every repetition, so an interrupted
+    study keeps what it measured) and, when final, plot.png. Returns the Markdown text."""
+    base_of = {s: b for s, _, b in sets}
+    for key, ref in (('ratio_to_native', 'native'), ('ratio_to_qemu', 'qemu')):
+        for r, t in zip(runs, rel(runs, ref)):
+            r[key] = r['wall_seconds'] / t if t and r['status'] == 'ok' else None
+    for set_name, _, b in sets:
+        for r, t in zip(runs, rel(runs, b)):
+            if r['set'] == set_name:
+                r['ratio_to_baseline'] = (r['wall_seconds'] / t if t and r['status'] == 'ok'
+                                          else None)
+    rows, geo = summarise(runs, sets, configs, progs)
+    timelines = pick_timelines(runs, sets)
+    text = markdown(a, configs, sets, progs, rows, geo, timelines, failures, started)
+    if not final:
+        text = ('> **Incomplete: %d of %d repetitions so far.**\n\n' % (done_reps, a.runs)
+                + text)
+    with open(os.path.join(d, 'summary.md'), 'w') as f:
+        f.write(text)
+    with open(os.path.join(d, 'runs.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, CSV_COLUMNS, extrasaction='ignore')
+        w.writeheader()
+        for r in runs:
+            w.writerow({k: ('' if r.get(k) is None else r.get(k)) for k in CSV_COLUMNS})
+    study = dict(
+        started=started.isoformat(timespec='seconds'), host=os.uname().nodename,
+        cpus=os.cpu_count(), command=sys.argv, runs_per_config=a.runs,
+        repetitions_done=done_reps, complete=final, insns=a.insns, baseline=base_of,
+        configs=[dict(label=c.label, kind=c.kind, args=c.args, spec=c.spec) for c in configs],
+        programs=[{k: v for k, v in p.items()} for p in progs],
+        summary=rows, geomean=geo,
+        timeline_runs={k: dict(set=s, config=lb, rep=r['rep'])
+                       for k, (s, lb, r) in timelines.items()},
+        failures=failures, runs=runs)
+    with open(os.path.join(d, 'study.json'), 'w') as f:
+        json.dump(study, f, indent=1)
+    if final and not a.no_plot:
+        plot(os.path.join(d, 'plot.png'), study, timelines)
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--rvtier', required=True)
@@ -554,6 +596,8 @@ def main():
     print('bench_ab: calibrating sizes', file=sys.stderr)
     progs = prepare_programs(a, names, want_linux)
     pmap = {p['name']: p for p in progs}
+    d = os.path.join(a.out_dir, 'ab-' + started.strftime('%Y%m%d-%H%M%S'))
+    os.makedirs(d, exist_ok=True)
     runs, failures, broken = [], [], set()
     expected = {}
     for rep in range(a.runs):
@@ -582,42 +626,13 @@ def main():
                             set_name, p['name'], c.label, rep + 1, r['error']))
                         print('bench_ab: FAILED ' + failures[-1], file=sys.stderr)
                     runs.append(r)
-        print('bench_ab: repetition %d/%d done' % (rep + 1, a.runs), file=sys.stderr)
-    base_of = {s: b for s, _, b in sets}
-    for key, ref in (('ratio_to_native', 'native'), ('ratio_to_qemu', 'qemu')):
-        for r, t in zip(runs, rel(runs, ref)):
-            r[key] = r['wall_seconds'] / t if t and r['status'] == 'ok' else None
-    for set_name, _, b in sets:
-        for r, t in zip(runs, rel(runs, b)):
-            if r['set'] == set_name:
-                r['ratio_to_baseline'] = (r['wall_seconds'] / t if t and r['status'] == 'ok'
-                                          else None)
-    rows, geo = summarise(runs, sets, configs, progs)
-    timelines = pick_timelines(runs, sets)
-    d = os.path.join(a.out_dir, 'ab-' + started.strftime('%Y%m%d-%H%M%S'))
-    os.makedirs(d, exist_ok=True)
-    text = markdown(a, configs, sets, progs, rows, geo, timelines, failures, started)
-    with open(os.path.join(d, 'summary.md'), 'w') as f:
-        f.write(text)
-    with open(os.path.join(d, 'runs.csv'), 'w', newline='') as f:
-        w = csv.DictWriter(f, CSV_COLUMNS, extrasaction='ignore')
-        w.writeheader()
-        for r in runs:
-            w.writerow({k: ('' if r.get(k) is None else r.get(k)) for k in CSV_COLUMNS})
-    study = dict(
-        started=started.isoformat(timespec='seconds'), host=os.uname().nodename,
-        cpus=os.cpu_count(), command=sys.argv, runs_per_config=a.runs, insns=a.insns,
-        baseline=base_of,
-        configs=[dict(label=c.label, kind=c.kind, args=c.args, spec=c.spec) for c in configs],
-        programs=[{k: v for k, v in p.items()} for p in progs],
-        summary=rows, geomean=geo,
-        timeline_runs={k: dict(set=s, config=lb, rep=r['rep'])
-                       for k, (s, lb, r) in timelines.items()},
-        failures=failures, runs=runs)
-    with open(os.path.join(d, 'study.json'), 'w') as f:
-        json.dump(study, f, indent=1)
-    if not a.no_plot:
-        plot(os.path.join(d, 'plot.png'), study, timelines)
+                    print('bench_ab: [%d/%d] %s %s %s: %.3f s %s' % (
+                        rep + 1, a.runs, set_name, p['name'], c.label, r['wall_seconds'],
+                        r['status']), file=sys.stderr)
+        write_outputs(a, d, configs, sets, progs, runs, failures, started, rep + 1, False)
+        print('bench_ab: repetition %d/%d done (partial results in %s)' % (rep + 1, a.runs, d),
+              file=sys.stderr)
+    text = write_outputs(a, d, configs, sets, progs, runs, failures, started, a.runs, True)
     print(text)
     print('bench_ab: study written to %s' % d, file=sys.stderr)
     return 3 if failures else 0
