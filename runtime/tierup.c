@@ -108,45 +108,82 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     pthread_mutex_unlock(&t1->lock);
 }
 
-/* Compiles and installs; on failure the head is rejected (stays in tier 0) and the error
- * is reported once per program on stderr: it is an rvtier bug, never a guest's. */
-static void compile_region(struct rt_tier1 *t1, const struct rvt_program *p,
-                           const struct rt_region *r, const char *dump_dir)
+static void reject(struct rt_tier1 *t1, const struct rvt_program *p, const struct rt_region *r,
+                   const char *err)
 {
-    struct region_rec *rec = calloc(1, sizeof *rec);
-    struct t1_compiled c;
-    char err[512];
-    if (!rec || t1_compile(t1->engine, p, r, &rec->entries, dump_dir != NULL, &c, err,
-                           sizeof err) != 0) {
-        if (!rec)
-            snprintf(err, sizeof err, "out of memory");
-        free(rec);
-        __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
-        pthread_mutex_lock(&t1->lock);
-        if (t1->failures++ == 0)
-            fprintf(stderr, "rvtier: warning: region at 0x%llx stays in tier 0: %s\n",
-                    (unsigned long long)(p->pc_base + 4ull * r->head), err);
-        pthread_mutex_unlock(&t1->lock);
-        return;
-    }
-    if (dump_dir) {
-        char name[32];
-        snprintf(name, sizeof name, "r_%llx", (unsigned long long)(p->pc_base + 4ull * r->head));
-        write_text(dump_dir, name, ".before.ll", c.ir_before);
-        write_text(dump_dir, name, ".after.ll", c.ir_after);
-    }
-    install(t1, p, r, rec, &c);
-    t1_compiled_free(&c);
+    __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&t1->lock);
+    if (t1->failures++ == 0)
+        fprintf(stderr, "rvtier: warning: region at 0x%llx stays in tier 0: %s\n",
+                (unsigned long long)(p->pc_base + 4ull * r->head), err);
+    pthread_mutex_unlock(&t1->lock);
 }
 
+/* Compiles regions r[0..n) in one module and installs them. On failure each is retried on its
+ * own, and one that still fails is rejected (stays in tier 0) with the error reported once
+ * per program on stderr: it is an rvtier bug, never a guest's. */
+static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
+                            const struct rt_region *const *r, size_t n, const char *dump_dir)
+{
+    struct region_rec **recs = calloc(n, sizeof *recs);
+    uint64_t **entries = calloc(n, sizeof *entries);
+    struct t1_compiled *c = calloc(n, sizeof *c);
+    char err[512] = "out of memory";
+    int ok = recs && entries && c;
+    for (size_t k = 0; ok && k < n; k++) {
+        recs[k] = calloc(1, sizeof *recs[k]);
+        ok = recs[k] != NULL;
+        if (ok)
+            entries[k] = &recs[k]->entries;
+    }
+    if (ok && t1_compile_batch(t1->engine, p, r, entries, n, dump_dir != NULL, c, err,
+                               sizeof err) == 0) {
+        for (size_t k = 0; k < n; k++) {
+            if (dump_dir) {
+                char name[32];
+                snprintf(name, sizeof name, "r_%llx",
+                         (unsigned long long)(p->pc_base + 4ull * r[k]->head));
+                write_text(dump_dir, name, ".before.ll", c[k].ir_before);
+                write_text(dump_dir, name, ".after.ll", c[k].ir_after);
+            }
+            install(t1, p, r[k], recs[k], &c[k]);   /* takes recs[k] */
+            recs[k] = NULL;
+            t1_compiled_free(&c[k]);
+        }
+    } else if (ok && n > 1) {
+        for (size_t k = 0; k < n; k++)
+            compile_regions(t1, p, &r[k], 1, dump_dir);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            reject(t1, p, r[k], err);
+    }
+    for (size_t k = 0; recs && k < n; k++)
+        free(recs[k]);
+    free(recs);
+    free(entries);
+    free(c);
+}
+
+#define BATCH_MAX 32
+
+/* A compile thread's work: this request and any others queued meanwhile, in one module. */
 static void compile_work(void *arg)
 {
+    void *reqs[BATCH_MAX];
     struct compile_req *q = arg;
+    reqs[0] = q;
+    size_t n = 1 + t1_engine_take(q->t1->engine, compile_work, reqs + 1, BATCH_MAX - 1);
+    const struct rt_region *regions[BATCH_MAX];
+    for (size_t k = 0; k < n; k++)
+        regions[k] = &((struct compile_req *)reqs[k])->region;
     if (!t1_engine_stopping(q->t1->engine))
-        compile_region(q->t1, q->p, &q->region, q->dump_dir);
-    rt_region_free(&q->region);
-    free(q->dump_dir);
-    free(q);
+        compile_regions(q->t1, q->p, regions, n, q->dump_dir);
+    for (size_t k = 0; k < n; k++) {
+        struct compile_req *x = reqs[k];
+        rt_region_free(&x->region);
+        free(x->dump_dir);
+        free(x);
+    }
 }
 
 static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code *code,
@@ -202,21 +239,32 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
     int64_t n = rt_region_static_heads(p, &heads);
     if (n < 0)
         return rt_job_fail(job, RVT_HOST_ERROR, "out of memory finding tier 1 regions");
+    struct rt_region batch[BATCH_MAX];
+    const struct rt_region *ptrs[BATCH_MAX];
+    size_t nb = 0;
+    int rc = 0;
     for (int64_t k = 0; k < n; k++) {
         uint8_t expect = HEAD_NONE;
         if (!__atomic_compare_exchange_n(&t1->state[heads[k]], &expect, HEAD_BUSY, 0,
                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             continue;
-        struct rt_region r;
-        if (rt_region_form(p, heads[k], NULL, 0, RT_REGION_STATIC_MAX_INSNS, &r) != 0) {
-            free(heads);
-            return rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
+        if (rt_region_form(p, heads[k], NULL, 0, RT_REGION_STATIC_MAX_INSNS, &batch[nb]) != 0) {
+            rc = rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
+            break;
         }
-        compile_region(t1, p, &r, job->opt->dump_ir_dir);
-        rt_region_free(&r);
+        ptrs[nb] = &batch[nb];
+        if (++nb == BATCH_MAX) {
+            compile_regions(t1, p, ptrs, nb, job->opt->dump_ir_dir);
+            while (nb)
+                rt_region_free(&batch[--nb]);
+        }
     }
+    if (nb && rc == 0)
+        compile_regions(t1, p, ptrs, nb, job->opt->dump_ir_dir);
+    while (nb)
+        rt_region_free(&batch[--nb]);
     free(heads);
-    return 0;
+    return rc;
 }
 
 int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_code *code)
@@ -284,7 +332,8 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
             free(q);
         }
     }
-    compile_region(t1, p, &r, dump);
+    const struct rt_region *one = &r;
+    compile_regions(t1, p, &one, 1, dump);
     rt_region_free(&r);
     return 0;
 }

@@ -1,9 +1,10 @@
-/* t1_compile.c — one region from guest code to installed machine code (tier1.h):
- * lift (ir/lift.c) in a fresh LLVMContext, verify, optimize with the new pass manager
- * (LLVMRunPasses, "default<On>"), emit an object with a pooled target machine, read the
- * function's size from the object's symbol table, add the object to the LLJIT under its own
- * resource tracker, look the function up. The context is disposed at the end: the object is
- * self-contained. */
+/* t1_compile.c — regions from guest code to linked machine code (tier1.h): lift
+ * (ir/lift.c) into one module in a fresh LLVMContext, verify, optimize with the new pass
+ * manager (LLVMRunPasses), emit an object with a pooled target machine, read each function's
+ * size from the object's symbol table, add the object to the LLJIT under its own resource
+ * tracker, look the functions up. The context is disposed at the end: the object is
+ * self-contained. Code generation has a fixed cost of a few ms per module whatever its size,
+ * so regions that are ready together are compiled together. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,46 +44,54 @@ void t1_compiled_free(struct t1_compiled *c)
     c->ir_before = c->ir_after = NULL;
 }
 
-static char *module_text(LLVMModuleRef m)
+static char *value_text(LLVMValueRef f)
 {
-    char *s = LLVMPrintModuleToString(m);
+    char *s = LLVMPrintValueToString(f);
     char *copy = strdup(s);
     LLVMDisposeMessage(s);
     return copy;
 }
 
-static size_t symbol_size(LLVMMemoryBufferRef obj, LLVMContextRef ctx, const char *name)
+/* Sizes of the named functions in an object file (0 where not found). */
+static void symbol_sizes(LLVMMemoryBufferRef obj, LLVMContextRef ctx, char (*names)[32],
+                         size_t n, struct t1_compiled *out)
 {
     char *msg = NULL;
     LLVMBinaryRef bin = LLVMCreateBinary(obj, ctx, &msg);
     if (!bin) {
         LLVMDisposeMessage(msg);
-        return 0;
+        return;
     }
-    size_t size = 0;
     LLVMSymbolIteratorRef it = LLVMObjectFileCopySymbolIterator(bin);
-    for (; !LLVMObjectFileIsSymbolIteratorAtEnd(bin, it); LLVMMoveToNextSymbol(it))
-        if (strcmp(LLVMGetSymbolName(it), name) == 0)
-            size = (size_t)LLVMGetSymbolSize(it);
+    for (; !LLVMObjectFileIsSymbolIteratorAtEnd(bin, it); LLVMMoveToNextSymbol(it)) {
+        const char *sym = LLVMGetSymbolName(it);
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(sym, names[k]) == 0)
+                out[k].size = (size_t)LLVMGetSymbolSize(it);
+    }
     LLVMDisposeSymbolIterator(it);
     LLVMDisposeBinary(bin);
-    return size;
 }
 
-int t1_compile(struct t1_engine *e, const struct rvt_program *p, const struct rt_region *r,
-               uint64_t *entries, int want_ir, struct t1_compiled *out, char *err,
-               size_t errlen)
+int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
+                     const struct rt_region *const *r, uint64_t *const *entries, size_t n,
+                     int want_ir, struct t1_compiled *out, char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
+    memset(out, 0, n * sizeof *out);
     const double t0 = now_seconds();
     int rc = -1;
-    char name[32];
-    ir_region_name(p->pc_base + 4ull * r->head, name, sizeof name);
+    char (*names)[32] = calloc(n, sizeof *names);
+    LLVMValueRef *fns = calloc(n, sizeof *fns);
     LLVMContextRef ctx = LLVMContextCreate();
-    LLVMModuleRef m = LLVMModuleCreateWithNameInContext(name, ctx);
+    LLVMModuleRef m = LLVMModuleCreateWithNameInContext("rvtier_regions", ctx);
     LLVMTargetMachineRef tm = t1_tm_acquire(e);
     LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
     LLVMMemoryBufferRef obj = NULL;
+    double ta = t0, tb = t0, tc = t0;
+    if (!names || !fns) {
+        snprintf(err, errlen, "tier 1: out of memory");
+        goto done;
+    }
     if (!tm) {
         snprintf(err, errlen, "tier 1: cannot create an LLVM target machine");
         goto done;
@@ -93,36 +102,38 @@ int t1_compile(struct t1_engine *e, const struct rvt_program *p, const struct rt
     LLVMDisposeMessage(dl);
     LLVMDisposeTargetData(td);
     LLVMSetTarget(m, e->triple);
-    ir_lift_region(m, p, r, entries);
+    for (size_t k = 0; k < n; k++) {
+        ir_region_name(p->pc_base + 4ull * r[k]->head, names[k], sizeof names[k]);
+        fns[k] = ir_lift_region(m, p, r[k], entries ? entries[k] : NULL);
+    }
     char *msg = NULL;
     if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-        snprintf(err, errlen, "tier 1: lifted IR of region %s is invalid (an rvtier bug): %.300s",
-                 name, msg);
+        snprintf(err, errlen, "tier 1: lifted IR of region %s%s is invalid (an rvtier bug): "
+                 "%.300s", names[0], n > 1 ? " and others" : "", msg);
         LLVMDisposeMessage(msg);
         goto done;
     }
     LLVMDisposeMessage(msg);
-    if (want_ir)
-        out->ir_before = module_text(m);
-    const char *pipeline = t1_pipelines[e->opt_level];
-    double ta = now_seconds();
-    LLVMErrorRef le = LLVMRunPasses(m, pipeline, tm, pbo);
-    double tb = now_seconds();
+    for (size_t k = 0; want_ir && k < n; k++)
+        out[k].ir_before = value_text(fns[k]);
+    ta = now_seconds();
+    LLVMErrorRef le = LLVMRunPasses(m, t1_pipelines[e->opt_level], tm, pbo);
+    tb = now_seconds();
     if (le) {
         t1_error_text(le, "tier 1: optimization failed", err, errlen);
         goto done;
     }
-    if (want_ir)
-        out->ir_after = module_text(m);
+    for (size_t k = 0; want_ir && k < n; k++)
+        out[k].ir_after = value_text(fns[k]);
     msg = NULL;
     if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj)) {
-        snprintf(err, errlen, "tier 1: code generation failed for %s: %s", name, msg);
+        snprintf(err, errlen, "tier 1: code generation failed for %s: %s", names[0], msg);
         LLVMDisposeMessage(msg);
         obj = NULL;
         goto done;
     }
-    double tc = now_seconds();
-    out->size = symbol_size(obj, ctx, name);
+    tc = now_seconds();
+    symbol_sizes(obj, ctx, names, n, out);
     LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(e->jit);
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(jd);
     le = LLVMOrcLLJITAddObjectFileWithRT(e->jit, rt, obj);   /* takes the buffer */
@@ -132,17 +143,15 @@ int t1_compile(struct t1_engine *e, const struct rvt_program *p, const struct rt
         t1_error_text(le, "tier 1: cannot add the object to the LLJIT", err, errlen);
         goto done;
     }
-    LLVMOrcExecutorAddress addr = 0;
-    le = LLVMOrcLLJITLookup(e->jit, &addr, name);
-    if (le) {
-        t1_error_text(le, "tier 1: cannot link the region", err, errlen);
-        goto done;
+    for (size_t k = 0; k < n; k++) {
+        LLVMOrcExecutorAddress addr = 0;
+        le = LLVMOrcLLJITLookup(e->jit, &addr, names[k]);
+        if (le) {
+            t1_error_text(le, "tier 1: cannot link a region", err, errlen);
+            goto done;
+        }
+        out[k].fn = (const void *)(uintptr_t)addr;
     }
-    out->fn = (const void *)(uintptr_t)addr;
-    out->phase_seconds[0] = ta - t0;
-    out->phase_seconds[1] = tb - ta;
-    out->phase_seconds[2] = tc - tb;
-    out->phase_seconds[3] = now_seconds() - tc;
     rc = 0;
 done:
     if (obj)
@@ -152,10 +161,28 @@ done:
         t1_tm_release(e, tm);
     LLVMDisposeModule(m);
     LLVMContextDispose(ctx);
-    out->seconds = now_seconds() - t0;
-    if (rc != 0)
-        t1_compiled_free(out);
+    /* one module for all: each region is charged an equal share */
+    const double t1 = now_seconds();
+    for (size_t k = 0; k < n; k++) {
+        out[k].seconds = (t1 - t0) / (double)n;
+        out[k].phase_seconds[0] = (ta - t0) / (double)n;
+        out[k].phase_seconds[1] = (tb - ta) / (double)n;
+        out[k].phase_seconds[2] = (tc - tb) / (double)n;
+        out[k].phase_seconds[3] = (t1 - tc) / (double)n;
+        if (rc != 0)
+            t1_compiled_free(&out[k]);
+    }
+    free(names);
+    free(fns);
     return rc;
+}
+
+int t1_compile(struct t1_engine *e, const struct rvt_program *p, const struct rt_region *r,
+               uint64_t *entries, int want_ir, struct t1_compiled *out, char *err,
+               size_t errlen)
+{
+    uint64_t *const ent[1] = {entries};
+    return t1_compile_batch(e, p, &r, ent, 1, want_ir, out, err, errlen);
 }
 
 int t1_disasm(FILE *out, const void *fn, size_t size, char *err, size_t errlen)

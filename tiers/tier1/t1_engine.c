@@ -167,6 +167,29 @@ int t1_engine_submit(struct t1_engine *e, void (*work)(void *), void *arg)
     return 0;
 }
 
+size_t t1_engine_take(struct t1_engine *e, void (*work)(void *), void **args, size_t max)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&e->lock);
+    struct work_item **link = &e->head, *prev = NULL;
+    while (*link && n < max) {
+        struct work_item *w = *link;
+        if (w->work != work) {
+            prev = w;
+            link = &w->next;
+            continue;
+        }
+        *link = w->next;
+        if (e->tail == w)
+            e->tail = prev;
+        args[n++] = w->arg;
+        free(w);
+        e->pending--;
+    }
+    pthread_mutex_unlock(&e->lock);
+    return n;
+}
+
 int t1_engine_stopping(struct t1_engine *e)
 {
     pthread_mutex_lock(&e->lock);

@@ -50,10 +50,18 @@ int t1_compile(struct t1_engine *e, const struct rvt_program *p, const struct rt
                uint64_t *entries, int want_ir, struct t1_compiled *out, char *err,
                size_t errlen);
 void t1_compiled_free(struct t1_compiled *c);
+/* n regions (distinct heads) in one module: out[n]; each region is charged 1/n of the time.
+ * entries may be NULL. All or nothing: on failure no function is linked. */
+int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
+                     const struct rt_region *const *r, uint64_t *const *entries, size_t n,
+                     int want_ir, struct t1_compiled *out, char *err, size_t errlen);
 
 /* Runs work(arg) on a compile thread, in submission order per thread. Returns 0, or -1 if
  * the engine is shutting down (work is not run; the caller still owns arg). */
 int t1_engine_submit(struct t1_engine *e, void (*work)(void *arg), void *arg);
+/* Takes up to max queued items whose work function is work off the queue (their args into
+ * args), so that one compile thread can batch them. Returns how many. */
+size_t t1_engine_take(struct t1_engine *e, void (*work)(void *arg), void **args, size_t max);
 /* 1 once t1_engine_free has begun: queued work should skip compiling. */
 int t1_engine_stopping(struct t1_engine *e);
 /* Work submitted but not finished. */
