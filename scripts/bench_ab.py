@@ -312,6 +312,11 @@ def plot_ratios(ax, study, set_name, colors):
     if log:
         ax.set_yscale('log')
         ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda y, _: '%g' % y))
+        # label the 2s and 5s between the decades too: most ratios lie between 0.1 and 10
+        ax.yaxis.set_minor_formatter(ticker.FuncFormatter(
+            lambda y, _: '%g' % y if round(y / 10 ** math.floor(math.log10(y) + 1e-9), 6)
+            in (2, 5) else ''))
+        ax.tick_params(axis='y', which='minor', labelsize=7)
     width = 0.8 / max(1, len(labels))
     for j, lb in enumerate(labels):
         for i, prog in enumerate(progs):
@@ -362,6 +367,7 @@ def plot_timeline(ax, timelines, cmap):
         ax.set_yticks([])
         ax.set_title('Tier-up timeline')
         return
+    from matplotlib.ticker import MaxNLocator
     cfgs = sorted({lb for _, lb, _ in timelines.values()})
     for k, (prog, (_, _, r)) in enumerate(sorted(timelines.items())):
         ats = sorted(t.get('at_seconds', 0) for t in r['timeline'])
@@ -372,6 +378,7 @@ def plot_timeline(ax, timelines, cmap):
                         label='%s (%d regions, run %.3f s)' % (prog, len(ats), end))
         ax.plot(ats, range(1, len(ats) + 1), 'o', markersize=3, color=line.get_color())
         ax.plot([end], [len(ats)], '|', markersize=12, color=line.get_color())
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.005, 1.0), borderaxespad=0)
     ax.set_title('Tier-up timeline: one %s run per program\n(dot = a region installed, '
@@ -395,7 +402,7 @@ def plot(path, study, timelines):
     plot_timeline(axes[-1, 0], timelines, plt.get_cmap('Dark2'))   # not the config colours
     fig.suptitle('rvtier A/B study %s (%s, %d CPUs)' % (study['started'], study['host'],
                                                         study['cpus']), fontsize=12)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))   # room for the suptitle
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

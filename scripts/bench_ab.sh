@@ -15,8 +15,9 @@ build=${1:-$src/build}
 # Debian's python3 has Debian's python3-matplotlib; a python3 earlier in PATH (pyenv, venv)
 # usually has not.
 py=/usr/bin/python3
-[[ -x $py ]] || py=$(command -v python3) || { echo "bench_ab: python3 not found; run scripts/setup.sh" >&2; exit 2; }
-command -v cmake >/dev/null || { echo "bench_ab: cmake not found; run scripts/setup.sh" >&2; exit 2; }
+die() { echo "bench_ab: $1 not found; run scripts/setup.sh" >&2; exit 2; }
+[[ -x $py ]] || py=$(command -v python3) || die python3
+command -v cmake >/dev/null || die cmake
 if [[ ! -x $build/rvtier || ! -d $build/guests/native ]]; then
     cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi

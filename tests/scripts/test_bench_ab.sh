@@ -14,12 +14,14 @@ t_require_tool qemu-riscv64
 # Debian's python3 is the one with Debian's python3-matplotlib (scripts/setup.sh).
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=$(command -v python3) || t_abort "python3 not found (run scripts/setup.sh)"
-"$PY" -c 'import matplotlib' 2>/dev/null || t_abort "$PY cannot import matplotlib (run scripts/setup.sh: python3-matplotlib)"
+"$PY" -c 'import matplotlib' 2>/dev/null \
+    || t_abort "$PY cannot import matplotlib (run scripts/setup.sh: python3-matplotlib)"
 AB=$RVT_SRC_DIR/scripts/bench_ab.py
 
 configs="tier0; interp; qemu; native"
 tiered=0
-if "$RVT_BIN" run --help 2>&1 | grep -q -- '--sync-compile' && "$RVT_BIN" run --help 2>&1 | grep -q tiered; then
+help=$("$RVT_BIN" run --help 2>&1 || true)
+if [[ $help == *--sync-compile* && $help == *tiered* ]]; then
     configs="tier0; interp; tiered --tier-threshold 10 --sync-compile; qemu; native"
     tiered=1
 fi
@@ -34,7 +36,8 @@ if [[ $T_RC != 0 ]]; then
 fi
 t_pass "study runs (exit 0)"
 dirs=("$out"/ab-*)
-[[ ${#dirs[@]} == 1 && -d ${dirs[0]} ]] || t_abort "expected one $out/ab-<time> folder, got: ${dirs[*]}"
+[[ ${#dirs[@]} == 1 && -d ${dirs[0]} ]] \
+    || t_abort "expected one $out/ab-<time> folder, got: ${dirs[*]}"
 d=${dirs[0]}
 for f in summary.md runs.csv study.json plot.png; do
     [[ -s $d/$f ]] && t_pass "$f written" || t_fail "$f written" "$d/$f missing or empty"
@@ -56,7 +59,8 @@ cols = open(os.path.join(d, 'runs.csv')).readline().strip().split(',')
 need = ['set', 'program', 'config', 'rep', 'status', 'wall_seconds', 'ratio_to_baseline',
         'ratio_to_native', 'ratio_to_qemu', 'run_seconds', 'regions_compiled', 'tierups',
         'compile_seconds_total', 'tier1_instructions']
-check('runs.csv columns', all(c in cols for c in need), 'missing %s' % [c for c in need if c not in cols])
+check('runs.csv columns', all(c in cols for c in need),
+      'missing %s' % [c for c in need if c not in cols])
 n_rv = 3 if tiered else 2
 want = 2 * ((n_rv + 1) + (n_rv + 2))   # 2 programs x (sp1: rvtier + native; linux: + qemu)
 check('runs.csv rows', len(rows) == want, '%d rows, want %d' % (len(rows), want))
@@ -102,8 +106,9 @@ done < "$T_TMP/checks"
 t_run "$T_TMP/bad" timeout 60 "$PY" "$AB" --rvtier "$RVT_BIN" --guests "$RVT_GUEST_DIR" \
     --out-dir "$T_TMP/bad_study" --programs fibonacci --configs "tier0; bad=--mode nosuchmode" \
     --runs 1 --insns 1e6 --no-plot
-if [[ $T_RC == 3 ]] && grep -q '^## Failures' "$T_TMP"/bad_study/ab-*/summary.md \
-        && grep -q 'bad' "$T_TMP"/bad_study/ab-*/summary.md; then
+bad_md=("$T_TMP"/bad_study/ab-*/summary.md)
+if [[ $T_RC == 3 && -f ${bad_md[0]} ]] && grep -q '^## Failures' "${bad_md[0]}" \
+        && grep -q 'bad' "${bad_md[0]}"; then
     t_pass "failing config reported (exit 3)"
 else
     t_fail "failing config reported" "exit $T_RC, want 3 and a Failures section"
