@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "include/rvtier.h"
 #include "runtime/cli.h"
@@ -461,6 +462,14 @@ out_cap:
 out:
     if (dump)
         fclose(dump);
+    if (prog && prog->tier1) {
+        /* Freeing the program would wait for a background compile in flight (LLVM cannot be
+         * interrupted), adding up to its length to every short run: the process is ending,
+         * so leave without running destructors while a compile thread may be inside LLVM. */
+        fflush(stdout);
+        fflush(stderr);
+        _exit(status);
+    }
     rvt_program_free(prog);
     input_free(&inputs);
     rt_precompile_set_free(&extra);

@@ -14,7 +14,7 @@
 #include "runtime/serve.h"
 
 /* The job mode when a request names none. TODO(lead): RVT_MODE_TIERED once tiered runs. */
-#define SV_DEFAULT_MODE RVT_MODE_TIER0
+#define SV_DEFAULT_MODE RVT_MODE_TIERED
 
 static const char serve_usage[] =
     "usage: rvtier serve [options]\n"
@@ -33,7 +33,7 @@ static const char serve_usage[] =
     "  --queue N              jobs waiting for a worker before 503 (default 1024)\n"
     "  --max-body BYTES       request body limit, 413 above it (default 67108864)\n"
     "  --max-output BYTES     guest stdout/stderr kept per stream and job (default 16777216)\n"
-    "  --mode MODE            job mode when a request names none (default tier0)\n"
+    "  --mode MODE            job mode when a request names none (default tiered)\n"
     "  --job-timeout SECONDS  default wall-clock limit per job (default none)\n"
     "  --max-memory BYTES     default limit on guest memory touched per job (default none)\n"
     "  --shutdown-grace SECONDS\n"

@@ -28,7 +28,8 @@ struct rt_tierup {
     struct rt_tier1 *t1;
     int static_only;        /* tier1 mode: regions compiled up front, HOT exits ignored */
     int sync;               /* compile on the guest's thread */
-    double start;           /* monotonic seconds */
+    double start;           /* monotonic seconds when the guest started */
+    double compile_wall;    /* tier1 mode: seconds spent compiling before the start */
     uint64_t regions_at_start;
 };
 
