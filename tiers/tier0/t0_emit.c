@@ -227,7 +227,8 @@ static void emit_cold_stubs(struct t0_emitter *e)
 static void emit_block_counter(struct t0_emitter *e, uint64_t i)
 {
     const int32_t n = (int32_t)e->p->n_insns;
-    x86_alu_mi(&e->a, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, 4 * ((int32_t)i - n)), 1);
+    const int32_t slots = (int32_t)T0_COUNTER_SLOTS((uint64_t)n);
+    x86_alu_mi(&e->a, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, 4 * ((int32_t)i - slots)), 1);
     x86_jcc_label(&e->a, X86_CC_E, t0_cold_exit(e, RV_EXIT_HOT, t0_pc(e, i)));
 }
 
@@ -359,13 +360,14 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
  * INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms them. */
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 {
-    size_t bytes = n * 4 + n * 8 * (with_t1 ? 2 : 1);
+    const uint64_t slots = T0_COUNTER_SLOTS(n);   /* keeps the table 8-byte aligned */
+    size_t bytes = slots * 4 + n * 8 * (with_t1 ? 2 : 1);
     uint8_t *b = calloc(1, bytes);
     if (!b)
         return -1;
     d->block = b;
     d->counters = (int32_t *)b;
-    d->table = (const void **)(b + 4 * n);
+    d->table = (const void **)(b + 4 * slots);
     d->t1_fn = with_t1 ? d->table + n : NULL;
     for (uint64_t i = 0; i < n; i++)
         d->counters[i] = INT32_MAX;

@@ -25,11 +25,14 @@ struct rv_ctx;
 struct rt_job;
 
 /* A dispatch block: what generated code reaches from r13 (RM_JUMP_TABLE) = table.
- *   counters[i] at r13 - 4n + 4i: executions left before block head i exits with HOT;
+ *   counters[i] at r13 - 4c + 4i: executions left before block head i exits with HOT
+ *                                 (c = T0_COUNTER_SLOTS(n), n rounded up to even);
  *   table[i]    at r13 + 8i:      host code for pc_base + 4i (tier 0, or tier 1's gate);
  *   t1_fn[i]    at r13 + 8n + 8i: tier 1 region function entered at head i (tiered only).
  * Every jump to a known in-text target goes through table[] with rbx = i, so installing a
  * region is two atomic 8-byte stores (t1_fn[i], then table[i]) and no code patching. */
+#define T0_COUNTER_SLOTS(n) (((n) + 1) & ~(uint64_t)1)
+
 struct t0_dispatch {
     void *block;              /* the allocation */
     int32_t *counters;
