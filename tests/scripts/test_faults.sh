@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # test_faults.sh — every guest of tests/guests/faults.txt must stop `rvtier run` with exit
 # status 101 and "rvtier: error:" on stderr matching the listed patterns (pc, address, kind), in
-# every mode of $MODES (default "interp tier0"), with the same stderr text in each mode.
+# every mode of $MODES (default: interp, tier0, tier1, tiered at thresholds 1 and 10), with
+# the same stderr text in each mode.
 # Usage: RVT_BIN=... RVT_GUEST_DIR=... RVT_SRC_DIR=... [MODES="interp tier0"] bash test_faults.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool riscv64-unknown-elf-nm
 
-MODES=${MODES:-interp tier0}
+MODES=${MODES:-interp tier0 tier1 tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10}
 read -r -a modes <<< "$MODES"
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
 
@@ -43,8 +44,9 @@ while IFS='|' read -r guest args patterns; do
     first_err=""
     for mode in "${modes[@]}"; do
         name="$guest [$mode]"
-        p=$T_TMP/$guest.$mode
-        t_run "$p" "$RVT_BIN" run "$elf" --mode "$mode" "${argv[@]}"
+        p=$T_TMP/$guest.${mode//[^a-z0-9]/_}
+        # a mode may carry options after commas: tiered,--tier-threshold=1 (as in test_guests)
+        t_run "$p" "$RVT_BIN" run "$elf" --mode ${mode//,/ } "${argv[@]}"
         why=""
         if [[ $T_RC != 101 ]]; then
             why="exit status $T_RC, expected 101"
