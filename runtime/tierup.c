@@ -190,13 +190,17 @@ static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code
                                      const struct rvt_options *o, char *err, size_t errlen)
 {
     struct rt_tier1 *t1 = calloc(1, sizeof *t1);
-    if (!t1 || !(t1->state = calloc(p->n_insns, 1)) || !(t1->attempts = calloc(p->n_insns, 1))) {
+    if (!t1) {
         snprintf(err, errlen, "out of memory for tier 1 state");
-        rt_tier1_free(t1);
         return NULL;
     }
     pthread_mutex_init(&t1->lock, NULL);
     t1->code = code;
+    if (!(t1->state = calloc(p->n_insns, 1)) || !(t1->attempts = calloc(p->n_insns, 1))) {
+        snprintf(err, errlen, "out of memory for tier 1 state");
+        rt_tier1_free(t1);
+        return NULL;
+    }
     t1->engine = t1_engine_new(o->opt_level, o->compile_threads, err, errlen);
     if (!t1->engine) {
         rt_tier1_free(t1);
@@ -220,8 +224,7 @@ void rt_tier1_free(struct rt_tier1 *t1)
     free(t1->regions);
     free(t1->state);
     free(t1->attempts);
-    if (t1->code)
-        pthread_mutex_destroy(&t1->lock);
+    pthread_mutex_destroy(&t1->lock);
     free(t1);
 }
 
@@ -291,11 +294,9 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
     pthread_mutex_lock(&t1->lock);
     tu->regions_at_start = t1->n_regions;
     pthread_mutex_unlock(&t1->lock);
-    double t = now_seconds();
     if (tu->static_only && compile_static(job, t1) != 0)
         return -1;
     tu->start = now_seconds();
-    tu->compile_wall = tu->start - t;
     return 0;
 }
 

@@ -29,7 +29,6 @@ struct rt_tierup {
     int static_only;        /* tier1 mode: regions compiled up front, HOT exits ignored */
     int sync;               /* compile on the guest's thread */
     double start;           /* monotonic seconds when the guest started */
-    double compile_wall;    /* tier1 mode: seconds spent compiling before the start */
     uint64_t regions_at_start;
 };
 
