@@ -141,6 +141,15 @@ static void lift_branch(struct ir_lifter *l, const struct rv_insn *in, uint64_t 
     go_to(l, pc + 4);
 }
 
+/* Member block k as a JALR target: the head (an indirect call), or a call's return point
+ * (the block after a JAL/JALR that links). */
+static int jalr_may_land(const struct rvt_program *p, const struct rt_region *r, uint32_t k)
+{
+    uint32_t s = r->blocks[k].start;
+    return k == 0 || (s > 0 && rv_op_class((enum rv_op)p->insns[s - 1].op) == RV_CLS_JUMP &&
+                      p->insns[s - 1].rd != 0);
+}
+
 /* JALR: target checked before any effect; then a switch over the member blocks a return (or
  * an indirect call to the head) can land on; anything else leaves through the table. */
 static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
@@ -160,18 +169,13 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
     cycle_check(l, t);
     LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(l->c, l->fn, "jalr_out");
     unsigned n_cases = 0;
-    for (uint32_t k = 0; k < l->r->n_blocks; k++) {
-        uint32_t s = l->r->blocks[k].start;
-        n_cases += k == 0 || (s > 0 && rv_op_class((enum rv_op)p->insns[s - 1].op) == RV_CLS_JUMP &&
-                              p->insns[s - 1].rd != 0);
-    }
+    for (uint32_t k = 0; k < l->r->n_blocks; k++)
+        n_cases += jalr_may_land(p, l->r, k);
     LLVMValueRef sw = LLVMBuildSwitch(B, t, out, n_cases);
-    for (uint32_t k = 0; k < l->r->n_blocks; k++) {
-        uint32_t s = l->r->blocks[k].start;
-        if (k == 0 || (s > 0 && rv_op_class((enum rv_op)p->insns[s - 1].op) == RV_CLS_JUMP &&
-                       p->insns[s - 1].rd != 0))
-            LLVMAddCase(sw, ir_c64(l, p->pc_base + 4ull * s), l->block_bb[k]);
-    }
+    for (uint32_t k = 0; k < l->r->n_blocks; k++)
+        if (jalr_may_land(p, l->r, k))
+            LLVMAddCase(sw, ir_c64(l, p->pc_base + 4ull * l->r->blocks[k].start),
+                        l->block_bb[k]);
     LLVMPositionBuilderAtEnd(B, out);
     ir_exit(l, RV_EXIT_NONE, t);
 }
