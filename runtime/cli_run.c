@@ -405,19 +405,22 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: --chunk-size needs --trace FILE\n");
         goto out;
     }
+    const int compiles = o.mode == RVT_MODE_TIERED || o.mode == RVT_MODE_TIER1;
+    if ((o.tier_threshold || o.compile_threads || o.sync_compile) && o.mode != RVT_MODE_TIERED) {
+        fprintf(stderr, "rvtier: --tier-threshold, --compile-threads and --sync-compile need "
+                "--mode tiered\n");
+        goto out;
+    }
+    if (o.dump_ir_dir && !compiles) {
+        fprintf(stderr, "rvtier: --dump-ir needs --mode tiered or tier1\n");
+        goto out;
+    }
+    if (o.opt_level >= 0 && !compiles) {
+        fprintf(stderr, "rvtier: --opt-level needs --mode tiered or tier1\n");
+        goto out;
+    }
     if (rvt_program_load_file(argv[optind], &prog, err, sizeof err) != 0) {
         fprintf(stderr, "rvtier: %s\n", err);
-        goto out;
-    }
-    if ((o.tier_threshold || o.compile_threads || o.sync_compile || o.dump_ir_dir) &&
-        o.mode != RVT_MODE_TIERED && !(o.mode == RVT_MODE_TIER1 && !o.tier_threshold &&
-                                       !o.compile_threads && !o.sync_compile)) {
-        fprintf(stderr, "rvtier: --tier-threshold, --compile-threads and --sync-compile need "
-                "--mode tiered; --dump-ir needs tiered or tier1\n");
-        goto out;
-    }
-    if (o.opt_level >= 0 && o.mode != RVT_MODE_TIERED && o.mode != RVT_MODE_TIER1) {
-        fprintf(stderr, "rvtier: --opt-level needs --mode tiered or tier1\n");
         goto out;
     }
     if (dump_path && !(dump = dump_asm_tier0(prog, o.mode, dump_path)))
