@@ -68,3 +68,9 @@ t_symbol_regex() {
 t_show_diff() {
     diff "$1" "$2" | head -n 8 | sed 's/^/    /' || true
 }
+
+# A mode spec is a --mode name, optionally with more run options after commas:
+# "tiered,--tier-threshold=1" -> --mode tiered --tier-threshold=1 (word-split by the caller)
+t_mode_args() {
+    echo "--mode ${1//,/ }"
+}

@@ -45,8 +45,7 @@ while IFS='|' read -r guest args patterns; do
     for mode in "${modes[@]}"; do
         name="$guest [$mode]"
         p=$T_TMP/$guest.${mode//[^a-z0-9]/_}
-        # a mode may carry options after commas: tiered,--tier-threshold=1 (as in test_guests)
-        t_run "$p" "$RVT_BIN" run "$elf" --mode ${mode//,/ } "${argv[@]}"
+        t_run "$p" "$RVT_BIN" run "$elf" $(t_mode_args "$mode") "${argv[@]}"
         why=""
         if [[ $T_RC != 101 ]]; then
             why="exit status $T_RC, expected 101"

@@ -27,12 +27,6 @@ TRACE_CASES=${TRACE_CASES-"hello fibonacci-n90 sort-n3 matmul-n7 crc32-n1 sha256
 TRACE_CHUNKS=${TRACE_CHUNKS:-"1 7 1000 default"}
 expected_dir=$RVT_SRC_DIR/tests/guests/expected
 
-# "tiered,--tier-threshold=1" -> --mode tiered --tier-threshold=1 (word-split by the caller)
-mode_args() {
-    local spec=$1
-    echo "--mode ${spec//,/ }"
-}
-
 declare -A elf_checked=()
 check_elf() {
     local elf=$1 name=$2 flags bad
@@ -70,7 +64,7 @@ while read -r case guest abi code args; do
         mode_no=$((mode_no + 1))
         name="$case.$abi [$mode]"
         p=$T_TMP/$case.$abi.${mode//[^a-z0-9]/_}
-        t_run "$p" "$RVT_BIN" run "$elf" --abi "$abi" $(mode_args "$mode") "${argv[@]}"
+        t_run "$p" "$RVT_BIN" run "$elf" --abi "$abi" $(t_mode_args "$mode") "${argv[@]}"
         if [[ $T_RC != "$code" ]]; then
             t_fail "$name" "exit status $T_RC, expected $code; stderr: $(head -c 300 "$p.err")"
         elif ! cmp -s "$p.out" "$exp"; then
@@ -80,7 +74,7 @@ while read -r case guest abi code args; do
             t_pass "$name"
         fi
         if [[ $abi == sp1 && $mode_no -lt $FULL ]]; then
-            t_run "$p.json" "$RVT_BIN" run "$elf" --abi "$abi" $(mode_args "$mode") --json "${argv[@]}"
+            t_run "$p.json" "$RVT_BIN" run "$elf" --abi "$abi" $(t_mode_args "$mode") --json "${argv[@]}"
             if grep -Eq '"digest_match" *: *true' "$p.json.out"; then
                 t_pass "$name --json digest_match"
             else
@@ -96,7 +90,7 @@ while read -r case guest abi code args; do
         copt=()
         [[ $chunk != default ]] && copt=(--chunk-size "$chunk")
         ref=$T_TMP/$case.first.$chunk.trace
-        t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(mode_args "$first") --trace "$ref" "${copt[@]}" "${argv[@]}"
+        t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(t_mode_args "$first") --trace "$ref" "${copt[@]}" "${argv[@]}"
         if [[ $T_RC != "$code" || ! -s $ref ]]; then
             t_fail "$case trace [$first, chunk $chunk]" "exit $T_RC or no trace written: $(head -c 300 "$T_TMP/tr.err")"
             continue
@@ -114,7 +108,7 @@ while read -r case guest abi code args; do
             mode_no=$((mode_no + 1))
             [[ $mode_no -ge $FULL && " $TRACE_CHUNKS_SHORT " != *" $chunk "* ]] && continue
             other=$T_TMP/$case.other.$chunk.trace
-            t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(mode_args "$mode") --trace "$other" "${copt[@]}" "${argv[@]}"
+            t_run "$T_TMP/tr" "$RVT_BIN" run "$elf" --abi sp1 $(t_mode_args "$mode") --trace "$other" "${copt[@]}" "${argv[@]}"
             if [[ $T_RC != "$code" ]]; then
                 t_fail "$case trace [$mode, chunk $chunk]" "exit $T_RC: $(head -c 300 "$T_TMP/tr.err")"
             elif cmp -s "$ref" "$other"; then
