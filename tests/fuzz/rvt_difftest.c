@@ -519,48 +519,50 @@ static int dt_compare(const struct dt_outcome *ref, const struct dt_outcome *t, 
 {
     const struct rvt_result *a = &ref->r, *b = &t->r;
     if (ref->rc != t->rc)
-        return snprintf(buf, len, "rvt_run returned %d (interp) vs %d (tier0)", ref->rc, t->rc), 1;
+        return snprintf(buf, len, "rvt_run returned %d (interp) vs %d (compiled)", ref->rc,
+                        t->rc), 1;
     if (a->status != b->status)
-        return snprintf(buf, len, "status %s (interp) vs %s (tier0); errors '%s' vs '%s'",
+        return snprintf(buf, len, "status %s (interp) vs %s (compiled); errors '%s' vs '%s'",
                         rvt_status_name(a->status), rvt_status_name(b->status), a->error,
                         b->error), 1;
     if (strcmp(a->error, b->error) != 0)
-        return snprintf(buf, len, "error text\n  interp: %s\n  tier0:  %s", a->error, b->error), 1;
+        return snprintf(buf, len, "error text\n  interp:   %s\n  compiled: %s", a->error,
+                        b->error), 1;
     if (a->exit_code != b->exit_code)
-        return snprintf(buf, len, "exit code %d (interp) vs %d (tier0)", a->exit_code,
+        return snprintf(buf, len, "exit code %d (interp) vs %d (compiled)", a->exit_code,
                         b->exit_code), 1;
     if (a->pc != b->pc)
-        return snprintf(buf, len, "pc 0x%" PRIx64 " (interp) vs 0x%" PRIx64 " (tier0)", a->pc,
+        return snprintf(buf, len, "pc 0x%" PRIx64 " (interp) vs 0x%" PRIx64 " (compiled)", a->pc,
                         b->pc), 1;
     for (int i = 0; i < 32; i++)
         if (a->regs[i] != b->regs[i])
-            return snprintf(buf, len, "x%d = 0x%" PRIx64 " (interp) vs 0x%" PRIx64 " (tier0)", i,
+            return snprintf(buf, len, "x%d = 0x%" PRIx64 " (interp) vs 0x%" PRIx64 " (compiled)", i,
                             a->regs[i], b->regs[i]), 1;
     if (a->clk != b->clk)
-        return snprintf(buf, len, "clk %" PRIu64 " (interp) vs %" PRIu64 " (tier0)", a->clk,
+        return snprintf(buf, len, "clk %" PRIu64 " (interp) vs %" PRIu64 " (compiled)", a->clk,
                         b->clk), 1;
     if (a->global_clk != b->global_clk)
-        return snprintf(buf, len, "global_clk %" PRIu64 " (interp) vs %" PRIu64 " (tier0)",
+        return snprintf(buf, len, "global_clk %" PRIu64 " (interp) vs %" PRIu64 " (compiled)",
                         a->global_clk, b->global_clk), 1;
     if (a->stats.instructions != b->stats.instructions)
-        return snprintf(buf, len, "instructions %" PRIu64 " (interp) vs %" PRIu64 " (tier0)",
+        return snprintf(buf, len, "instructions %" PRIu64 " (interp) vs %" PRIu64 " (compiled)",
                         a->stats.instructions, b->stats.instructions), 1;
     if (a->stats.ecalls != b->stats.ecalls)
-        return snprintf(buf, len, "ecalls %" PRIu64 " (interp) vs %" PRIu64 " (tier0)",
+        return snprintf(buf, len, "ecalls %" PRIu64 " (interp) vs %" PRIu64 " (compiled)",
                         a->stats.ecalls, b->stats.ecalls), 1;
     if (a->stats.chunks != b->stats.chunks)
-        return snprintf(buf, len, "trace chunks %" PRIu64 " (interp) vs %" PRIu64 " (tier0)",
+        return snprintf(buf, len, "trace chunks %" PRIu64 " (interp) vs %" PRIu64 " (compiled)",
                         a->stats.chunks, b->stats.chunks), 1;
     size_t n = ref->trace_len < t->trace_len ? ref->trace_len : t->trace_len;
     for (size_t i = 0; i < n; i++)
         if (ref->trace[i] != t->trace[i])
             return snprintf(buf, len,
-                            "trace byte %zu: 0x%02x (interp) vs 0x%02x (tier0) (%zu vs %zu "
+                            "trace byte %zu: 0x%02x (interp) vs 0x%02x (compiled) (%zu vs %zu "
                             "bytes; byte %zu is in 16-byte record slot %zu)",
                             i, ref->trace[i], t->trace[i], ref->trace_len, t->trace_len, i,
                             i / 16), 1;
     if (ref->trace_len != t->trace_len)
-        return snprintf(buf, len, "trace length %zu (interp) vs %zu (tier0), equal prefix",
+        return snprintf(buf, len, "trace length %zu (interp) vs %zu (compiled), equal prefix",
                         ref->trace_len, t->trace_len), 1;
     return 0;
 }
@@ -619,7 +621,7 @@ static int dt_one_config(struct dt_session *s, uint64_t seed, const struct dt_ge
         int saved = f && fwrite(elf, 1, elf_len, f) == elf_len;
         if (f)
             fclose(f);
-        printf("MISMATCH seed %" PRIu64 " interp vs %s [the second side below says tier0] "
+        printf("MISMATCH seed %" PRIu64 " interp vs %s (\"compiled\" below) "
                "(trace %s, chunk size %" PRIu64 ", max cycles %" PRIu64 "): %s\n",
                seed, v->name, cfg->trace ? "on" : "off", cfg->chunk, cfg->max_cycles, why);
         printf("  interp: %s, exit %d, pc 0x%" PRIx64 ", %" PRIu64 " instructions%s%s\n",
@@ -774,7 +776,7 @@ int main(int argc, char **argv)
         return 2;
     }
     snprintf(s.trace_a, sizeof s.trace_a, "%s/interp.trace", s.tmpdir);
-    snprintf(s.trace_b, sizeof s.trace_b, "%s/tier0.trace", s.tmpdir);
+    snprintf(s.trace_b, sizeof s.trace_b, "%s/compiled.trace", s.tmpdir);
 
     printf("rvt_difftest: %" PRIu64 " programs from seed %" PRIu64 ", %u items each, interp vs "
            "%s\n", count, seed, s.len, modes);
