@@ -2,6 +2,7 @@
  * once and find its basic blocks. A program is immutable afterwards and shared by runs. */
 #include "runtime/program.h"
 #include "runtime/tierup.h"
+#include "runtime/wallclock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -117,12 +118,10 @@ const struct t0_code *rt_program_tier0(struct rvt_program *p, char *err, size_t 
 {
     pthread_mutex_lock(&p->lock);
     if (!p->t0) {
-        struct timespec a, b;
-        clock_gettime(CLOCK_MONOTONIC, &a);
+        const double t0 = rt_wallclock();
         if (t0_translate(p, &p->t0, err, errlen) != 0)
             p->t0 = NULL;
-        clock_gettime(CLOCK_MONOTONIC, &b);
-        p->t0_translate_seconds = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9;
+        p->t0_translate_seconds = rt_wallclock() - t0;
     }
     const struct t0_code *c = p->t0;
     pthread_mutex_unlock(&p->lock);

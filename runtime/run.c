@@ -7,18 +7,12 @@
 
 #include "include/rvtier.h"
 #include "runtime/job.h"
+#include "runtime/wallclock.h"
 #include "runtime/monitor.h"
 #include "runtime/sha256.h"
 #include "runtime/tierup.h"
 #include "tiers/interp/interp.h"
 #include "tiers/tier0/tier0.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 void rvt_options_init(struct rvt_options *o)
 {
@@ -140,14 +134,14 @@ int rvt_run(const struct rvt_program *p, const struct rvt_options *o, struct rvt
         ready = (code = tier0_code(job)) != NULL;
     if (ready && tiering)
         ready = rt_tierup_begin(job, &tu, code) == 0;
-    double t0 = now_seconds();
+    double t0 = rt_wallclock();
     if (o->monitor)
         rt_monitor_attach(o->monitor, job);
     if (ready)
         run_tier(job, code);
     if (o->monitor)
         rt_monitor_detach(o->monitor);
-    r->stats.seconds = now_seconds() - t0;
+    r->stats.seconds = rt_wallclock() - t0;
     if (job->tierup)
         rt_tierup_end(job, &tu);
 

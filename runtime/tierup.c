@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "runtime/job.h"
+#include "runtime/wallclock.h"
 #include "runtime/region.h"
 #include "tiers/tier0/tier0.h"
 #include "tiers/tier1/tier1.h"
@@ -50,13 +51,6 @@ struct compile_req {
     struct rt_region region;
     char *dump_dir;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void write_text(const char *dir, const char *name, const char *suffix, const char *text)
 {
@@ -99,7 +93,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
         t1->regions = n;
         t1->cap_regions = cap;
     }
-    rec->installed_at = now_seconds();
+    rec->installed_at = rt_wallclock();
     t1->regions[t1->n_regions++] = rec;
     /* the function first, then the table entry that leads to the gate which calls it */
     __atomic_store_n(&d->t1_fn[r->head], c->fn, __ATOMIC_RELEASE);
@@ -296,7 +290,7 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
     pthread_mutex_unlock(&t1->lock);
     if (tu->static_only && compile_static(job, t1) != 0)
         return -1;
-    tu->start = now_seconds();
+    tu->start = rt_wallclock();
     return 0;
 }
 
@@ -372,7 +366,7 @@ void rt_tierup_end(struct rt_job *job, struct rt_tierup *tu)
 {
     struct rt_tier1 *t1 = tu->t1;
     struct rvt_stats *s = &job->res->stats;
-    const double end = now_seconds();
+    const double end = rt_wallclock();
     s->tier1_instructions = job->ctx.tier1_insns;
     pthread_mutex_lock(&t1->lock);
     s->regions_warm = tu->regions_at_start;
