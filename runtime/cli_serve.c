@@ -4,6 +4,7 @@
  * jobs --shutdown-grace seconds, write every final state, exit 0. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,17 +40,26 @@ static const char serve_usage[] =
     "  --shutdown-grace SECONDS\n"
     "                         after SIGTERM, running jobs may finish for this long, then\n"
     "                         they are cancelled (default 10)\n"
+    "  --keep-jobs N          finished jobs kept (document, result, trace); above N the\n"
+    "                         oldest-finished are evicted, GET then answers 404 (default\n"
+    "                         10000; 0 = no limit). Queued and running jobs are never evicted\n"
+    "  --job-ttl SECONDS      a finished job is evicted this long after it finished (default\n"
+    "                         86400; 0 = no limit); checked every 10 ms and on restart\n"
+    "  --fsync always|never   always (default): a final result, its trace and an accepted job\n"
+    "                         are fsync'd, so they survive a machine crash; never: they\n"
+    "                         survive the daemon only (faster on slow disks)\n"
     "  -h, --help             this text\n";
 
 enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
-       OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE };
+       OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE, OPT_KEEP, OPT_TTL,
+       OPT_FSYNC };
 
 static int parse_num(const char *opt, const char *s, double min, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || v < min) {
+    if (errno || end == s || *end || !isfinite(v) || v < min) {
         fprintf(stderr, "rvtier serve: %s '%s': expected a number >= %g\n", opt, s, min);
         return -1;
     }
@@ -71,6 +81,9 @@ int cli_serve(int argc, char **argv)
         {"job-timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"shutdown-grace", required_argument, 0, OPT_GRACE},
+        {"keep-jobs", required_argument, 0, OPT_KEEP},
+        {"job-ttl", required_argument, 0, OPT_TTL},
+        {"fsync", required_argument, 0, OPT_FSYNC},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -82,6 +95,9 @@ int cli_serve(int argc, char **argv)
         .max_output = 16u << 20,
         .default_mode = SV_DEFAULT_MODE,
         .shutdown_grace = 10,
+        .keep_jobs = 10000,
+        .job_ttl = 86400,
+        .fsync = 1,
     };
     char tmpdir[4096];
     optind = 1;
@@ -135,6 +151,28 @@ int cli_serve(int argc, char **argv)
             if (parse_num("--shutdown-grace", optarg, 0, &cfg.shutdown_grace))
                 return RVT_EXIT_USAGE;
             break;
+        case OPT_KEEP:
+            if (parse_num("--keep-jobs", optarg, 0, &v))
+                return RVT_EXIT_USAGE;
+            if (v > 1e15 || v != (double)(size_t)v) {
+                fprintf(stderr, "rvtier serve: --keep-jobs '%s': expected a whole number of "
+                        "jobs >= 0 (0 = no limit)\n", optarg);
+                return RVT_EXIT_USAGE;
+            }
+            cfg.keep_jobs = (size_t)v;
+            break;
+        case OPT_TTL:
+            if (parse_num("--job-ttl", optarg, 0, &cfg.job_ttl))
+                return RVT_EXIT_USAGE;
+            break;
+        case OPT_FSYNC:
+            if (strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                fprintf(stderr, "rvtier serve: --fsync '%s': expected always or never\n",
+                        optarg);
+                return RVT_EXIT_USAGE;
+            }
+            cfg.fsync = !strcmp(optarg, "always");
+            break;
         default:
             fputs(serve_usage, stderr);
             return RVT_EXIT_USAGE;
@@ -175,8 +213,10 @@ int cli_serve(int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
-            "\"programs\":%zu,\"jobs\":%zu}\n", cfg.state_dir, cfg.workers, cfg.queue_max,
-            srv.n_programs, srv.n_jobs);
+            "\"programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\",\"keep_jobs\":%zu,"
+            "\"job_ttl_seconds\":%g,\"fsync\":%s}\n", cfg.state_dir, cfg.workers, cfg.queue_max,
+            srv.n_programs, srv.n_final, (unsigned long long)srv.n_jobs, cfg.keep_jobs,
+            cfg.job_ttl, cfg.fsync ? "true" : "false");
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "{\"event\":\"shutdown\",\"signal\":\"%s\",\"running\":%llu,\"queued\":%zu,"

@@ -3,7 +3,8 @@
  *   serve_request.c   a job request (JSON) -> the job's options and inputs
  *   serve_programs.c  the program cache: one loaded, translated program per ELF SHA-256
  *   serve_jobs.c      the job table, the bounded queue, the worker pool and the watchdog
- *   serve_store.c     the state directory: job documents, traces, uploaded ELFs
+ *   serve_store.c     the state directory: job documents, traces, uploaded ELFs, the job table
+ *   serve_retention.c the retention policy: finished jobs evicted by count and age
  *   serve_metrics.c   GET /metrics in Prometheus text format
  * One struct sv_server holds everything; one mutex (lock) guards its tables, queue and
  * counters. Jobs run on worker threads and share the program's code (tier 0, later tier 1).
@@ -33,6 +34,9 @@ struct sv_config {
     double default_timeout;      /* seconds of wall clock per job, 0 = none */
     uint64_t default_max_memory; /* guest memory touched per job in bytes, 0 = none */
     double shutdown_grace;       /* seconds running jobs may finish after SIGTERM */
+    size_t keep_jobs;            /* finished jobs kept, oldest-finished evicted; 0 = no limit */
+    double job_ttl;              /* seconds a finished job is kept, 0 = no limit */
+    int fsync;                   /* 1: final documents and accepted jobs are fsync'd */
 };
 
 enum sv_state { SV_QUEUED, SV_RUNNING, SV_SUCCEEDED, SV_FAILED, SV_CANCELLED, SV_N_STATES };
@@ -77,6 +81,7 @@ struct sv_job {
     char *result;                /* final: the result object text, NULL if the run never
                                     started (then doc's "error" says why) */
     struct sv_job *queue_next;
+    struct sv_job *final_prev, *final_next;   /* final jobs, oldest-finished first */
 };
 
 struct sv_metrics {
@@ -86,6 +91,7 @@ struct sv_metrics {
     double compile_seconds, run_seconds;
     uint64_t program_hits, program_misses, job_program_hits;
     uint64_t http_responses[6];  /* by status class 1xx..5xx (index 1..5) */
+    uint64_t evicted;            /* final jobs removed by the retention policy */
 };
 
 struct sv_server {
@@ -93,8 +99,17 @@ struct sv_server {
     pthread_mutex_t lock;
     pthread_cond_t queue_cv;     /* a job was queued, or stopping */
     pthread_cond_t final_cv;     /* a job reached a final state (long polls wait on it) */
-    struct sv_job **jobs;        /* index num - 1; NULL once deleted */
-    size_t n_jobs, cap_jobs;
+    /* The job table (serve_store.c): jobs[k] is job jobs_base + 1 + k, NULL once deleted or
+     * evicted; slots below jobs_base were all NULL and are dropped, so the table spans the
+     * live jobs, not every job since the state directory was made. */
+    struct sv_job **jobs;
+    size_t n_slots, cap_jobs;
+    uint64_t jobs_base;
+    uint64_t n_jobs;             /* the highest id given out (kept across restarts) */
+    uint64_t evicted_max;        /* the highest id the retention policy evicted */
+    struct sv_job *final_head, *final_tail;   /* final jobs by finish time (retention) */
+    size_t n_final;
+    int recovering;              /* sv_store_init is reading the state directory */
     struct sv_job *queue_head, *queue_tail;
     size_t queue_len;
     struct sv_job **running;     /* per worker */
@@ -144,12 +159,18 @@ char *sv_program_json(const struct sv_program *p, int cached);          /* mallo
 
 /* serve_jobs.c (the lock is taken inside unless said otherwise) */
 int sv_workers_start(struct sv_server *s, char *err, size_t errlen);
-/* Queues a job; takes ownership of spec. Returns the job, or NULL with *http_status 503
- * (queue full / shutting down) and err. */
-struct sv_job *sv_job_submit(struct sv_server *s, struct sv_program *p,
-                             struct sv_job_spec *spec, int *http_status, char *err,
-                             size_t errlen);
+/* Queues a job; takes ownership of spec. Returns the job's id (the job itself may be gone
+ * by the time the caller looks: finished and evicted), or 0 with *http_status 503 (queue
+ * full / shutting down) and err. The job's journal line is on disk when it returns. */
+uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_spec *spec,
+                       int *http_status, char *err, size_t errlen);
 struct sv_job *sv_job_find(struct sv_server *s, const char *id);      /* lock held */
+/* The 404 message for an id sv_job_find does not know (lock held): says so when the
+ * retention policy evicted it. */
+void sv_job_missing(const struct sv_server *s, const char *id, char *msg, size_t msglen);
+/* Removes a final job: table, retention list, metrics, files, job (lock held). DELETE and
+ * the retention policy both end a final job here. */
+void sv_job_remove_final(struct sv_server *s, struct sv_job *j);
 char *sv_job_json(const struct sv_job *j);                              /* lock held */
 /* DELETE: cancels a queued or running job (returns 202), frees a final one (200). */
 int sv_job_delete(struct sv_server *s, const char *id, char *msg, size_t msglen);
@@ -163,6 +184,14 @@ void sv_shutdown_jobs(struct sv_server *s);
 void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
                      const char *error, const struct rvt_result *r, char *result_text);
 
+/* serve_retention.c (lock held): the final jobs in finish order, and eviction by
+ * cfg.keep_jobs and cfg.job_ttl. */
+void sv_final_append(struct sv_server *s, struct sv_job *j);
+void sv_final_unlink(struct sv_server *s, struct sv_job *j);
+void sv_final_rebuild(struct sv_server *s);      /* after recovery: every final job, sorted */
+int sv_retention_due(const struct sv_server *s, double now);        /* cheap; watchdog */
+size_t sv_retention_enforce(struct sv_server *s, double now);      /* evicts, logs a line */
+
 /* serve_store.c */
 int sv_store_init(struct sv_server *s, char *err, size_t errlen);   /* mkdirs, recover */
 int sv_store_write_job(struct sv_server *s, const struct sv_job *j, const char *doc);
@@ -172,11 +201,20 @@ void sv_store_journal_job(struct sv_server *s, const struct sv_job *j);
 void sv_store_journal_start(struct sv_server *s, const struct sv_job *j);
 void sv_store_journal_deleted(struct sv_server *s, uint64_t num);
 void sv_store_journal_idle(struct sv_server *s);
+/* The highest id given out and evicted, so ids are never reused and an evicted id is told
+ * from an unknown one after a restart. */
+void sv_store_journal_ids(struct sv_server *s);
+/* fsync of the journal (accepted jobs) and of a job's trace, unless cfg.fsync is 0; without
+ * the lock. */
+void sv_store_journal_sync(struct sv_server *s);
+void sv_store_sync_trace(struct sv_server *s, uint64_t num);
 int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
                            const uint8_t *elf, size_t len);
 void sv_store_remove_job(struct sv_server *s, uint64_t num);
-/* Puts j into the job table at j->num (lock held). */
+/* The job table (lock held): put j at j->num, get job num (NULL if none), clear a slot. */
 int sv_table_put(struct sv_server *s, struct sv_job *j);
+struct sv_job *sv_table_get(const struct sv_server *s, uint64_t num);
+void sv_table_clear(struct sv_server *s, uint64_t num);
 /* Path of the job's trace file into buf. */
 void sv_store_trace_path(const struct sv_server *s, uint64_t num, char *buf, size_t len);
 

@@ -149,17 +149,15 @@ static enum MHD_Result post_job(struct sv_server *s, struct MHD_Connection *c, c
     if (sv_request_parse(&s->cfg, rq->body, rq->len, &spec, err, sizeof err) != 0)
         return send_error(s, c, 400, NULL, "job request: %s", err);
     int code = 500;
-    struct sv_job *j = sv_job_submit(s, p, &spec, &code, err, sizeof err);
-    if (!j) {
+    uint64_t num = sv_job_submit(s, p, &spec, &code, err, sizeof err);
+    if (!num) {
         sv_spec_free(&spec);
         return send_error(s, c, (unsigned)code, NULL, "%s", err);
     }
     char loc[64], body[160];
-    pthread_mutex_lock(&s->lock);
-    snprintf(loc, sizeof loc, "/jobs/%" PRIu64, j->num);
+    snprintf(loc, sizeof loc, "/jobs/%" PRIu64, num);
     snprintf(body, sizeof body, "{\"id\":\"%" PRIu64 "\",\"state\":\"queued\",\"location\":"
-             "\"%s\"}", j->num, loc);
-    pthread_mutex_unlock(&s->lock);
+             "\"%s\"}", num, loc);
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body,
                                                              MHD_RESPMEM_MUST_COPY);
     if (!r)
@@ -176,8 +174,8 @@ static enum MHD_Result list_jobs(struct sv_server *s, struct MHD_Connection *c)
 {
     json_t *a = json_array();
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->n_jobs; i++) {
-        const struct sv_job *j = s->jobs[i];
+    for (size_t k = 0; k < s->n_slots; k++) {
+        const struct sv_job *j = s->jobs[k];
         if (!j)
             continue;
         char id[24];
@@ -199,16 +197,19 @@ static enum MHD_Result get_job(struct sv_server *s, struct MHD_Connection *c, co
     double wait = w ? strtod(w, NULL) : 0;
     if (wait > SV_MAX_WAIT_SECONDS)
         wait = SV_MAX_WAIT_SECONDS;
-    char *text = NULL, path[4096];
+    char *text = NULL, path[4096], missing[512];
     unsigned code = 200;
     const char *msg = NULL;
     pthread_mutex_lock(&s->lock);
     if (wait > 0)
         sv_job_wait(s, id, wait);
     struct sv_job *j = sv_job_find(s, id);
-    if (!j)
-        code = 404, msg = "no such job (GET /jobs lists the jobs)";
-    else if (!what)
+    if (!j) {
+        sv_job_missing(s, id, missing, sizeof missing);
+        pthread_mutex_unlock(&s->lock);
+        return send_error(s, c, 404, NULL, "%s", missing);
+    }
+    if (!what)
         text = sv_job_json(j);
     else if (!sv_state_final(j->state))
         code = 409, msg = "the job is not finished yet (GET /jobs/{id}?wait=SECONDS waits)";

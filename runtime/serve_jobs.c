@@ -1,10 +1,10 @@
 /* serve_jobs.c — the service's jobs: the job table (id = N, index N - 1), the bounded FIFO
  * queue, the worker threads that run jobs with rvt_run on the shared program, the watchdog
  * thread that enforces wall-clock and memory limits through each run's rvt_monitor, DELETE,
- * long polls, SIGTERM, and the final step of every job (document, state file, metrics, one
- * JSON log line on stderr).
+ * long polls, SIGTERM, the final step of every job (document, state file, metrics, one
+ * JSON log line on stderr, the retention policy) and the removal of a final job.
  * States: queued -> running -> succeeded | failed | cancelled (docs/service.md).
- * Usage: sv_workers_start(s, ...); j = sv_job_submit(s, prog, &spec, &code, ...); ...
+ * Usage: sv_workers_start(s, ...); id = sv_job_submit(s, prog, &spec, &code, ...); ...
  *        sv_shutdown_jobs(s); */
 #include <errno.h>
 #include <inttypes.h>
@@ -71,9 +71,9 @@ static void job_free(struct sv_job *j)
 
 void sv_server_fini(struct sv_server *s)
 {
-    for (size_t i = 0; i < s->n_jobs; i++)
-        if (s->jobs[i])
-            job_free(s->jobs[i]);
+    for (size_t k = 0; k < s->n_slots; k++)
+        if (s->jobs[k])
+            job_free(s->jobs[k]);
     free(s->jobs);
     while (s->programs) {
         struct sv_program *p = s->programs;
@@ -153,9 +153,9 @@ struct sv_job *sv_job_find(struct sv_server *s, const char *id)
     char *end;
     errno = 0;
     unsigned long long n = strtoull(id, &end, 10);
-    if (errno || end == id || *end || id[0] == '0' || n == 0 || n > s->n_jobs)
+    if (errno || end == id || *end || id[0] == '0' || id[0] == '-' || n == 0)
         return NULL;
-    return s->jobs[n - 1];
+    return sv_table_get(s, n);
 }
 
 static void set_state(struct sv_server *s, struct sv_job *j, enum sv_state st)
@@ -211,25 +211,29 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
         s->m.run_seconds += r->stats.seconds;
     }
     j->doc = job_doc(j, error);
+    if (j->spec.trace && r)
+        sv_store_sync_trace(s, j->num);   /* before the document that points at it */
     if (!j->doc || sv_store_write_job(s, j, j->doc) != 0)
         fprintf(stderr, "{\"event\":\"store\",\"id\":\"%" PRIu64 "\",\"warning\":\"could not "
                 "write the final job document to %s/jobs: %s\"}\n", j->num, s->cfg.state_dir,
                 strerror(errno));
     log_job(j, r, error);
+    sv_final_append(s, j);
+    if (!s->recovering)
+        sv_retention_enforce(s, j->finished);
     if (!s->m.in_state[SV_QUEUED] && !s->m.in_state[SV_RUNNING])
         sv_store_journal_idle(s);
     pthread_cond_broadcast(&s->final_cv);
 }
 
-struct sv_job *sv_job_submit(struct sv_server *s, struct sv_program *p,
-                             struct sv_job_spec *spec, int *http_status, char *err,
-                             size_t errlen)
+uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_spec *spec,
+                       int *http_status, char *err, size_t errlen)
 {
     struct sv_job *j = calloc(1, sizeof *j);
     if (!j) {
         *http_status = 500;
         snprintf(err, errlen, "out of memory");
-        return NULL;
+        return 0;
     }
     pthread_mutex_lock(&s->lock);
     if (!s->accepting) {
@@ -266,13 +270,15 @@ struct sv_job *sv_job_submit(struct sv_server *s, struct sv_program *p,
         s->queue_head = j;
     s->queue_tail = j;
     s->queue_len++;
+    uint64_t num = j->num;   /* j may be run, finished and evicted once the lock is gone */
     pthread_cond_signal(&s->queue_cv);
     pthread_mutex_unlock(&s->lock);
-    return j;
+    sv_store_journal_sync(s);   /* accepted means on disk; not under the lock */
+    return num;
 fail:
     pthread_mutex_unlock(&s->lock);
     free(j);
-    return NULL;
+    return 0;
 }
 
 struct capture {
@@ -383,7 +389,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Every 10 ms: wall-clock timeouts, memory limits and, after SIGTERM, the grace deadline. */
+/* Every 10 ms: wall-clock timeouts, memory limits, after SIGTERM the grace deadline, and the
+ * retention policy's --job-ttl (an O(1) check of the oldest final job). */
 static void *watchdog_main(void *arg)
 {
     struct sv_server *s = arg;
@@ -414,6 +421,8 @@ static void *watchdog_main(void *arg)
             }
             rvt_monitor_cancel(j->monitor, why);
         }
+        if (sv_retention_due(s, now))
+            sv_retention_enforce(s, now);
         pthread_mutex_unlock(&s->lock);
         nanosleep(&(struct timespec){0, SV_WATCHDOG_PERIOD_NS}, NULL);
         pthread_mutex_lock(&s->lock);
@@ -446,7 +455,7 @@ int sv_job_delete(struct sv_server *s, const char *id, char *msg, size_t msglen)
 {
     struct sv_job *j = sv_job_find(s, id);
     if (!j) {
-        snprintf(msg, msglen, "no job '%s' (GET /jobs lists the jobs)", id);
+        sv_job_missing(s, id, msg, msglen);
         return 404;
     }
     if (j->state == SV_QUEUED) {
@@ -474,14 +483,20 @@ int sv_job_delete(struct sv_server *s, const char *id, char *msg, size_t msglen)
         snprintf(msg, msglen, "cancelling");
         return 202;
     }
-    s->jobs[j->num - 1] = NULL;
+    sv_job_remove_final(s, j);
+    snprintf(msg, msglen, "deleted");
+    return 200;
+}
+
+void sv_job_remove_final(struct sv_server *s, struct sv_job *j)
+{
+    sv_table_clear(s, j->num);
+    sv_final_unlink(s, j);
     s->m.in_state[j->state]--;
     sv_store_remove_job(s, j->num);
     if (s->m.in_state[SV_QUEUED] || s->m.in_state[SV_RUNNING])
         sv_store_journal_deleted(s, j->num);
     job_free(j);
-    snprintf(msg, msglen, "deleted");
-    return 200;
 }
 
 void sv_job_wait(struct sv_server *s, const char *id, double seconds)

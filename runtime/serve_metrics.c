@@ -33,6 +33,9 @@ char *sv_metrics_text(struct sv_server *s)
     for (int st = SV_SUCCEEDED; st < SV_N_STATES; st++)
         fprintf(f, "rvtier_jobs_finished_total{state=\"%s\"} %" PRIu64 "\n",
                 sv_state_name((enum sv_state)st), m->finished[st]);
+    metric(f, "rvtier_jobs_evicted_total", "counter",
+           "Final jobs removed by the retention policy (--keep-jobs, --job-ttl).");
+    fprintf(f, "rvtier_jobs_evicted_total %" PRIu64 "\n", m->evicted);
     metric(f, "rvtier_jobs_rejected_total", "counter", "Jobs refused with 503, queue full.");
     fprintf(f, "rvtier_jobs_rejected_total %" PRIu64 "\n", m->rejected_queue_full);
     metric(f, "rvtier_jobs_in_flight", "gauge", "Jobs running on a worker.");

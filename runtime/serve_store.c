@@ -1,16 +1,20 @@
 /* serve_store.c — the service's state directory, so that a daemon crash or restart loses no
  * finished result:
  *   STATE/jobs/N.json         the final job document (what GET /jobs/N answers; its "result"
- *                             is the result object), written once by write + rename to a new
- *                             name (no replace: ext4 would flush it on the caller's time)
+ *                             is the result object), written once by write + fsync + rename
+ *                             to a new name + fsync of the directory
  *   STATE/jobs/N.trace        the trace, when the job asked for one
- *   STATE/journal             one appended JSON line per job accepted, started or deleted;
- *                             emptied when no job is queued or running and it exceeds 4 MiB
+ *   STATE/journal             one appended JSON line per job accepted (fsync'd before the
+ *                             client hears 202), started or deleted, and the highest id given
+ *                             out and evicted; emptied when no job is queued or running and it
+ *                             exceeds 4 MiB
  *   STATE/programs/SHA.elf    every uploaded ELF, loaded again on restart
  * sv_store_init() creates the directories and recovers: programs are loaded again, final jobs
  * are served as they were, and journal jobs without a final document (they were queued or
- * running) are made final as failed. Nothing is fsync'd: the files survive the daemon, not the
- * machine (docs/service.md).
+ * running) are made final as failed, then the retention policy applies. With cfg.fsync
+ * (--fsync always, the default) a final document, its trace and an accepted job survive a
+ * machine crash; with --fsync never they survive the daemon, not the machine.
+ * Also the job table: sv_table_put/get/clear.
  * Usage: sv_store_init(s, err, sizeof err) once before the workers start. */
 #include <dirent.h>
 #include <errno.h>
@@ -29,20 +33,45 @@
 
 #define SV_JOURNAL_KEEP_BYTES (4u << 20)
 
-static int write_file(const char *dir, const char *name, const void *data, size_t len)
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Write to a temporary name, then rename: a reader sees the whole file or none. With sync,
+ * the data is on disk before the rename and the rename is on disk before we return. */
+static int write_file(const char *dir, const char *name, const void *data, size_t len,
+                      int sync)
 {
     char tmp[PATH_MAX], path[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s/.tmp.%s.%ld", dir, name, (long)gettid());
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
         return -1;
-    size_t w = fwrite(data, 1, len, f);
-    if (fclose(f) != 0 || w != len || rename(tmp, path) != 0) {
+    const char *p = data;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int bad = done != len || (sync && fsync(fd) != 0);
+    if (close(fd) != 0 || bad || rename(tmp, path) != 0) {
+        int e = errno;
         unlink(tmp);
+        errno = e;
         return -1;
     }
-    return 0;
+    return sync ? sync_dir(dir) : 0;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -92,7 +121,7 @@ int sv_store_write_job(struct sv_server *s, const struct sv_job *j, const char *
     char dir[PATH_MAX], name[64];
     jobs_dir(s, dir, sizeof dir);
     snprintf(name, sizeof name, "%" PRIu64 ".json", j->num);
-    return write_file(dir, name, doc, strlen(doc));
+    return write_file(dir, name, doc, strlen(doc), s->cfg.fsync);
 }
 
 /* One line appended (a single write: lines from threads do not interleave). */
@@ -130,16 +159,75 @@ void sv_store_journal_deleted(struct sv_server *s, uint64_t num)
     journal_append(s, line);
 }
 
-/* Emptied only once it is large: on ext4 the first write after a truncate allocates a block
- * on the job's time (~1 ms). */
+static void ids_line(const struct sv_server *s, char *line, size_t len)
+{
+    snprintf(line, len, "{\"ids\":\"%" PRIu64 "\",\"evicted_max\":\"%" PRIu64 "\"}\n",
+             s->n_jobs, s->evicted_max);
+}
+
+void sv_store_journal_ids(struct sv_server *s)
+{
+    char line[96];
+    ids_line(s, line, sizeof line);
+    journal_append(s, line);
+}
+
+/* A new journal holding only the ids line, put in place by rename (a crash never sees an
+ * empty journal, which would let ids be given out again). dup2 keeps journal_fd's number, so
+ * an fdatasync running without the lock never sees a closed descriptor. */
+static int journal_reset(struct sv_server *s, char *err, size_t errlen)
+{
+    char line[96], path[PATH_MAX];
+    ids_line(s, line, sizeof line);
+    snprintf(path, sizeof path, "%s/journal", s->cfg.state_dir);
+    int fd = -1;
+    if (write_file(s->cfg.state_dir, "journal", line, strlen(line), s->cfg.fsync) != 0 ||
+        (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+        snprintf(err, errlen, "state directory: cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (s->journal_fd < 0) {
+        s->journal_fd = fd;
+    } else {
+        dup3(fd, s->journal_fd, O_CLOEXEC);
+        close(fd);
+    }
+    s->journal_bytes = 0;
+    return 0;
+}
+
+void sv_store_journal_sync(struct sv_server *s)
+{
+    if (s->cfg.fsync && s->journal_fd >= 0 && fdatasync(s->journal_fd) != 0)
+        fprintf(stderr, "{\"event\":\"store\",\"warning\":\"could not fsync %s/journal: "
+                "%s; a machine crash now would not report accepted jobs\"}\n",
+                s->cfg.state_dir, strerror(errno));
+}
+
+void sv_store_sync_trace(struct sv_server *s, uint64_t num)
+{
+    char path[PATH_MAX];
+    sv_store_trace_path(s, num, path, sizeof path);
+    int fd = s->cfg.fsync ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        if (fsync(fd) != 0)
+            fprintf(stderr, "{\"event\":\"store\",\"id\":\"%" PRIu64 "\",\"warning\":"
+                    "\"could not fsync %s: %s\"}\n", num, path, strerror(errno));
+        close(fd);
+    }
+}
+
+/* Emptied only once it is large: on ext4 replacing it and the first write to the new file
+ * cost ~1 ms on the job's time. It starts again with the ids line (its only state that
+ * outlives the jobs in it). */
 void sv_store_journal_idle(struct sv_server *s)
 {
     if (s->journal_bytes < SV_JOURNAL_KEEP_BYTES)
         return;
-    s->journal_bytes = 0;
-    if (s->journal_fd >= 0 && ftruncate(s->journal_fd, 0) != 0)
+    char err[PATH_MAX + 128];
+    if (journal_reset(s, err, sizeof err) != 0)
         fprintf(stderr, "{\"event\":\"store\",\"warning\":\"could not empty the journal: "
-                "%s\"}\n", strerror(errno));
+                "%s\"}\n", err);
 }
 
 int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
@@ -148,7 +236,7 @@ int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
     char dir[PATH_MAX], name[80];
     snprintf(dir, sizeof dir, "%s/programs", s->cfg.state_dir);
     snprintf(name, sizeof name, "%s.elf", p->id);
-    return write_file(dir, name, elf, len);
+    return write_file(dir, name, elf, len, s->cfg.fsync);
 }
 
 void sv_store_remove_job(struct sv_server *s, uint64_t num)
@@ -197,11 +285,32 @@ static void recover_programs(struct sv_server *s)
         closedir(d);
 }
 
+/* Drops the leading empty slots when they are at least half the table (so each slot moved
+ * is paid for by a job that left): the table then spans the live jobs. Not while recovering,
+ * which puts jobs in directory order. */
+static void table_compact(struct sv_server *s)
+{
+    size_t z = 0;
+    while (z < s->n_slots && !s->jobs[z])
+        z++;
+    if (s->recovering || !z || z < s->cap_jobs / 2)
+        return;
+    memmove(s->jobs, s->jobs + z, (s->n_slots - z) * sizeof *s->jobs);
+    memset(s->jobs + s->n_slots - z, 0, z * sizeof *s->jobs);
+    s->n_slots -= z;
+    s->jobs_base += z;
+}
+
 int sv_table_put(struct sv_server *s, struct sv_job *j)
 {
-    if (j->num > s->cap_jobs) {
+    if (j->num <= s->jobs_base)
+        return -1;
+    if (j->num - s->jobs_base > s->cap_jobs)
+        table_compact(s);
+    uint64_t need = j->num - s->jobs_base;
+    if (need > s->cap_jobs) {
         size_t cap = s->cap_jobs ? s->cap_jobs : 1024;
-        while (cap < j->num)
+        while (cap < need)
             cap *= 2;
         struct sv_job **nj = realloc(s->jobs, cap * sizeof *nj);
         if (!nj)
@@ -210,10 +319,25 @@ int sv_table_put(struct sv_server *s, struct sv_job *j)
         s->jobs = nj;
         s->cap_jobs = cap;
     }
-    s->jobs[j->num - 1] = j;
+    s->jobs[need - 1] = j;
+    if (need > s->n_slots)
+        s->n_slots = need;
     if (j->num > s->n_jobs)
         s->n_jobs = j->num;
     return 0;
+}
+
+struct sv_job *sv_table_get(const struct sv_server *s, uint64_t num)
+{
+    if (num <= s->jobs_base || num - s->jobs_base > s->n_slots)
+        return NULL;
+    return s->jobs[num - s->jobs_base - 1];
+}
+
+void sv_table_clear(struct sv_server *s, uint64_t num)
+{
+    if (sv_table_get(s, num))
+        s->jobs[num - s->jobs_base - 1] = NULL;
 }
 
 /* The result object inside a final document: the envelope's last key, spliced in by
@@ -291,6 +415,12 @@ static void recover_journal(struct sv_server *s)
         const char *id = json_string_value(json_object_get(o, "job"));
         const char *started = json_string_value(json_object_get(o, "started"));
         const char *deleted = json_string_value(json_object_get(o, "deleted"));
+        const char *ids = json_string_value(json_object_get(o, "ids"));
+        const char *evicted = json_string_value(json_object_get(o, "evicted_max"));
+        if (ids && strtoull(ids, NULL, 10) > s->n_jobs)
+            s->n_jobs = strtoull(ids, NULL, 10);
+        if (evicted && strtoull(evicted, NULL, 10) > s->evicted_max)
+            s->evicted_max = strtoull(evicted, NULL, 10);
         struct sv_job *j = sv_job_find(s, id ? id : started ? started : "");
         if (id && !j && (j = calloc(1, sizeof *j))) {
             j->num = strtoull(id, NULL, 10);
@@ -307,7 +437,7 @@ static void recover_journal(struct sv_server *s)
                 free(j);
         } else if (deleted && j && !sv_state_final(j->state)) {
             s->m.in_state[j->state]--;
-            s->jobs[j->num - 1] = NULL;
+            sv_table_clear(s, j->num);
             free(j);
         } else if (started && j && j->state == SV_QUEUED) {
             s->m.in_state[SV_QUEUED]--;
@@ -318,8 +448,8 @@ static void recover_journal(struct sv_server *s)
         json_decref(o);
     }
     free(text);
-    for (size_t i = 0; i < s->n_jobs; i++) {
-        struct sv_job *j = s->jobs[i];
+    for (size_t k = 0; k < s->n_slots; k++) {
+        struct sv_job *j = s->jobs[k];
         if (j && !sv_state_final(j->state))
             sv_job_finalize(s, j, SV_FAILED, j->state == SV_RUNNING
                             ? "service restarted while the job ran"
@@ -357,14 +487,17 @@ int sv_store_init(struct sv_server *s, char *err, size_t errlen)
         return -1;
     recover_programs(s);
     pthread_mutex_lock(&s->lock);
+    s->recovering = 1;
     recover_jobs(s);
     recover_journal(s);
+    s->recovering = 0;
     pthread_mutex_unlock(&s->lock);
-    snprintf(path, sizeof path, "%s/journal", s->cfg.state_dir);
-    s->journal_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-    if (s->journal_fd < 0) {
-        snprintf(err, errlen, "state directory: cannot open '%s': %s", path, strerror(errno));
+    if (journal_reset(s, err, errlen) != 0)
         return -1;
-    }
+    pthread_mutex_lock(&s->lock);
+    sv_final_rebuild(s);
+    sv_retention_enforce(s, sv_now());
+    pthread_mutex_unlock(&s->lock);
+    sv_store_journal_sync(s);
     return 0;
 }
