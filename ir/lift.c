@@ -1,8 +1,18 @@
-/* lift.c — see lift.h. The function frame (state in, state out through one exit block),
- * the member blocks and every control transfer: direct edges between members stay inside;
- * edges to other pcs, ECALLs, traps, faults, chunk and cycle-limit stops leave through the
- * exit block with (pc, reason). A JALR switches over the region's call-return points, so a
- * loop that calls a function inside the region does not leave it to return. */
+/* lift.c — see lift.h. The function frame (state in from ctx, state out at the exits), the
+ * member blocks and every control transfer: direct edges between members stay inside; edges to
+ * other pcs, ECALLs, traps and faults leave with (pc, reason). A JALR switches over the
+ * region's call-return points, so a loop that calls a function inside the region does not
+ * leave it to return.
+ *
+ * Exits are per member block: each block has one exit block, which writes the state back. One
+ * exit block for the whole function (the first design) needed a phi per guest register with an
+ * input per exit edge — thousands for a 100-instruction region — and LLVM's code generation
+ * time went into those phis and the spills they caused (docs/tier1.md).
+ *
+ * Chunk boundaries and the cycle limit are checked once per member block, at its head, for the
+ * whole block: if the block could fill the trace chunk or pass the limit, the region leaves at
+ * the head (no effect yet) and tier 0 runs the block, exactly, with its per-instruction checks.
+ * So the hot path has no per-access or per-branch checks, and the exits are fewer. */
 #include "ir/lift.h"
 
 #include <inttypes.h>
@@ -31,25 +41,22 @@ void ir_set_reg(struct ir_lifter *l, unsigned r, LLVMValueRef v)
         LLVMBuildStore(l->b, v, l->reg[r]);
 }
 
-static void add_to(struct ir_lifter *l, LLVMValueRef slot, uint64_t d)
+void ir_step_clock(struct ir_lifter *l)
 {
-    LLVMValueRef v = LLVMBuildLoad2(l->b, l->i64, slot, "");
-    LLVMBuildStore(l->b, LLVMBuildAdd(l->b, v, ir_c64(l, d), ""), slot);
+    LLVMValueRef v = LLVMBuildLoad2(l->b, l->i64, l->clk, "");
+    LLVMBuildStore(l->b, LLVMBuildAdd(l->b, v, ir_c64(l, RV_CLK_STEP), ""), l->clk);
 }
 
-void ir_step_clock(struct ir_lifter *l, uint64_t step)
-{
-    add_to(l, l->clk, step);
-    add_to(l, l->gclk, 1);
-}
+static LLVMBasicBlockRef exit_block(struct ir_lifter *l);
 
 void ir_exit(struct ir_lifter *l, int reason, LLVMValueRef pc)
 {
     LLVMBasicBlockRef here = LLVMGetInsertBlock(l->b);
+    LLVMBasicBlockRef out = exit_block(l);
     LLVMValueRef r = ir_c64(l, (uint64_t)reason);
-    LLVMAddIncoming(l->exit_pc, &pc, &here, 1);
-    LLVMAddIncoming(l->exit_reason, &r, &here, 1);
-    LLVMBuildBr(l->b, l->exit_bb);
+    LLVMAddIncoming(l->exit_pc[l->cur], &pc, &here, 1);
+    LLVMAddIncoming(l->exit_reason[l->cur], &r, &here, 1);
+    LLVMBuildBr(l->b, out);
 }
 
 void ir_exit_if(struct ir_lifter *l, LLVMValueRef cond, int reason, LLVMValueRef pc)
@@ -80,17 +87,6 @@ static LLVMValueRef load_ctx(struct ir_lifter *l, int off)
 static void store_ctx(struct ir_lifter *l, int off, LLVMValueRef v)
 {
     LLVMSetAlignment(LLVMBuildStore(l->b, v, ctx_field(l, off)), 8);
-}
-
-/* After a control transfer to pc: stop with CYCLES when clk > clk_limit. The limit is read
- * on every check (atomic, relaxed): a cancel from another thread lowers it while we run. */
-static void cycle_check(struct ir_lifter *l, LLVMValueRef pc)
-{
-    LLVMValueRef lim = LLVMBuildLoad2(l->b, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
-    LLVMSetAlignment(lim, 8);
-    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
-    LLVMValueRef clk = LLVMBuildLoad2(l->b, l->i64, l->clk, "");
-    ir_exit_if(l, LLVMBuildICmp(l->b, LLVMIntUGT, clk, lim, ""), RV_EXIT_CYCLES, pc);
 }
 
 /* Continue at a static pc: the member block, or leave the region for it. */
@@ -124,9 +120,8 @@ static void lift_branch(struct ir_lifter *l, const struct rv_insn *in, uint64_t 
                                       ir_get_reg(l, in->rs2), "");
     if (rt_program_index(l->p, target) < 0)   /* taken: a fault before any effect */
         ir_exit_if(l, cond, RV_EXIT_FAULT, ir_c64(l, pc));
-    ir_step_clock(l, RV_CLK_STEP);
+    ir_step_clock(l);
     if (rt_program_index(l->p, target) < 0) {
-        cycle_check(l, ir_c64(l, pc + 4));
         go_to(l, pc + 4);
         return;
     }
@@ -134,10 +129,8 @@ static void lift_branch(struct ir_lifter *l, const struct rv_insn *in, uint64_t 
     LLVMBasicBlockRef not_taken = LLVMAppendBasicBlockInContext(l->c, l->fn, "not_taken");
     LLVMBuildCondBr(B, cond, taken, not_taken);
     LLVMPositionBuilderAtEnd(B, taken);
-    cycle_check(l, ir_c64(l, target));
     go_to(l, target);
     LLVMPositionBuilderAtEnd(B, not_taken);
-    cycle_check(l, ir_c64(l, pc + 4));
     go_to(l, pc + 4);
 }
 
@@ -165,8 +158,7 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
         LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, off, ir_c64(l, 3), ""), ir_c64(l, 0), ""), "");
     ir_exit_if(l, bad, RV_EXIT_FAULT, ir_c64(l, pc));
     ir_set_reg(l, in->rd, ir_c64(l, pc + 4));
-    ir_step_clock(l, RV_CLK_STEP);
-    cycle_check(l, t);
+    ir_step_clock(l);
     LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(l->c, l->fn, "jalr_out");
     unsigned n_cases = 0;
     for (uint32_t k = 0; k < l->r->n_blocks; k++)
@@ -181,18 +173,18 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
 }
 
 /* One instruction; returns 1 if it ended the block (control left it). */
-static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
 {
     switch (rv_op_class((enum rv_op)in->op)) {
     case RV_CLS_ALU: case RV_CLS_ALU32: case RV_CLS_MUL: case RV_CLS_DIV:
         ir_set_reg(l, in->rd, ir_alu_value(l, in, pc));
-        ir_step_clock(l, RV_CLK_STEP);
+        ir_step_clock(l);
         return 0;
     case RV_CLS_LOAD: case RV_CLS_STORE:
-        ir_lift_mem(l, in, pc);
+        ir_lift_mem(l, in, pc, checked);
         return 0;
     case RV_CLS_NOP:   /* FENCE */
-        ir_step_clock(l, RV_CLK_STEP);
+        ir_step_clock(l);
         return 0;
     case RV_CLS_BRANCH:
         lift_branch(l, in, pc);
@@ -207,8 +199,7 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
             return 1;
         }
         ir_set_reg(l, in->rd, ir_c64(l, pc + 4));
-        ir_step_clock(l, RV_CLK_STEP);
-        cycle_check(l, ir_c64(l, pc + (uint64_t)in->imm));
+        ir_step_clock(l);
         go_to(l, pc + (uint64_t)in->imm);
         return 1;
     case RV_CLS_SYSTEM:   /* ECALL: C runs it with pc = the ECALL and its clk */
@@ -221,12 +212,124 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
     return 1;
 }
 
+static int is_mem(const struct rv_insn *in)
+{
+    enum rv_class c = rv_op_class((enum rv_op)in->op);
+    return c == RV_CLS_LOAD || c == RV_CLS_STORE;
+}
+
+static int is_alu(const struct rv_insn *in)
+{
+    enum rv_class c = rv_op_class((enum rv_op)in->op);
+    return c == RV_CLS_ALU || c == RV_CLS_ALU32 || c == RV_CLS_MUL || c == RV_CLS_DIV;
+}
+
+static uint32_t reg_bit(unsigned r)
+{
+    return r ? 1u << r : 0;
+}
+
+/* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
+ * unless the whole block surely runs through. Tier 0 checks the cycle limit after each control
+ * transfer, the chunk after each access, and each access for a fault; none can fire in the
+ * block when
+ *   - clk + the block's clock steps <= the limit (re-read here every time, atomic, relaxed: a
+ *     cancel from another thread lowers it while we run),
+ *   - num + the block's accesses < the chunk's records, and
+ *   - no access whose address the head can compute faults: an address that depends on no load
+ *     of the block is computed here from the head's registers (the body computes it again;
+ *     CSE merges the two). checked[i - start] says which accesses this guard covers; the
+ *     others keep their own check in place (all of them when checked is NULL).
+ * So a loop body is one straight run of code, and its exits carry the head's state. */
+static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t *checked)
+{
+    LLVMBuilderRef B = l->b;
+    const struct rv_insn *ins = l->p->insns;
+    const uint32_t n = blk->end - blk->start;
+    uint32_t *emit = calloc(n ? n : 1, sizeof *emit);
+    /* backward: which ALU results feed an access's address (emit[i] != 0) */
+    uint32_t live = 0;
+    uint64_t n_mem = 0;
+    for (uint32_t k = n; k-- > 0;) {
+        const struct rv_insn *in = &ins[blk->start + k];
+        if (is_mem(in)) {
+            n_mem++;
+            if (rv_op_class((enum rv_op)in->op) == RV_CLS_LOAD)
+                live &= ~reg_bit(in->rd);
+            live |= reg_bit(in->rs1);
+        } else if (is_alu(in)) {
+            int needed = (live & reg_bit(in->rd)) != 0;
+            live &= ~reg_bit(in->rd);
+            if (needed && emit) {
+                emit[k] = 1;
+                live |= reg_bit(in->rs1);
+                if (rv_op_format((enum rv_op)in->op) == RV_FMT_R)
+                    live |= reg_bit(in->rs2);
+            }
+        } else {
+            live &= ~reg_bit(in->rd);
+        }
+    }
+    LLVMValueRef lim = LLVMBuildLoad2(B, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
+    LLVMSetAlignment(lim, 8);
+    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
+    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    LLVMValueRef stop = LLVMBuildICmp(B, LLVMIntUGT,
+                                      LLVMBuildAdd(B, clk, ir_c64(l, RV_CLK_STEP * (uint64_t)n), ""),
+                                      lim, "");
+    if (n_mem) {
+        LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
+        LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildAdd(B, num, ir_c64(l, n_mem), ""),
+                                          l->max_trace, "");
+        stop = LLVMBuildOr(B, stop, LLVMBuildAnd(B, l->recording, full, ""), "");
+    }
+    /* forward: the registers' values as the head can compute them (NULL: the head's own,
+     * unknown: after a load or an ALU op no address needs) */
+    LLVMValueRef val[32] = {0};
+    uint32_t unknown = 0;
+    for (uint32_t k = 0; emit && checked && k < n; k++) {
+        const struct rv_insn *in = &ins[blk->start + k];
+        const uint64_t pc = l->p->pc_base + 4ull * (blk->start + k);
+        const uint32_t src = reg_bit(in->rs1) |
+                             (rv_op_format((enum rv_op)in->op) == RV_FMT_R ? reg_bit(in->rs2) : 0);
+        if (is_mem(in)) {
+            if (!(unknown & reg_bit(in->rs1))) {
+                LLVMValueRef base = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
+                stop = LLVMBuildOr(B, stop, ir_mem_faults(l, in, base), "");
+                checked[k] = 1;
+            }
+            if (rv_op_class((enum rv_op)in->op) == RV_CLS_LOAD && in->rd) {
+                unknown |= reg_bit(in->rd);
+                val[in->rd] = NULL;
+            }
+        } else if (is_alu(in) && in->rd) {
+            if (emit[k] && !(unknown & src)) {
+                LLVMValueRef a = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
+                LLVMValueRef b = val[in->rs2] ? val[in->rs2] : ir_get_reg(l, in->rs2);
+                val[in->rd] = ir_alu_apply(l, in, pc, a, b);
+                unknown &= ~reg_bit(in->rd);
+            } else {
+                unknown |= reg_bit(in->rd);
+                val[in->rd] = NULL;
+            }
+        }
+    }
+    free(emit);
+    ir_exit_if(l, stop, IR_EXIT_RESUME, ir_c64(l, l->p->pc_base + 4ull * blk->start));
+}
+
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
 {
     const struct rvt_program *p = l->p;
+    uint8_t *checked = calloc(blk->end - blk->start + 1, 1);   /* NULL: check in place */
+    block_guard(l, blk, checked);
     for (uint32_t i = blk->start; i < blk->end; i++)
-        if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i))
+        if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i,
+                      checked ? checked[i - blk->start] : 0)) {
+            free(checked);
             return;
+        }
+    free(checked);
     if (blk->end >= p->n_insns)   /* fell off the end of the text: tier 0's fall-off fault */
         ir_exit(l, RV_EXIT_FAULT, ir_c64(l, p->pc_base + 4ull * p->n_insns));
     else
@@ -246,24 +349,39 @@ static void scan_regs(const struct rvt_program *p, const struct rt_region *r, ui
     used[0] = written[0] = 0;
 }
 
-static void build_exit(struct ir_lifter *l, const uint8_t written[32], LLVMValueRef gclk0)
+/* The exit block of the current member block, made on its first use: phis for (pc, reason),
+ * the written registers, clocks, record count and trace tail stored to ctx; returns the next
+ * pc, with bit 0 set for IR_EXIT_RESUME (tier 0's gate resumes in tier 0 code there, not
+ * through the table, which may lead back into this region). The register values reaching it
+ * are the allocas' (sroa makes phis only for those the block itself changes). */
+static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
 {
+    const uint32_t k = l->cur;
+    if (l->exit_bb[k])
+        return l->exit_bb[k];
     LLVMBuilderRef B = l->b;
-    LLVMPositionBuilderAtEnd(B, l->exit_bb);
-    l->exit_pc = LLVMBuildPhi(B, l->i64, "pc");
-    l->exit_reason = LLVMBuildPhi(B, l->i64, "reason");
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "exit_block");
+    LLVMPositionBuilderAtEnd(B, bb);
+    LLVMValueRef pc = l->exit_pc[k] = LLVMBuildPhi(B, l->i64, "pc");
+    LLVMValueRef reason = l->exit_reason[k] = LLVMBuildPhi(B, l->i64, "reason");
     for (unsigned r = 1; r < 32; r++)
-        if (written[r])
+        if (l->written[r])
             store_ctx(l, RV_CTX_REGS + 8 * (int)r, LLVMBuildLoad2(B, l->i64, l->reg[r], ""));
-    store_ctx(l, RV_CTX_CLK, LLVMBuildLoad2(B, l->i64, l->clk, ""));
-    LLVMValueRef gclk = LLVMBuildLoad2(B, l->i64, l->gclk, "");
-    store_ctx(l, RV_CTX_GLOBAL_CLK, gclk);
+    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    store_ctx(l, RV_CTX_CLK, clk);
+    LLVMValueRef steps = LLVMBuildUDiv(B, LLVMBuildSub(B, clk, l->clk0, ""),
+                                       ir_c64(l, RV_CLK_STEP), "");
+    store_ctx(l, RV_CTX_GLOBAL_CLK, LLVMBuildAdd(B, l->gclk0, steps, ""));
     LLVMValueRef t1 = load_ctx(l, RV_CTX_TIER1_INSNS);
-    store_ctx(l, RV_CTX_TIER1_INSNS, LLVMBuildAdd(B, t1, LLVMBuildSub(B, gclk, gclk0, ""), ""));
+    store_ctx(l, RV_CTX_TIER1_INSNS, LLVMBuildAdd(B, t1, steps, ""));
     LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
     store_ctx(l, RV_CTX_NUM_MEM_READS, num);
-    store_ctx(l, RV_CTX_PC, l->exit_pc);
-    store_ctx(l, RV_CTX_EXIT_REASON, l->exit_reason);
+    store_ctx(l, RV_CTX_PC, pc);
+    LLVMValueRef resume = LLVMBuildICmp(B, LLVMIntEQ, reason, ir_c64(l, IR_EXIT_RESUME), "");
+    store_ctx(l, RV_CTX_EXIT_REASON,
+              LLVMBuildSelect(B, resume, ir_c64(l, RV_EXIT_NONE), reason, ""));
+    LLVMValueRef ret = LLVMBuildOr(B, pc, LLVMBuildZExt(B, resume, l->i64, ""), "");
     /* the tail follows num (trace.h); a non-recording entry left both alone */
     LLVMBasicBlockRef tail_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "tail");
     LLVMBasicBlockRef ret_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "ret");
@@ -275,7 +393,9 @@ static void build_exit(struct ir_lifter *l, const uint8_t written[32], LLVMValue
     LLVMSetAlignment(LLVMBuildStore(B, tail, ctx_field(l, RV_CTX_TRACE_TAIL)), 8);
     LLVMBuildBr(B, ret_bb);
     LLVMPositionBuilderAtEnd(B, ret_bb);
-    LLVMBuildRet(B, l->exit_pc);
+    LLVMBuildRet(B, ret);
+    LLVMPositionBuilderAtEnd(B, saved);
+    return l->exit_bb[k] = bb;
 }
 
 LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
@@ -316,46 +436,57 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->b = LLVMCreateBuilderInContext(l->c);
     LLVMBuilderRef B = l->b;
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(l->c, l->fn, "entry");
-    l->exit_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "exit_all");
     l->block_bb = calloc(r->n_blocks, sizeof *l->block_bb);
+    l->exit_bb = calloc(r->n_blocks, sizeof *l->exit_bb);
+    l->exit_pc = calloc(r->n_blocks, sizeof *l->exit_pc);
+    l->exit_reason = calloc(r->n_blocks, sizeof *l->exit_reason);
+    if (!l->block_bb || !l->exit_bb || !l->exit_pc || !l->exit_reason) {
+        LLVMDeleteFunction(l->fn);
+        l->fn = NULL;
+        goto done;
+    }
     for (uint32_t k = 0; k < r->n_blocks; k++) {
         char bn[32];
         snprintf(bn, sizeof bn, "b_%" PRIx64, (uint64_t)(p->pc_base + 4ull * r->blocks[k].start));
         l->block_bb[k] = LLVMAppendBasicBlockInContext(l->c, l->fn, bn);
     }
-    uint8_t used[32] = {0}, written[32] = {0};
-    scan_regs(p, r, used, written);
+    uint8_t used[32] = {0};
+    scan_regs(p, r, used, l->written);
 
-    /* the exit block's phis exist before any edge reaches them */
     LLVMPositionBuilderAtEnd(B, entry);
-    for (unsigned i = 1; i < 32; i++)
+    for (unsigned i = 1; i < 32; i++) {
         l->reg[i] = LLVMBuildAlloca(B, l->i64, "");
-    l->clk = LLVMBuildAlloca(B, l->i64, "clk");
-    l->gclk = LLVMBuildAlloca(B, l->i64, "gclk");
-    l->num = LLVMBuildAlloca(B, l->i64, "num");
-    LLVMValueRef gclk0 = load_ctx(l, RV_CTX_GLOBAL_CLK);
-    l->recording = LLVMBuildICmp(B, LLVMIntNE, l->rec, LLVMConstPointerNull(l->ptr), "rec");
-    build_exit(l, written, gclk0);   /* phis + write-back; positions the builder away */
-
-    LLVMPositionBuilderAtEnd(B, entry);
-    for (unsigned i = 1; i < 32; i++)
         LLVMBuildStore(B, used[i] ? load_ctx(l, RV_CTX_REGS + 8 * (int)i) : ir_c64(l, 0),
                        l->reg[i]);
-    LLVMBuildStore(B, load_ctx(l, RV_CTX_CLK), l->clk);
-    LLVMBuildStore(B, gclk0, l->gclk);
+    }
+    l->clk = LLVMBuildAlloca(B, l->i64, "clk");
+    l->num = LLVMBuildAlloca(B, l->i64, "num");
+    l->clk0 = load_ctx(l, RV_CTX_CLK);
+    l->gclk0 = load_ctx(l, RV_CTX_GLOBAL_CLK);
+    l->recording = LLVMBuildICmp(B, LLVMIntNE, l->rec, LLVMConstPointerNull(l->ptr), "rec");
+    LLVMBuildStore(B, l->clk0, l->clk);
     LLVMBuildStore(B, load_ctx(l, RV_CTX_NUM_MEM_READS), l->num);
     l->max_trace = load_ctx(l, RV_CTX_MAX_TRACE_SIZE);
-    if (entries) {
+    if (entries) {   /* a statistic: relaxed load and store, not a locked add on every entry */
         LLVMValueRef cnt = LLVMConstIntToPtr(ir_c64(l, (uint64_t)(uintptr_t)entries), l->ptr);
-        LLVMBuildAtomicRMW(B, LLVMAtomicRMWBinOpAdd, cnt, ir_c64(l, 1),
-                           LLVMAtomicOrderingMonotonic, 0);
+        LLVMValueRef v = LLVMBuildLoad2(B, l->i64, cnt, "");
+        LLVMSetOrdering(v, LLVMAtomicOrderingMonotonic);
+        LLVMSetAlignment(v, 8);
+        LLVMValueRef st = LLVMBuildStore(B, LLVMBuildAdd(B, v, ir_c64(l, 1), ""), cnt);
+        LLVMSetOrdering(st, LLVMAtomicOrderingMonotonic);
+        LLVMSetAlignment(st, 8);
     }
     LLVMBuildBr(B, l->block_bb[0]);
     for (uint32_t k = 0; k < r->n_blocks; k++) {
+        l->cur = k;
         LLVMPositionBuilderAtEnd(B, l->block_bb[k]);
         lift_block(l, &r->blocks[k]);
     }
+done:
     LLVMDisposeBuilder(B);
     free(l->block_bb);
+    free(l->exit_bb);
+    free(l->exit_pc);
+    free(l->exit_reason);
     return l->fn;
 }

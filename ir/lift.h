@@ -4,10 +4,12 @@
  * with %ctx the struct rv_ctx, %rec the trace chunk buffer when this entry records (NULL
  * otherwise) and %mem the guest memory base. It reads the guest registers, clocks and trace
  * count from ctx (the tier 1 gate spilled the register map there), runs the region with every
- * guest register an SSA value, and at its one exit block writes back what it changed, sets
- * ctx->pc and ctx->exit_reason and returns the next pc. Semantics, clocks, trace records,
- * faults, chunk and cycle-limit exits are tier 0's exactly (tiers/tier0/t0_emit.h), so that a
- * run's result and trace bytes do not depend on which tier ran which instruction.
+ * guest register an SSA value, and at its exits (one per member block) writes back what it
+ * changed, sets ctx->pc and ctx->exit_reason and returns the next pc — with bit 0 set when the
+ * gate must resume in tier 0 code at that pc rather than through the jump table (a block that
+ * could reach a chunk boundary or the cycle limit is left to tier 0). Semantics, clocks, trace
+ * records, faults, chunk and cycle-limit exits are tier 0's exactly (tiers/tier0/t0_emit.h), so
+ * that a run's result and trace bytes do not depend on which tier ran which instruction.
  * Usage: LLVMValueRef f = ir_lift_region(mod, prog, &region, &entries_counter); */
 #ifndef RVT_IR_LIFT_H
 #define RVT_IR_LIFT_H
@@ -19,8 +21,9 @@
 #include "runtime/program.h"
 #include "runtime/region.h"
 
-/* Adds the region's function to m and returns it. entries: a counter the function increments
- * (atomically) on every entry, or NULL. */
+/* Adds the region's function to m and returns it (NULL if out of memory). entries: a counter
+ * the function increments on every entry (relaxed: concurrent entries may lose a count), or
+ * NULL. */
 LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
                             const struct rt_region *r, uint64_t *entries);
 

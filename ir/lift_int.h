@@ -12,6 +12,9 @@
 #include "runtime/program.h"
 #include "runtime/region.h"
 
+/* Exit reasons as the IR carries them: enum rv_exit, plus one of the lifter's own. */
+#define IR_EXIT_RESUME 0x100   /* leave at a block head and resume in its tier 0 code */
+
 struct ir_lifter {
     LLVMContextRef c;
     LLVMModuleRef m;
@@ -19,11 +22,14 @@ struct ir_lifter {
     LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, v2i64;
     LLVMValueRef fn, ctx, rec, mem;
     LLVMValueRef reg[32];             /* allocas (NULL for x0) */
-    LLVMValueRef clk, gclk, num;      /* allocas */
+    LLVMValueRef clk, num;            /* allocas */
+    LLVMValueRef clk0, gclk0;         /* ctx->clk and ctx->global_clk at entry */
     LLVMValueRef recording;           /* i1: rec != NULL */
     LLVMValueRef max_trace;           /* i64: ctx->max_trace_size */
-    LLVMBasicBlockRef exit_bb;
-    LLVMValueRef exit_pc, exit_reason;/* phis in exit_bb */
+    uint8_t written[32];              /* registers some member writes: stored at every exit */
+    uint32_t cur;                     /* member block being lifted */
+    LLVMBasicBlockRef *exit_bb;       /* per member block, made on its first exit */
+    LLVMValueRef *exit_pc, *exit_reason;   /* their phis */
     LLVMBasicBlockRef *block_bb;      /* per member block */
     LLVMTypeRef expect_ty;
     LLVMValueRef expect_fn;           /* llvm.expect.i1 */
@@ -38,16 +44,24 @@ static inline LLVMValueRef ir_c64(struct ir_lifter *l, uint64_t v)
 
 LLVMValueRef ir_get_reg(struct ir_lifter *l, unsigned r);
 void ir_set_reg(struct ir_lifter *l, unsigned r, LLVMValueRef v);
-/* clk += step, global_clk += 1 */
-void ir_step_clock(struct ir_lifter *l, uint64_t step);
-/* Leaves the region when cond holds (marked unlikely): exit with reason and pc. */
+/* clk += RV_CLK_STEP, as every member instruction does (ECALLs leave the region first); the
+ * exits derive global_clk from clk, so it needs no value of its own. */
+void ir_step_clock(struct ir_lifter *l);
+/* Leaves the region when cond holds (marked unlikely): exit with reason and pc, through the
+ * current member block's exit block. */
 void ir_exit_if(struct ir_lifter *l, LLVMValueRef cond, int reason, LLVMValueRef pc);
 /* Unconditional exit from the current block. */
 void ir_exit(struct ir_lifter *l, int reason, LLVMValueRef pc);
 
-/* rd's value for an op of RV_ALU_SEMANTICS (tiers/semantics.h). */
+/* rd's value for an op of RV_ALU_SEMANTICS (tiers/semantics.h), from the registers... */
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
-/* A load or store at pc (fault check, trace record, access, clock, chunk check). */
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
+/* ... or from given operand values (rs2 is ignored by immediate forms). */
+LLVMValueRef ir_alu_apply(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
+                          LLVMValueRef rs1, LLVMValueRef rs2);
+/* i1: the load or store faults (outside guest memory or misaligned) with base register rs1. */
+LLVMValueRef ir_mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMValueRef rs1);
+/* A load or store at pc (fault check unless checked, trace record, access, clock); the block
+ * guard has made sure it cannot fill the trace chunk, and checked it for faults if checked. */
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked);
 
 #endif

@@ -63,11 +63,17 @@ static LLVMValueRef mulh(struct ir_lifter *l, LLVMValueRef a, LLVMValueRef b, in
 
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
 {
+    return ir_alu_apply(l, in, pc, ir_get_reg(l, in->rs1), ir_get_reg(l, in->rs2));
+}
+
+LLVMValueRef ir_alu_apply(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
+                          LLVMValueRef rs1, LLVMValueRef rs2)
+{
     LLVMBuilderRef B = l->b;
     const enum rv_op op = (enum rv_op)in->op;
     const uint64_t imm = (uint64_t)in->imm;
-    LLVMValueRef a1 = ir_get_reg(l, in->rs1);
-    LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? ir_get_reg(l, in->rs2) : ir_c64(l, imm);
+    LLVMValueRef a1 = rs1;
+    LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? rs2 : ir_c64(l, imm);
     LLVMValueRef m63 = LLVMBuildAnd(B, a2, ir_c64(l, 63), "");
     switch (op) {
     case RV_OP_ADD: case RV_OP_ADDI: return LLVMBuildAdd(B, a1, a2, "");
@@ -144,16 +150,25 @@ static void record_access(struct ir_lifter *l, LLVMValueRef dw)
     LLVMPositionBuilderAtEnd(B, done);
 }
 
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+LLVMValueRef ir_mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMValueRef rs1)
+{
+    LLVMBuilderRef B = l->b;
+    const unsigned size = rv_mem_width((enum rv_op)in->op);
+    LLVMValueRef addr = LLVMBuildAdd(B, rs1, ir_c64(l, (uint64_t)in->imm), "");
+    LLVMValueRef mask = ir_c64(l, ~(RV_MEM_ADDR_LIMIT - 1) | (size - 1));
+    return LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), "");
+}
+
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
 {
     LLVMBuilderRef B = l->b;
     const enum rv_op op = (enum rv_op)in->op;
     const unsigned size = rv_mem_width(op);
     const int is_store = rv_op_class(op) == RV_CLS_STORE;
-    LLVMValueRef addr = LLVMBuildAdd(B, ir_get_reg(l, in->rs1), ir_c64(l, (uint64_t)in->imm), "");
-    LLVMValueRef mask = ir_c64(l, ~(RV_MEM_ADDR_LIMIT - 1) | (size - 1));
-    ir_exit_if(l, LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), ""),
-               RV_EXIT_FAULT, ir_c64(l, pc));
+    LLVMValueRef base = ir_get_reg(l, in->rs1);
+    if (!checked)
+        ir_exit_if(l, ir_mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
+    LLVMValueRef addr = LLVMBuildAdd(B, base, ir_c64(l, (uint64_t)in->imm), "");
     LLVMValueRef val = is_store ? ir_get_reg(l, in->rs2) : NULL;
     LLVMValueRef dw = LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");
     record_access(l, dw);
@@ -170,9 +185,5 @@ void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
             v = sext ? LLVMBuildSExt(B, v, l->i64, "") : LLVMBuildZExt(B, v, l->i64, "");
         ir_set_reg(l, in->rd, v);
     }
-    ir_step_clock(l, RV_CLK_STEP);
-    /* chunk boundary: only records grow num, so only a recording entry can hit it */
-    LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildLoad2(B, l->i64, l->num, ""),
-                                      l->max_trace, "");
-    ir_exit_if(l, LLVMBuildAnd(B, l->recording, full, ""), RV_EXIT_CHUNK, ir_c64(l, pc + 4));
+    ir_step_clock(l);
 }

@@ -145,15 +145,21 @@ static void emit_load_map(struct t0_emitter *e)
     }
 }
 
-/* rbx = index of the pc in rax (inside the text by construction), then jump to its code. */
-static void emit_dispatch_rax(struct t0_emitter *e)
+/* rbx = index of the pc in rax (inside the text by construction; bit 0 is ignored). */
+static void emit_index_rax(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     x86_mov_rr(a, RM_TMP_A, RM_TMP_C);
     x86_mov_imm(a, RM_TMP_D, e->p->pc_base);
     x86_sub_rr(a, RM_TMP_A, RM_TMP_D);
     x86_shr_ri(a, RM_TMP_A, 2);
-    x86_jmp_m(a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 0));
+}
+
+/* rbx = index of the pc in rax, then jump to its code through the table. */
+static void emit_dispatch_rax(struct t0_emitter *e)
+{
+    emit_index_rax(e);
+    x86_jmp_m(&e->a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 0));
 }
 
 /* entry(ctx = rdi, recording = rsi): save callee-saved registers, pin the context, load the
@@ -205,7 +211,16 @@ static void emit_gate(struct t0_emitter *e)
     emit_load_map(e);
     x86_cmp_mi(a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
     x86_jcc_label(a, X86_CC_NE, e->exit_label);
+    const int resume = x86_label_new(a);
+    x86_test_ri32(a, RM_TMP_C, 1);
+    x86_jcc_label(a, X86_CC_NE, resume);
     emit_dispatch_rax(e);
+    /* pc | 1: the region left a block to tier 0 (ir/lift.h); the tier-0-only table, because
+     * the tiered one may lead straight back into a region at that pc */
+    x86_label_bind(a, resume);
+    emit_index_rax(e);
+    x86_mov_imm(a, RM_TMP_D, (uint64_t)(uintptr_t)e->t0_table);
+    x86_jmp_m(a, x86_mem_idx(RM_TMP_D, RM_TMP_A, 8, 0));
 }
 
 static void emit_cold_stubs(struct t0_emitter *e)
@@ -394,6 +409,7 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     }
     c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
+    e.t0_table = c->t0_only.table;
     x86_asm_init(&e.a);
     if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
         goto fail;

@@ -30,6 +30,7 @@ struct t0_emitter {
     int exit_label;                 /* common epilogue: spill the map, return to C */
     int falloff_label;              /* fault exit with pc = text end */
     size_t gate_off;                /* the tier 1 gate */
+    const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     struct t0_cold *cold;
     size_t n_cold, cap_cold;
 };
