@@ -10,6 +10,7 @@ struct walk {
     const struct rvt_program *p;
     const int32_t *counters;
     int32_t armed;
+    int64_t min_runs;     /* executions that make a block warm */
     struct rt_region *r;
     uint32_t cap_blocks;
 };
@@ -31,8 +32,9 @@ static int visit(struct walk *w, uint64_t pc, uint32_t max_insns)
     struct rt_region *r = w->r;
     if (r->n_blocks && (uint32_t)idx == r->head)
         r->has_back_edge = 1;
-    if (w->counters && w->counters[idx] >= w->armed && (uint32_t)idx != r->head)
-        return 0;   /* never ran since profiling began: leave it to tier 0 */
+    if (w->counters && (int64_t)w->armed - w->counters[idx] < w->min_runs &&
+        (uint32_t)idx != r->head)
+        return 0;   /* (almost) never ran since profiling began: leave it to tier 0 */
     if (rt_region_block_of(r, (uint32_t)idx) >= 0)
         return 0;
     uint64_t end = rv_block_end(w->p->insns, w->p->leader, w->p->n_insns, (uint64_t)idx);
@@ -55,7 +57,9 @@ int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *co
                    int32_t armed, uint32_t max_insns, struct rt_region *out)
 {
     *out = (struct rt_region){.head = head};
-    struct walk w = {p, NULL, armed, out, 0};
+    struct walk w = {p, NULL, armed, armed / RT_REGION_WARM_SHARE, out, 0};
+    if (w.min_runs < 1)
+        w.min_runs = 1;
     if (visit(&w, p->pc_base + 4ull * head, UINT32_MAX) != 0)   /* the head, whatever its size */
         goto oom;
     w.counters = counters;

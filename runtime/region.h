@@ -2,8 +2,9 @@
  *
  * A region is a head block plus the blocks reachable from it along static edges (branch
  * taken/not taken, fall-through, JAL target, and a call's return point) that are warm: executed
- * at least once since profiling was armed (or, without a profile, all of them but callees),
- * up to a size cap. Back edges to the head or to any member stay inside, so a loop becomes one region.
+ * at least armed / RT_REGION_WARM_SHARE times (and at least once) since profiling was armed
+ * (or, without a profile, all of them but callees), up to a size cap. A rare path left out
+ * costs a trip through tier 0 when taken; kept in, it costs compile time on every region. Back edges to the head or to any member stay inside, so a loop becomes one region.
  * The region is entered only at its head; every other edge leaves it (to the dispatch table).
  * Usage: struct rt_region r; if (rt_region_form(p, head, counters, armed, cap, &r) == 0) {
  *          ... r.blocks[k].start/.end ...; rt_region_free(&r); } */
@@ -29,6 +30,7 @@ struct rt_region {
 };
 
 #define RT_REGION_MAX_INSNS 1500u
+#define RT_REGION_WARM_SHARE 64
 #define RT_REGION_STATIC_MAX_INSNS 400u
 
 /* Forms the region at head (a leader). counters: the profile (struct t0_dispatch.counters;

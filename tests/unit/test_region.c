@@ -56,7 +56,32 @@ START_TEST(cold_blocks_stay_out)
     ck_assert_uint_eq(r.n_blocks, 1);
     ck_assert(r.has_back_edge);
     rt_region_free(&r);
-    counters[4] = armed - 1;   /* ran once: warm */
+    counters[4] = armed - 1;   /* ran once: warm (armed / RT_REGION_WARM_SHARE < 1) */
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 2);
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+/* With a large threshold a block must have run a share of it: a rare path stays in tier 0. */
+START_TEST(rare_blocks_stay_out)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = load(w, sizeof w / 4);
+    int32_t counters[7] = {0, 0, 0, 0, 0, 0, 0};
+    const int32_t armed = 100 * RT_REGION_WARM_SHARE;
+    const int32_t share = armed / RT_REGION_WARM_SHARE;
+    struct rt_region r;
+    counters[4] = armed - (share - 1);   /* ran, but less than the share */
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 1);
+    rt_region_free(&r);
+    counters[4] = armed - share;
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 2);
+    rt_region_free(&r);
+    counters[4] = -5;   /* went past 0 (its own region was compiled): ran more than armed */
     ck_assert_int_eq(rt_region_form(p, 1, counters, armed, RT_REGION_MAX_INSNS, &r), 0);
     ck_assert_uint_eq(r.n_blocks, 2);
     rt_region_free(&r);
@@ -125,6 +150,7 @@ Suite *test_region_suite(void)
     TCase *tc = tcase_create("form");
     tcase_add_test(tc, loop_region_without_profile);
     tcase_add_test(tc, cold_blocks_stay_out);
+    tcase_add_test(tc, rare_blocks_stay_out);
     tcase_add_test(tc, size_cap_keeps_the_head);
     tcase_add_test(tc, static_heads_are_loop_heads);
     tcase_add_test(tc, calls_followed_with_profile);
