@@ -17,7 +17,10 @@
 #include "tiers/tier0/tier0.h"
 #include "tiers/tier1/tier1.h"
 
-enum { HEAD_NONE, HEAD_BUSY, HEAD_INSTALLED, HEAD_REJECTED };
+/* Per leader: HEAD_COVERED = a member of a region already being compiled or installed. Every
+ * block of a hot loop reaches the threshold at about the same time; without this each would
+ * form its own copy of the same loop (seven 19-instruction regions for one loop of sort). */
+enum { HEAD_NONE, HEAD_BUSY, HEAD_INSTALLED, HEAD_REJECTED, HEAD_COVERED };
 
 #define RETRIES_UNTIL_LOOP 2   /* re-arm a non-loop region this often before taking it */
 
@@ -26,6 +29,7 @@ struct region_rec {
     uint32_t first, last;        /* instruction index range the blocks cover */
     uint32_t n_insns, n_blocks;
     double compile_seconds;
+    double phase_seconds[4];     /* lift, IR passes, code generation, JIT link (tier1.h) */
     double installed_at;         /* monotonic seconds */
     uint64_t entries;            /* the region function counts its entries here */
     const void *fn;
@@ -70,6 +74,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     rec->fn = c->fn;
     rec->size = c->size;
     rec->compile_seconds = c->seconds;
+    memcpy(rec->phase_seconds, c->phase_seconds, sizeof rec->phase_seconds);
     rec->head_pc = p->pc_base + 4ull * r->head;
     rec->n_insns = r->n_insns;
     rec->n_blocks = r->n_blocks;
@@ -159,14 +164,22 @@ static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
 }
 
 #define BATCH_MAX 32
+/* A background batch stops growing at this many guest instructions: one module amortizes code
+ * generation's fixed cost (about 3 ms here), but no region is installed before the whole batch
+ * is compiled, so a batch of large regions would delay the first of them for nothing. */
+#define BATCH_INSNS 200
 
-/* A compile thread's work: this request and any others queued meanwhile, in one module. */
+/* A compile thread's work: this request and others queued meanwhile, in one module. */
 static void compile_work(void *arg)
 {
     void *reqs[BATCH_MAX];
     struct compile_req *q = arg;
     reqs[0] = q;
-    size_t n = 1 + t1_engine_take(q->t1->engine, compile_work, reqs + 1, BATCH_MAX - 1);
+    size_t n = 1;
+    uint32_t insns = q->region.n_insns;
+    while (n < BATCH_MAX && insns < BATCH_INSNS &&
+           t1_engine_take(q->t1->engine, compile_work, reqs + n, 1) == 1)
+        insns += ((struct compile_req *)reqs[n++])->region.n_insns;
     const struct rt_region *regions[BATCH_MAX];
     for (size_t k = 0; k < n; k++)
         regions[k] = &((struct compile_req *)reqs[k])->region;
@@ -319,6 +332,11 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         __atomic_store_n(&t1->state[idx], HEAD_NONE, __ATOMIC_RELEASE);
         return 0;
     }
+    for (uint32_t k = 1; k < r.n_blocks; k++) {
+        uint8_t none = HEAD_NONE;
+        __atomic_compare_exchange_n(&t1->state[r.blocks[k].start], &none, HEAD_COVERED, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    }
     const char *dump = job->opt->dump_ir_dir;
     if (!tu->sync) {
         struct compile_req *q = calloc(1, sizeof *q);
@@ -349,13 +367,17 @@ static void write_index(const char *dir, struct rt_tier1 *t1, uint64_t pc_base)
     FILE *f = fopen(path, "w");
     if (!f)
         return;
-    fprintf(f, "# head_pc\tfirst_pc\tlast_pc\tblocks\tinsns\tcompile_ms\tentered\tcode_bytes\tir\n");
+    /* a batch's compile time is shared equally by its regions (tiers/tier1/tier1.h) */
+    fprintf(f, "# head_pc\tfirst_pc\tlast_pc\tblocks\tinsns\tcompile_ms\tlift_ms\topt_ms\t"
+            "codegen_ms\tlink_ms\tentered\tcode_bytes\tir\n");
     for (size_t i = 0; i < t1->n_regions; i++) {
         const struct region_rec *r = t1->regions[i];
-        fprintf(f, "0x%llx\t0x%llx\t0x%llx\t%u\t%u\t%.3f\t%llu\t%zu\tr_%llx.{before,after}.ll\n",
+        fprintf(f, "0x%llx\t0x%llx\t0x%llx\t%u\t%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%llu\t%zu\t"
+                "r_%llx.{before,after}.ll\n",
                 (unsigned long long)r->head_pc, (unsigned long long)(pc_base + 4ull * r->first),
                 (unsigned long long)(pc_base + 4ull * r->last), r->n_blocks, r->n_insns,
-                r->compile_seconds * 1e3,
+                r->compile_seconds * 1e3, r->phase_seconds[0] * 1e3, r->phase_seconds[1] * 1e3,
+                r->phase_seconds[2] * 1e3, r->phase_seconds[3] * 1e3,
                 (unsigned long long)__atomic_load_n(&r->entries, __ATOMIC_RELAXED), r->size,
                 (unsigned long long)r->head_pc);
     }
