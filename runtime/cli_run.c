@@ -32,7 +32,7 @@ static const char run_usage[] =
     "  --compile-threads N   (tiered) background compile threads (default 1)\n"
     "  --sync-compile        (tiered) compile on the guest's thread when a block gets hot:\n"
     "                        slower, but the same regions at the same points in every run\n"
-    "  --opt-level N         LLVM optimization level 0..3 for tier 1 (default 2)\n"
+    "  --opt-level N         LLVM optimization level 0..3 for tier 1 (default 1)\n"
     "  --dump-ir DIR         write each region's LLVM IR before and after optimization\n"
     "                        (DIR/r_<pc>.before.ll, .after.ll) and DIR/index.tsv\n"
     "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"

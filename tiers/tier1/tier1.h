@@ -22,7 +22,7 @@
 #include "runtime/program.h"
 #include "runtime/region.h"
 
-#define T1_DEFAULT_OPT_LEVEL 2
+#define T1_DEFAULT_OPT_LEVEL 1   /* chosen by measurement: docs/tier1.md "Opt levels" */
 
 struct t1_engine;
 
