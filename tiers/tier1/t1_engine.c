@@ -29,7 +29,7 @@ static void llvm_init(void)
     LLVMInitializeNativeAsmPrinter();
     LLVMInitializeNativeDisassembler();
     const char *const args[] = {"rvtier", "-disable-lsr"};
-    LLVMParseCommandLineOptions(2, args, NULL);
+    LLVMParseCommandLineOptions(2, args, "");
 }
 
 void t1_error_text(LLVMErrorRef e, const char *what, char *err, size_t errlen)
