@@ -9,9 +9,10 @@
  * input per exit edge — thousands for a 100-instruction region — and LLVM's code generation
  * time went into those phis and the spills they caused (docs/tier1.md).
  *
- * Chunk boundaries and the cycle limit are checked once per member block, at its head, for the
- * whole block: if the block could fill the trace chunk or pass the limit, the region leaves at
- * the head (no effect yet) and tier 0 runs the block, exactly, with its per-instruction checks.
+ * Chunk boundaries, the cycle limit and the faults of accesses whose address the head can
+ * compute are checked once per member block, at its head, for the whole block (block_guard):
+ * if the block could fill the trace chunk, pass the limit or fault, the region leaves at the
+ * head (no effect yet) and tier 0 runs the block, exactly, with its per-instruction checks.
  * So the hot path has no per-access or per-branch checks, and the exits are fewer. */
 #include "ir/lift.h"
 
@@ -229,6 +230,13 @@ static uint32_t reg_bit(unsigned r)
     return r ? 1u << r : 0;
 }
 
+/* The registers an ALU op reads (rs2 only in the register-register format). */
+static uint32_t alu_sources(const struct rv_insn *in)
+{
+    return reg_bit(in->rs1) |
+           (rv_op_format((enum rv_op)in->op) == RV_FMT_R ? reg_bit(in->rs2) : 0);
+}
+
 /* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
  * unless the whole block surely runs through. Tier 0 checks the cycle limit after each control
  * transfer, the chunk after each access, and each access for a fault; none can fire in the
@@ -262,9 +270,7 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
             live &= ~reg_bit(in->rd);
             if (needed && emit) {
                 emit[k] = 1;
-                live |= reg_bit(in->rs1);
-                if (rv_op_format((enum rv_op)in->op) == RV_FMT_R)
-                    live |= reg_bit(in->rs2);
+                live |= alu_sources(in);
             }
         } else {
             live &= ~reg_bit(in->rd);
@@ -290,8 +296,6 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
     for (uint32_t k = 0; emit && checked && k < n; k++) {
         const struct rv_insn *in = &ins[blk->start + k];
         const uint64_t pc = l->p->pc_base + 4ull * (blk->start + k);
-        const uint32_t src = reg_bit(in->rs1) |
-                             (rv_op_format((enum rv_op)in->op) == RV_FMT_R ? reg_bit(in->rs2) : 0);
         if (is_mem(in)) {
             if (!(unknown & reg_bit(in->rs1))) {
                 LLVMValueRef base = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
@@ -303,7 +307,7 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
                 val[in->rd] = NULL;
             }
         } else if (is_alu(in) && in->rd) {
-            if (emit[k] && !(unknown & src)) {
+            if (emit[k] && !(unknown & alu_sources(in))) {
                 LLVMValueRef a = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
                 LLVMValueRef b = val[in->rs2] ? val[in->rs2] : ir_get_reg(l, in->rs2);
                 val[in->rd] = ir_alu_apply(l, in, pc, a, b);
