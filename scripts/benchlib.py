@@ -2,14 +2,20 @@
 
 Owns: the table of CPU-heavy guests with their default size and work exponent, timing a
 subprocess by wall clock, size calibration (the --input-u64 N that makes a guest run about a
-given number of guest instructions), and number formatting for the Markdown tables.
+given number of guest instructions), sized Linux-ABI ELFs (a copy with the size slot of
+tests/guests/rt/rt_linux.c set to N, so qemu-riscv64 runs the guest at size N too), and number
+formatting for the Markdown tables.
 API: GUESTS, GUEST_SIZES, timed(cmd, env, timeout) -> Timed, wall(cmd, env), median(cmd, runs,
      env), instructions(rvtier, elf, extra), calibrate(rvtier, sp1_elf, n0, expo, insns),
-     fmt(x), ratio(a, b)
-Usage: sys.path.insert(0, os.path.dirname(__file__)); import benchlib"""
+     sized_linux_elf(src_elf, n, out_dir) -> path (SizeSlotError), fmt(x), ratio(a, b)
+Usage: sys.path.insert(0, os.path.dirname(__file__)); import benchlib
+       python3 -B scripts/benchlib.py sized-linux-elf SRC.elf N OUT_DIR   (prints the path)"""
 import collections
 import json
+import os
+import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import time
@@ -69,9 +75,80 @@ def calibrate(rvtier, sp1_elf, n0, expo, insns):
     return n, ins, tbytes
 
 
+# The size slot of Linux-ABI guests (tests/guests/rt/rt_linux.c rt_linux_size): these magic
+# bytes, then the size as a little-endian u64; NO_SIZE (the built-in value) means no input.
+SIZE_MAGIC = b'RVTSIZE!'
+NO_SIZE = 2 ** 64 - 1
+
+
+class SizeSlotError(Exception):
+    """The ELF cannot be sized: not an ELF, no size slot, or more than one."""
+
+
+def sized_linux_elf(src_elf, n, out_dir):
+    """Copies src_elf to OUT_DIR/<name>-n<N>.elf with its size slot set to n, so the guest's
+    rt_read_u64_or(dflt) returns n, as `--input-u64 n` does for the SP1 ELF. Every other byte
+    stays as it is. Returns the new path; raises SizeSlotError (what, where, what to do)."""
+    if not 0 <= n < NO_SIZE:
+        raise SizeSlotError('size %d for %s is out of range: it must be 0..2^64-2 (2^64-1 '
+                            'means "no input")' % (n, src_elf))
+    with open(src_elf, 'rb') as f:
+        data = bytearray(f.read())
+    if data[:4] != b'\x7fELF':
+        raise SizeSlotError('%s is not an ELF file' % src_elf)
+    at = data.find(SIZE_MAGIC)
+    if at < 0:
+        raise SizeSlotError(
+            '%s has no size slot (magic %r not found): only Linux-ABI guests that read a size '
+            'with rt_read_u64_or, built with tests/guests/rt/rt_linux.c, can be sized' % (
+                src_elf, SIZE_MAGIC.decode()))
+    again = data.find(SIZE_MAGIC, at + 1)
+    if again >= 0:
+        raise SizeSlotError('%s holds the size magic %r twice (file offsets %d and %d), so the '
+                            'slot is ambiguous: the magic must occur only in rt_linux.c\'s '
+                            'rt_linux_size' % (src_elf, SIZE_MAGIC.decode(), at, again))
+    if at + 16 > len(data):
+        raise SizeSlotError('%s: the size magic at file offset %d is not followed by 8 bytes '
+                            '(truncated ELF?)' % (src_elf, at))
+    data[at + 8:at + 16] = struct.pack('<Q', n)
+    base = os.path.basename(src_elf)
+    stem = base[:-4] if base.endswith('.elf') else base
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, '%s-n%d.elf' % (stem, n))
+    if os.path.abspath(out) == os.path.abspath(src_elf):
+        raise SizeSlotError('%s: the sized copy would overwrite its source; give another '
+                            'out_dir' % src_elf)
+    with open(out, 'wb') as f:
+        f.write(data)
+    shutil.copymode(src_elf, out)
+    return out
+
+
 def fmt(x):
     return '%.3f' % x if x < 10 else '%.2f' % x
 
 
 def ratio(a, b):
     return '%.2f' % (a / b) if b > 0 else '-'
+
+
+def main(argv):
+    """Command line: sized-linux-elf SRC.elf N OUT_DIR -> prints the sized copy's path."""
+    if len(argv) != 4 or argv[0] != 'sized-linux-elf':
+        print('usage: benchlib.py sized-linux-elf SRC.elf N OUT_DIR', file=sys.stderr)
+        return 2
+    try:
+        n = int(argv[2], 0)
+    except ValueError:
+        print('benchlib: error: size %r is not an integer' % argv[2], file=sys.stderr)
+        return 2
+    try:
+        print(sized_linux_elf(argv[1], n, argv[3]))
+    except (SizeSlotError, OSError) as e:
+        print('benchlib: error: %s' % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -43,7 +43,8 @@ void rt_flush(void);
 /* Flush stdout, commit the public-values digest (SP1) and halt/exit with code. */
 _Noreturn void rt_exit(int code);
 
-/* Inputs (SP1 stdin). On Linux there are none: hint_len is always UINT64_MAX. */
+/* Inputs (SP1 stdin). On Linux the only one is the size slot baked into the ELF (rt_linux.c,
+ * scripts/benchlib.py sized_linux_elf): unpatched, hint_len is always UINT64_MAX. */
 uint64_t rt_hint_len(void);
 /* buf must be 8-aligned with room for (n / 8 + 1) * 8 bytes: SP1's HINT_READ always writes one
  * final (possibly all-padding) doubleword after the full ones (minimal/hint.rs). */
