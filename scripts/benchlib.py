@@ -5,8 +5,8 @@ subprocess by wall clock, size calibration (the --input-u64 N that makes a guest
 given number of guest instructions), sized Linux-ABI ELFs (a copy with the size slot of
 tests/guests/rt/rt_linux.c set to N, so qemu-riscv64 runs the guest at size N too), and number
 formatting for the Markdown tables.
-API: GUESTS, GUEST_SIZES, timed(cmd, env, timeout) -> Timed, wall(cmd, env), median(cmd, runs,
-     env), instructions(rvtier, elf, extra), calibrate(rvtier, sp1_elf, n0, expo, insns),
+API: GUESTS, GUEST_SIZES, timed(cmd, env, timeout) -> Timed, wall(cmd, env, expect),
+     median(cmd, runs, env, expect), output(cmd, env) -> stdout bytes, instructions(rvtier, elf, extra), calibrate(rvtier, sp1_elf, n0, expo, insns),
      sized_linux_elf(src_elf, n, out_dir) -> path (SizeSlotError), fmt(x), ratio(a, b)
 Usage: sys.path.insert(0, os.path.dirname(__file__)); import benchlib
        python3 -B scripts/benchlib.py sized-linux-elf SRC.elf N OUT_DIR   (prints the path)"""
@@ -42,17 +42,30 @@ def timed(cmd, env=None, timeout=None, capture_stdout=False):
     return Timed(time.perf_counter() - t, p.returncode, p.stdout or b'', p.stderr, False)
 
 
-def wall(cmd, env=None):
-    """Wall seconds of cmd; exits the script if cmd fails."""
-    r = timed(cmd, env)
+def wall(cmd, env=None, expect=None):
+    """Wall seconds of cmd; exits the script if cmd fails or, when expect (bytes) is given,
+    prints anything else on stdout (a fast wrong answer is not a result)."""
+    r = timed(cmd, env, capture_stdout=expect is not None)
     if r.returncode != 0:
-        sys.exit('bench: %s exited %d: %s' % (' '.join(cmd), r.returncode,
+        sys.exit('bench: %s exited %s: %s' % (' '.join(cmd), r.returncode,
                                               r.stderr.decode(errors='replace')[:300]))
+    if expect is not None and r.stdout != expect:
+        sys.exit('bench: %s printed %d bytes that differ from the reference output (%d bytes): '
+                 '%r' % (' '.join(cmd), len(r.stdout), len(expect), r.stdout[:200]))
     return r.seconds
 
 
-def median(cmd, runs, env=None):
-    return statistics.median(wall(cmd, env) for _ in range(runs))
+def median(cmd, runs, env=None, expect=None):
+    return statistics.median(wall(cmd, env, expect) for _ in range(runs))
+
+
+def output(cmd, env=None):
+    """stdout (bytes) of one run of cmd; exits the script if cmd fails."""
+    r = timed(cmd, env, capture_stdout=True)
+    if r.returncode != 0:
+        sys.exit('bench: %s exited %s: %s' % (' '.join(cmd), r.returncode,
+                                              r.stderr.decode(errors='replace')[:300]))
+    return r.stdout
 
 
 def instructions(rvtier, elf, extra):
