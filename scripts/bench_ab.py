@@ -10,8 +10,10 @@ a bare "--trace" records to /dev/null); "qemu" (qemu-riscv64) and "native" (the 
 the reference builds. Two sets of runs:
   sp1:   the SP1 ELF at size N (--input-u64 N, calibrated to about --insns guest instructions;
          native gets RVT_INPUTS=u64:N) — every config but qemu;
-  linux: only if qemu is a config — the Linux-ABI ELF, which takes no input, at its default
-         size: qemu, native at the default size and every rvtier config with --abi linux.
+  linux: only if qemu is a config — the Linux-ABI ELF at the same size N: a copy with its size
+         slot set to N (benchlib.sized_linux_elf, in OUT_DIR/ab-<timestamp>/linux-sized/), run
+         by qemu, every rvtier config with --abi linux, and native with RVT_INPUTS=u64:N. A
+         program with no known size (or --insns 0) runs its unmodified ELF at the default size.
 Every run's stdout must equal the first config's of the same program and set (a fast wrong
 answer is a failure, not a win). rvtier runs use --json: stats.seconds, translate_seconds,
 regions_compiled, tierups, compile times, tier1_instructions and the tier-up timeline are
@@ -37,7 +39,8 @@ import sys
 
 sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import GUEST_SIZES, calibrate, fmt, instructions, timed  # noqa: E402
+from benchlib import (GUEST_SIZES, SizeSlotError, calibrate, fmt, instructions,  # noqa: E402
+                      sized_linux_elf, timed)
 
 Config = collections.namedtuple('Config', 'label kind args spec')
 
@@ -137,19 +140,19 @@ def run_once(a, cfg, prog, set_name):
     rec = dict(set=set_name, program=prog['name'], config=cfg.label, kind=cfg.kind)
     env = dict(os.environ)
     env.pop('RVT_INPUTS', None)
-    sized = set_name == 'sp1' and prog['size'] is not None
+    sized = prog['size'] is not None   # the linux set runs the ELF sized to the same N
     if cfg.kind == 'native':
         cmd = [prog['native']]
         if sized:
             env['RVT_INPUTS'] = 'u64:%d' % prog['size']
     elif cfg.kind == 'qemu':
-        cmd = ['qemu-riscv64', prog['linux']]
+        cmd = ['qemu-riscv64', prog['linux_run']]
     elif set_name == 'sp1':
         cmd = [a.rvtier, 'run', prog['sp1'], '--json'] + cfg.args
         if sized:
             cmd += ['--input-u64', str(prog['size'])]
     else:
-        cmd = [a.rvtier, 'run', prog['linux'], '--abi', 'linux', '--json'] + cfg.args
+        cmd = [a.rvtier, 'run', prog['linux_run'], '--abi', 'linux', '--json'] + cfg.args
     r = timed(cmd, env, a.timeout, capture_stdout=True)
     rec['wall_seconds'] = r.seconds
     rec['status'], rec['error'], rec['stdout'] = 'ok', '', r.stdout
@@ -181,7 +184,7 @@ def run_once(a, cfg, prog, set_name):
     return rec
 
 
-def prepare_programs(a, names, want_linux):
+def prepare_programs(a, names, want_linux, study_dir):
     progs = []
     for name in names:
         p = dict(name=name, sp1=os.path.join(a.guests, 'sp1', name + '.elf'),
@@ -202,7 +205,15 @@ def prepare_programs(a, names, want_linux):
                       'its default size' % name, file=sys.stderr)
             p['insns'], _ = instructions(a.rvtier, p['sp1'], [])
         if want_linux:
-            p['linux_insns'], _ = instructions(a.rvtier, p['linux'], ['--abi', 'linux'])
+            p['linux_run'] = p['linux']
+            if p['size'] is not None:
+                try:
+                    p['linux_run'] = sized_linux_elf(p['linux'], p['size'],
+                                                     os.path.join(study_dir, 'linux-sized'))
+                except (SizeSlotError, OSError) as e:
+                    die('%s: %s (rebuild the guests target, or drop the qemu config)' % (
+                        name, e))
+            p['linux_insns'], _ = instructions(a.rvtier, p['linux_run'], ['--abi', 'linux'])
         progs.append(p)
     return progs
 
@@ -237,7 +248,7 @@ def summarise(runs, sets, configs, progs):
                 e = dict(set=set_name, program=p['name'], config=c.label, kind=c.kind,
                          baseline=base, runs=len(ok),
                          failed=next((r['error'] for r in rs if r['status'] != 'ok'), None),
-                         size=p['size'] if set_name == 'sp1' else None,
+                         size=p['size'],
                          guest_insns=p['insns'] if set_name == 'sp1' else p.get('linux_insns'))
                 e['median_wall_seconds'] = med(r['wall_seconds'] for r in ok)
                 e['min_wall_seconds'] = min((r['wall_seconds'] for r in ok), default=None)
@@ -351,7 +362,9 @@ def plot_ratios(ax, study, set_name, colors):
         what = ('SP1 ELF, ~%.0f M guest insns per run' % (statistics.median(insns) / 1e6)
                 if study['insns'] > 0 else 'SP1 ELF at default sizes')
     else:
-        what = 'Linux-ABI ELF at default size (qemu-riscv64 comparison)'
+        what = ('Linux-ABI ELF sized to the same N (qemu-riscv64 comparison)'
+                if study['insns'] > 0 else 'Linux-ABI ELF at default size (qemu-riscv64 '
+                'comparison)')
     ax.set_title('%s\nwall time relative to %s (median of %d interleaved runs)' % (
         what, base, study['runs_per_config']), fontsize=11)
 
@@ -442,10 +455,13 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
                          if a.insns > 0 else '## SP1 ELF at default sizes; ')
                     + 'baseline **%s**' % base, '']
         else:
-            out += ['', '## Linux-ABI ELF at its default size (it takes no input) vs '
-                    'qemu-riscv64; baseline **%s**' % base, '',
-                    'rvtier runs the same ELF with `--abi linux`; native runs at its default '
-                    'size, which is the same.', '']
+            out += ['', ('## Linux-ABI ELF sized to the same N vs qemu-riscv64; '
+                         if a.insns > 0 else '## Linux-ABI ELF at default sizes vs '
+                         'qemu-riscv64; ') + 'baseline **%s**' % base, '',
+                    'One ELF per program, the Linux-ABI build with its size slot set to N '
+                    '(`linux-sized/`; programs without a known size run unmodified at their '
+                    'default size): qemu-riscv64 runs it, rvtier runs it with `--abi linux`, '
+                    'native gets `RVT_INPUTS=u64:N`.', '']
         out += ['### Time ratio to %s (lower is faster)' % base, '',
                 '| program | size N | guest insns | ' + ' | '.join(labels) + ' |',
                 '|---|---:|---:|' + '---:|' * len(labels)]
@@ -600,11 +616,11 @@ def main():
         if b != base:
             print('bench_ab: the %s set has no %s; its baseline is %s' % (set_name, base, b),
                   file=sys.stderr)
-    print('bench_ab: calibrating sizes', file=sys.stderr)
-    progs = prepare_programs(a, names, want_linux)
-    pmap = {p['name']: p for p in progs}
     d = os.path.join(a.out_dir, 'ab-' + started.strftime('%Y%m%d-%H%M%S'))
     os.makedirs(d, exist_ok=True)
+    print('bench_ab: calibrating sizes', file=sys.stderr)
+    progs = prepare_programs(a, names, want_linux, d)
+    pmap = {p['name']: p for p in progs}
     runs, failures, broken = [], [], set()
     expected = {}
     for rep in range(a.runs):
@@ -617,7 +633,7 @@ def main():
                     if key in broken:
                         continue
                     r = run_once(a, c, pmap[p['name']], set_name)
-                    r.update(rep=rep, order=pos, size=p['size'] if set_name == 'sp1' else None)
+                    r.update(rep=rep, order=pos, size=p['size'])
                     ek = (set_name, p['name'])
                     if r['status'] == 'ok':
                         if ek not in expected:
