@@ -37,7 +37,7 @@ static int add_cold(struct t0_emitter *e, int reason, int in_rax, uint64_t pc)
         e->cap_cold = n;
     }
     int l = x86_label_new(&e->a);
-    e->cold[e->n_cold++] = (struct t0_cold){l, (uint8_t)reason, (uint8_t)in_rax, pc};
+    e->cold[e->n_cold++] = (struct t0_cold){l, (uint8_t)reason, (uint8_t)in_rax, e->pend, pc};
     return l;
 }
 
@@ -93,14 +93,33 @@ void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src)
     }
 }
 
-void t0_step_clock(struct t0_emitter *e, int32_t step)
+static void add_clocks(struct t0_emitter *e, uint32_t pend)
 {
-    x86_add_ri(&e->a, RM_CLK, step);
-    x86_add_ri(&e->a, RM_GLOBAL_CLK, 1);
+    if (pend == 0)
+        return;
+    x86_add_ri(&e->a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
+    x86_add_ri(&e->a, RM_GLOBAL_CLK, (int32_t)pend);
 }
+
+void t0_commit_clock(struct t0_emitter *e)
+{
+    add_clocks(e, e->pend);
+    e->pend = 0;
+}
+
+void t0_pend_correct(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    x86_mov_rm32(a, RM_TMP_D, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 4, e->pend_disp));
+    x86_sub_rr(a, RM_GLOBAL_CLK, RM_TMP_D);
+    x86_shl_ri(a, RM_TMP_D, 3);   /* * RV_CLK_STEP */
+    x86_sub_rr(a, RM_CLK, RM_TMP_D);
+}
+_Static_assert(RV_CLK_STEP == 1 << 3, "t0_pend_correct multiplies by RV_CLK_STEP with a shift");
 
 void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc)
 {
+    t0_commit_clock(e);
     x86_cmp_rm(&e->a, RM_CLK, ctx_field(RV_CTX_CLK_LIMIT));
     x86_jcc_label(&e->a, X86_CC_A, t0_cold_exit(e, RV_EXIT_CYCLES, next_pc));
 }
@@ -159,6 +178,7 @@ static void emit_index_rax(struct t0_emitter *e)
 static void emit_dispatch_rax(struct t0_emitter *e)
 {
     emit_index_rax(e);
+    t0_pend_correct(e);
     x86_jmp_m(&e->a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 0));
 }
 
@@ -219,6 +239,7 @@ static void emit_gate(struct t0_emitter *e)
      * the tiered one may lead straight back into a region at that pc */
     x86_label_bind(a, resume);
     emit_index_rax(e);
+    t0_pend_correct(e);   /* 0 at block heads; kept so any pc is safe */
     x86_mov_imm(a, RM_TMP_D, (uint64_t)(uintptr_t)e->t0_table);
     x86_jmp_m(a, x86_mem_idx(RM_TMP_D, RM_TMP_A, 8, 0));
 }
@@ -229,6 +250,7 @@ static void emit_cold_stubs(struct t0_emitter *e)
     for (size_t k = 0; k < e->n_cold; k++) {
         const struct t0_cold *c = &e->cold[k];
         x86_label_bind(a, c->label);
+        add_clocks(e, c->pend);
         x86_mov_mi(a, ctx_field(RV_CTX_EXIT_REASON), c->reason);
         if (!c->pc_in_rax)
             x86_mov_imm(a, RM_TMP_C, c->pc);
@@ -277,13 +299,15 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
     case RV_OP_ECALL:
         /* C runs the syscall (rt_ecall_step) with pc = the ECALL and its clk, then re-enters */
         x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_ECALL, t0_pc(e, i)));
+        e->pend = 0;   /* nothing falls through: the next label starts afresh */
         break;
     case RV_OP_FENCE:
-        t0_step_clock(e, RV_CLK_STEP);
+        t0_step_clock(e);
         break;
     case RV_OP_EBREAK: case RV_OP_CSR: case RV_OP_ILLEGAL: case RV_OP_COUNT:
         /* translation never fails on these (data may sit in text): executing one traps */
         x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_FAULT, t0_pc(e, i)));
+        e->pend = 0;
         break;
     }
 }
@@ -371,18 +395,19 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     return 0;
 }
 
-/* [counters][table] (+ [t1_fn] when with_t1): see struct t0_dispatch. Counters start at
- * INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms them. */
+/* [pend_at][counters][table] (+ [t1_fn] when with_t1): see struct t0_dispatch. Counters
+ * start at INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms them. */
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 {
     const uint64_t slots = T0_COUNTER_SLOTS(n);   /* keeps the table 8-byte aligned */
-    size_t bytes = slots * 4 + n * 8 * (with_t1 ? 2 : 1);
+    size_t bytes = 2 * slots * 4 + n * 8 * (with_t1 ? 2 : 1);
     uint8_t *b = calloc(1, bytes);
     if (!b)
         return -1;
     d->block = b;
-    d->counters = (int32_t *)b;
-    d->table = (const void **)(b + 4 * slots);
+    d->pend_at = (uint32_t *)b;
+    d->counters = (int32_t *)(b + 4 * slots);
+    d->table = (const void **)(b + 8 * slots);
     d->t1_fn = with_t1 ? d->table + n : NULL;
     for (uint64_t i = 0; i < n; i++)
         d->counters[i] = INT32_MAX;
@@ -410,6 +435,7 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
     e.t0_table = c->t0_only.table;
+    e.pend_disp = -8 * (int32_t)T0_COUNTER_SLOTS(p->n_insns);
     x86_asm_init(&e.a);
     if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
         goto fail;
@@ -435,11 +461,15 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     e.gate_off = e.a.len;
     emit_gate(&e);
     for (uint64_t i = 0; i < p->n_insns && code_room(&e, INSN_ROOM) == 0; i++) {
+        if (p->leader[i])
+            t0_commit_clock(&e);   /* direct jumps land on leaders with nothing pending */
         x86_label_bind(&e.a, (int)i);
+        c->t0_only.pend_at[i] = c->tiered.pend_at[i] = e.pend;
         if (p->leader[i])
             emit_block_counter(&e, i);
         emit_insn(&e, i, &p->insns[i]);
     }
+    t0_commit_clock(&e);
     /* falling off the end of the text: the interpreter reports a jump fault from the last
      * instruction to text end, after that instruction completed */
     code_room(&e, INSN_ROOM + e.n_cold * STUB_ROOM);

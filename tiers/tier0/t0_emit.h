@@ -3,7 +3,13 @@
  *
  * Per guest instruction the host sequence is: checks (jumping to a cold exit stub on a fault,
  * before any effect), trace record, the operation, the register write (x0 dropped, W forms
- * sign-extended), clk += 8 and global_clk += 1, then the chunk or cycle-limit check.
+ * sign-extended), then the chunk or cycle-limit check.
+ * Clocks are added per block, not per instruction: the emitter counts the instructions stepped
+ * since the last commit (pend) and adds 8*pend to clk and pend to global_clk at block ends,
+ * before control transfers and in every exit stub; a trace record uses clk + 8*pend as a
+ * displacement. So at instruction i's label the host clk lags the guest's by pend_at[i]
+ * instructions (0 at every leader). Direct jumps only reach leaders; every jump through the
+ * table (JALR, entry from C, the tier 1 gate) subtracts pend_at[target] first.
  * Usage (inside tiers/tier0 only): t0_emit_alu(e, i, in) etc. from the translate loop. */
 #ifndef RVT_TIER0_T0_EMIT_H
 #define RVT_TIER0_T0_EMIT_H
@@ -11,6 +17,7 @@
 #include <stdint.h>
 
 #include "frontend/decode.h"
+#include "runtime/ctx.h"
 #include "runtime/program.h"
 #include "tiers/regmap.h"
 #include "tiers/tier0/x86_enc.h"
@@ -21,6 +28,7 @@ struct t0_cold {
     int label;
     uint8_t reason;
     uint8_t pc_in_rax;
+    uint32_t pend;                  /* instructions the stub adds to the clocks before exiting */
     uint64_t pc;
 };
 
@@ -33,6 +41,8 @@ struct t0_emitter {
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     struct t0_cold *cold;
     size_t n_cold, cap_cold;
+    uint32_t pend;                  /* instructions stepped, not yet added to the clocks */
+    int32_t pend_disp;              /* r13-relative offset of pend_at[0] (struct t0_dispatch) */
 };
 
 static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
@@ -52,10 +62,24 @@ int t0_cold_exit_rax(struct t0_emitter *e, int reason);
 void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r);
 /* guest register rd = src (a write to x0 is dropped). */
 void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src);
-/* clk += step, global_clk += 1 (the C side undoes global_clk in unconstrained mode). */
-void t0_step_clock(struct t0_emitter *e, int32_t step);
-/* After a control transfer to a known pc: exit with CYCLES if clk > clk_limit. */
+/* One instruction completed: clk += 8, global_clk += 1, deferred to the next commit (the C
+ * side undoes global_clk in unconstrained mode). */
+static inline void t0_step_clock(struct t0_emitter *e)
+{
+    e->pend++;
+}
+/* clk as the guest sees it now, as a displacement from RM_CLK (records, exits). */
+static inline int32_t t0_clk_disp(const struct t0_emitter *e)
+{
+    return (int32_t)(e->pend * RV_CLK_STEP);
+}
+/* Adds the pending steps to clk and global_clk (clobbers the flags). */
+void t0_commit_clock(struct t0_emitter *e);
+/* After a control transfer to a known pc: commit, then exit with CYCLES if clk > clk_limit. */
 void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
+/* rbx = the index of a table jump's target: subtract its pend_at from the clocks (clobbers
+ * rcx and the flags). */
+void t0_pend_correct(struct t0_emitter *e);
 /* Jump to instruction idx through the dispatch table (rbx = idx: the tier 1 gate needs it). */
 void t0_jump_to(struct t0_emitter *e, int idx);
 

@@ -17,7 +17,7 @@ static void finish(struct t0_emitter *e, const struct rv_insn *in, enum x86_reg 
     if (w32)
         x86_movsxd_rr(&e->a, v, v);
     t0_store_reg(e, in->rd, v);
-    t0_step_clock(e, RV_CLK_STEP);
+    t0_step_clock(e);
 }
 
 static void set_cc(struct t0_emitter *e, enum x86_cc cc)

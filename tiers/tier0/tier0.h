@@ -25,6 +25,9 @@ struct rv_ctx;
 struct rt_job;
 
 /* A dispatch block: what generated code reaches from r13 (RM_JUMP_TABLE) = table.
+ *   pend_at[i]  at r13 - 8c + 4i: how many instructions' clock steps the code at pc_base + 4i
+ *                                 has not yet added (clocks are added per block, t0_emit.h);
+ *                                 a table jump subtracts it first; 0 at every leader;
  *   counters[i] at r13 - 4c + 4i: executions left before block head i exits with HOT
  *                                 (c = T0_COUNTER_SLOTS(n), n rounded up to even);
  *   table[i]    at r13 + 8i:      host code for pc_base + 4i (tier 0, or tier 1's gate);
@@ -35,6 +38,7 @@ struct rt_job;
 
 struct t0_dispatch {
     void *block;              /* the allocation */
+    uint32_t *pend_at;
     int32_t *counters;
     const void **table;
     const void **t1_fn;       /* NULL in the tier-0-only block */
