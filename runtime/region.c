@@ -23,14 +23,16 @@ int rt_region_block_of(const struct rt_region *r, uint32_t idx)
     return -1;
 }
 
-/* Adds the block at leader idx if it is warm, new and fits. 0 on success or skip, -1 OOM. */
-static int visit(struct walk *w, uint64_t pc, uint32_t max_insns)
+/* Adds the block at leader idx if it is warm, new and fits. jump: the edge is a taken branch
+ * or a jump, which tier 0 takes through the table (a fall-through is not). 0 on success or
+ * skip, -1 OOM. */
+static int visit(struct walk *w, uint64_t pc, int jump, uint32_t max_insns)
 {
     int64_t idx = rt_program_index(w->p, pc);
     if (idx < 0 || !w->p->leader[idx])
         return 0;
     struct rt_region *r = w->r;
-    if (r->n_blocks && (uint32_t)idx == r->head)
+    if (r->n_blocks && jump && (uint32_t)idx == r->head)
         r->has_back_edge = 1;
     if (w->counters && (int64_t)w->armed - w->counters[idx] < w->min_runs &&
         (uint32_t)idx != r->head)
@@ -53,14 +55,58 @@ static int visit(struct walk *w, uint64_t pc, uint32_t max_insns)
     return 0;
 }
 
+/* 1 if a member block ends with a taken branch or JAL to instruction idx. */
+static int jumped_to(const struct rvt_program *p, const struct rt_region *r, uint32_t idx)
+{
+    for (uint32_t k = 0; k < r->n_blocks; k++) {
+        const uint32_t last = r->blocks[k].end - 1;
+        uint64_t target;
+        if (rv_insn_static_target(&p->insns[last], p->pc_base + 4ull * last, &target) &&
+            target == p->pc_base + 4ull * idx)
+            return 1;
+    }
+    return 0;
+}
+
+/* The member block that falls through into instruction idx (ends there without a jump), or
+ * -1. */
+static int falls_into(const struct rvt_program *p, const struct rt_region *r, uint32_t idx)
+{
+    for (uint32_t k = 0; k < r->n_blocks; k++) {
+        const struct rt_block b = r->blocks[k];
+        const enum rv_op op = (enum rv_op)p->insns[b.end - 1].op;
+        if (b.end == idx && op != RV_OP_JAL && op != RV_OP_JALR &&
+            rv_op_class(op) != RV_CLS_SYSTEM && rv_op_class(op) != RV_CLS_TRAP)
+            return (int)k;
+    }
+    return -1;
+}
+
+/* A loop that closes by falling into the head (no member jumps to it): walk back along the
+ * fall-through chain to the first block a member jumps to (region.h, rejoin). */
+static void find_rejoin(const struct rvt_program *p, struct rt_region *r)
+{
+    uint32_t at = r->head;
+    for (uint32_t steps = 0; steps < r->n_blocks; steps++) {
+        int k = falls_into(p, r, at);
+        if (k < 0 || r->blocks[k].start == r->head)
+            return;
+        at = r->blocks[k].start;
+        if (jumped_to(p, r, at)) {
+            r->rejoin = at;
+            return;
+        }
+    }
+}
+
 int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *counters,
                    int32_t armed, uint32_t max_insns, struct rt_region *out)
 {
-    *out = (struct rt_region){.head = head};
+    *out = (struct rt_region){.head = head, .rejoin = RT_REGION_NO_REJOIN};
     struct walk w = {p, NULL, armed, armed / RT_REGION_WARM_SHARE, out, 0};
     if (w.min_runs < 1)
         w.min_runs = 1;
-    if (visit(&w, p->pc_base + 4ull * head, UINT32_MAX) != 0)   /* the head, whatever its size */
+    if (visit(&w, p->pc_base + 4ull * head, 0, UINT32_MAX) != 0)   /* the head, whatever its size */
         goto oom;
     w.counters = counters;
     for (uint32_t k = 0; k < out->n_blocks; k++) {
@@ -70,9 +116,9 @@ int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *co
         uint64_t target;
         switch (rv_op_class((enum rv_op)last->op)) {
         case RV_CLS_BRANCH:
-            if (rv_insn_static_target(last, last_pc, &target) && visit(&w, target, max_insns))
+            if (rv_insn_static_target(last, last_pc, &target) && visit(&w, target, 1, max_insns))
                 goto oom;
-            if (visit(&w, next, max_insns))
+            if (visit(&w, next, 0, max_insns))
                 goto oom;
             break;
         case RV_CLS_JUMP:
@@ -80,20 +126,23 @@ int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *co
             /* without a profile, calls are not followed: a loop's region would otherwise pull
              * in every function reachable from it */
             if (counters && last->op == RV_OP_JAL &&
-                rv_insn_static_target(last, last_pc, &target) && visit(&w, target, max_insns))
+                rv_insn_static_target(last, last_pc, &target) && visit(&w, target, 1, max_insns))
                 goto oom;
-            if (last->rd != 0 && visit(&w, next, max_insns))   /* where the callee returns */
+            /* where the callee returns: reached by its JALR, through the table */
+            if (last->rd != 0 && visit(&w, next, 1, max_insns))
                 goto oom;
             break;
         case RV_CLS_SYSTEM:
         case RV_CLS_TRAP:
             break;   /* ECALL and traps leave the region */
         default:
-            if (visit(&w, next, max_insns))   /* fall-through into the next leader */
+            if (visit(&w, next, 0, max_insns))   /* fall-through into the next leader */
                 goto oom;
             break;
         }
     }
+    if (!out->has_back_edge)
+        find_rejoin(p, out);
     return 0;
 oom:
     rt_region_free(out);

@@ -27,7 +27,14 @@ struct rt_region {
     uint32_t n_insns;
     uint8_t has_calls;          /* a JAL/JALR inside: JALR targets may be member blocks */
     uint8_t has_back_edge;      /* some member jumps or branches back to the head: a loop */
+    /* Set when no member jumps to the head but the region loops by falling into it (a rotated
+     * loop first entered in its middle): the nearest block up that fall-through chain that a
+     * member jumps to, else RT_REGION_NO_REJOIN. Tier 0 reaches such a head only by falling
+     * through, never through the table, so the region should be rooted at rejoin instead. */
+    uint32_t rejoin;
 };
+
+#define RT_REGION_NO_REJOIN UINT32_MAX
 
 #define RT_REGION_MAX_INSNS 1500u
 #define RT_REGION_WARM_SHARE 64

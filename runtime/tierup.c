@@ -307,6 +307,29 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
     return 0;
 }
 
+/* Re-forms r at r->rejoin (which the caller found set): tier 0 reaches a block only fallen
+ * into (a rotated loop's middle, where it was first entered) only by falling through, never
+ * through the table, so a region headed there would never run; the block its loop jumps back
+ * to is entered through the table on every iteration. Returns 0 with r replaced and its head
+ * claimed (HEAD_BUSY), or -1 with r unchanged (the rejoin block is taken or OOM). */
+static int reroot(struct rt_tier1 *t1, const struct rvt_program *p, struct rt_region *r)
+{
+    const uint32_t h = r->rejoin;
+    uint8_t none = HEAD_NONE;
+    if (!__atomic_compare_exchange_n(&t1->state[h], &none, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return -1;
+    struct rt_region r2;
+    if (rt_region_form(p, h, t1->code->tiered.counters, t1->armed, RT_REGION_MAX_INSNS,
+                       &r2) != 0) {
+        __atomic_store_n(&t1->state[h], HEAD_NONE, __ATOMIC_RELEASE);
+        return -1;
+    }
+    rt_region_free(r);
+    *r = r2;
+    return 0;
+}
+
 int rt_tierup_hot(struct rt_job *job, uint64_t pc)
 {
     struct rt_tierup *tu = job->tierup;
@@ -323,6 +346,13 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
                        RT_REGION_MAX_INSNS, &r) != 0) {
         __atomic_store_n(&t1->state[idx], HEAD_REJECTED, __ATOMIC_RELEASE);
         return 0;
+    }
+    if (!r.has_back_edge && r.rejoin != RT_REGION_NO_REJOIN && reroot(t1, p, &r) == 0) {
+        /* the hot block was only fallen into: its loop is now rooted where it jumps back; the
+         * hot block is released below (a member, it is then marked covered) */
+        t1->code->tiered.counters[idx] = t1->armed;
+        __atomic_store_n(&t1->state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        idx = r.head;
     }
     if (!r.has_back_edge && t1->attempts[idx] < RETRIES_UNTIL_LOOP) {
         /* not a loop yet (its other blocks may not have run): look again later */

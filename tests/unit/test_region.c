@@ -1,5 +1,6 @@
-/* test_region.c — region formation (runtime/region.c): loops close inside the region, cold
- * blocks stay out with a profile, the size cap, static loop heads. */
+/* test_region.c — region formation (runtime/region.c): loops close inside the region, a
+ * rotated loop names where to re-root it, cold blocks stay out with a profile, the size cap,
+ * static loop heads. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -36,8 +37,33 @@ START_TEST(loop_region_without_profile)
     ck_assert_uint_eq(r.blocks[1].start, 4);
     ck_assert_uint_eq(r.n_insns, 6);
     ck_assert(r.has_back_edge);
+    ck_assert_uint_eq(r.rejoin, RT_REGION_NO_REJOIN);
     ck_assert_int_eq(rt_region_block_of(&r, 4), 1);
     ck_assert_int_eq(rt_region_block_of(&r, 2), -1);   /* not a block start */
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
+/* A rotated loop entered in its middle (as gcc lays out fibonacci's): 0: x5 = 10
+ * 1: j 3   2: loop: x7 = x6   3: x6 += 1   4: x5 -= 1   5: bne x5, x0, loop   6: a0 = x6
+ * 7-8: halt. Block 3 runs first, so its counter fires first, but tier 0 only falls into it
+ * from 2: the region must be rooted at 2, where the loop jumps back. */
+START_TEST(rotated_loop_rejoins_where_it_jumps_back)
+{
+    const uint32_t w[] = {RV_ADDI(5, 0, 10), RV_JAL(0, 8), RV_ADDI(7, 6, 0), RV_ADDI(6, 6, 1),
+                          RV_ADDI(5, 5, -1), RV_BNE(5, 0, -12), RV_ADDI(10, 6, 0), RV_HALT};
+    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 3, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert(!r.has_back_edge);
+    ck_assert_int_ge(rt_region_block_of(&r, 2), 0);
+    ck_assert_uint_eq(r.rejoin, 2);
+    rt_region_free(&r);
+    ck_assert_int_eq(rt_region_form(p, 2, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert(r.has_back_edge);                    /* rooted at 2, the loop closes on its head */
+    ck_assert_uint_eq(r.rejoin, RT_REGION_NO_REJOIN);
+    ck_assert_int_ge(rt_region_block_of(&r, 3), 0);
     rt_region_free(&r);
     rvt_program_free(p);
 }
@@ -149,6 +175,7 @@ Suite *test_region_suite(void)
     Suite *s = suite_create("region");
     TCase *tc = tcase_create("form");
     tcase_add_test(tc, loop_region_without_profile);
+    tcase_add_test(tc, rotated_loop_rejoins_where_it_jumps_back);
     tcase_add_test(tc, cold_blocks_stay_out);
     tcase_add_test(tc, rare_blocks_stay_out);
     tcase_add_test(tc, size_cap_keeps_the_head);
