@@ -10,8 +10,9 @@
 #   A config is "LABEL=ARGS" or "ARGS" (rvtier run arguments, the first word may be the mode).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build}
-[[ $# -gt 0 && $1 != --* ]] && shift
+# the optional first argument is a build directory, not an option
+build=$src/build
+if [[ $# -gt 0 && $1 != --* ]]; then build=$1; shift; fi
 # Debian's python3 has Debian's python3-matplotlib; a python3 earlier in PATH (pyenv, venv)
 # usually has not.
 py=/usr/bin/python3

@@ -8,8 +8,9 @@
 #        [--hot-input 3000000] [--hot-mode tiered]
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build}
-[[ $# -gt 0 && $1 != --* ]] && shift
+# the optional first argument is a build directory, not an option
+build=$src/build
+if [[ $# -gt 0 && $1 != --* ]]; then build=$1; shift; fi
 command -v python3 >/dev/null ||
     { echo "bench_serve: python3 not found; run scripts/setup.sh" >&2; exit 2; }
 if [[ ! -x $build/rvtier || ! -d $build/guests/sp1 ]]; then

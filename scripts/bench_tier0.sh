@@ -10,8 +10,9 @@
 #   2 cores).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build}
-[[ $# -gt 0 && $1 != --* ]] && shift
+# the optional first argument is a build directory, not an option
+build=$src/build
+if [[ $# -gt 0 && $1 != --* ]]; then build=$1; shift; fi
 for tool in qemu-riscv64 python3 cmake; do
     command -v "$tool" >/dev/null || { echo "bench_tier0: $tool not found; run scripts/setup.sh" >&2; exit 2; }
 done
