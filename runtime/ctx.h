@@ -40,6 +40,9 @@ struct rv_ctx {
     uint64_t saved_rsp;         /* host stack pointer of the C caller, for tier code */
     struct rt_job *job;         /* the run this context belongs to */
     uint64_t tier1_insns;       /* guest instructions executed by tier 1 code (stats) */
+    /* Tier 0: the record slot at which the chunk is full (trace_buf's records + max_trace_size),
+     * or UINTPTR_MAX when the entry takes no records; set by t0_run on every entry. */
+    uint64_t *trace_limit;
 };
 
 #define RV_CTX_REGS             0
@@ -60,6 +63,7 @@ struct rv_ctx {
 #define RV_CTX_SAVED_RSP        368
 #define RV_CTX_JOB              376
 #define RV_CTX_TIER1_INSNS      384
+#define RV_CTX_TRACE_LIMIT      392
 
 _Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, pc) == RV_CTX_PC, "ctx layout");
@@ -79,6 +83,7 @@ _Static_assert(offsetof(struct rv_ctx, exit_reason) == RV_CTX_EXIT_REASON, "ctx 
 _Static_assert(offsetof(struct rv_ctx, saved_rsp) == RV_CTX_SAVED_RSP, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, job) == RV_CTX_JOB, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, tier1_insns) == RV_CTX_TIER1_INSNS, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, trace_limit) == RV_CTX_TRACE_LIMIT, "ctx layout");
 
 /* Clock steps (SP1). */
 #define RV_CLK_START      1

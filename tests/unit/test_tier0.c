@@ -161,19 +161,34 @@ static void compare_words(const uint32_t *w, size_t n, const uint8_t *data, size
 
 START_TEST(regmap_is_a_bijection)
 {
-    int seen[2][16][2] = {{{0}}};
+    /* host registers no guest register may live in: pins, scratch and the stack pointer */
+    static const enum x86_reg taken[] = {RM_TRACE_TAIL, RM_MEM, RM_CTX, RM_JUMP_TABLE, RM_CLK,
+                                         RM_TMP_A, RM_TMP_C, RM_TMP_D, RM_TMP_E, X86_RSP};
+    int seen_gpr[16] = {0}, seen_xmm[16][2] = {{0}}, solo[16] = {0};
     ck_assert_int_eq(RV_REGMAP[0].kind, RV_LOC_ZERO);
-    ck_assert_int_eq(RV_REGMAP[10].kind, RV_LOC_GPR);
-    ck_assert_int_eq(RV_REGMAP[10].reg, RM_A0);
     for (int r = 1; r < 32; r++) {
         struct rv_loc l = RV_REGMAP[r];
         ck_assert_msg(l.kind != RV_LOC_ZERO, "x%d has no location", r);
         ck_assert_int_lt(l.lane, 2);
-        ck_assert_msg(!(l.kind == RV_LOC_XMM && l.reg == RM_XTMP), "x%d in the scratch xmm", r);
-        int k = l.kind == RV_LOC_XMM;
-        ck_assert_msg(!seen[k][l.reg][l.lane], "x%d shares a location", r);
-        seen[k][l.reg][l.lane] = 1;
+        ck_assert_int_lt(l.reg, 16);
+        if (l.kind == RV_LOC_GPR) {
+            for (size_t k = 0; k < sizeof taken / sizeof taken[0]; k++)
+                ck_assert_msg(l.reg != taken[k], "x%d in a pinned or scratch GPR", r);
+            ck_assert_msg(!seen_gpr[l.reg], "x%d shares a GPR", r);
+            seen_gpr[l.reg] = 1;
+            continue;
+        }
+        ck_assert_msg(l.reg != RM_XTMP, "x%d in the scratch xmm", r);
+        ck_assert_msg(!seen_xmm[l.reg][l.lane], "x%d shares a location", r);
+        seen_xmm[l.reg][l.lane] = 1;
+        if (l.solo) {
+            ck_assert_msg(l.lane == 0, "x%d: solo but in lane 1", r);
+            solo[l.reg] = 1;
+        }
     }
+    for (int x = 0; x < 16; x++)   /* a solo register's movq write zeroes lane 1: keep it empty */
+        ck_assert_msg(!(solo[x] && seen_xmm[x][1]), "xmm%d: solo lane 0 but lane 1 is used", x);
+    ck_assert_int_eq(RV_REGMAP[10].kind, RV_LOC_GPR);   /* a0: syscall argument and result */
 }
 END_TEST
 
@@ -186,20 +201,27 @@ static const struct alu_vec alu_vecs[] = {
 #undef V
 };
 
-/* (rd, rs1, rs2): a0 is the GPR, x5/x7/x1 lane 0, x19/x20/x31 lane 1, and x0. */
+/* One guest register of every location class (tiers/regmap.h): x0, two GPR homes (a2 = r8,
+ * a5 = rsi: REX and non-REX encodings), a solo XMM (t1), an XMM lane 0 (sp) and lane 1 (ra).
+ * Every (rd, rs1, rs2) over them: all aliasing shapes in every mix of classes. */
+static const uint32_t SHAPE_REGS[] = {0, 12, 15, 6, 2, 1};
+#define N_SHAPE_REGS (sizeof SHAPE_REGS / sizeof SHAPE_REGS[0])
+
 struct shape { uint32_t rd, rs1, rs2; };
-static const struct shape shapes[] = {
-    {5, 19, 10}, {10, 5, 19}, {19, 10, 5}, {7, 7, 20}, {20, 7, 20}, {31, 10, 10},
-    {10, 10, 10}, {0, 5, 19}, {5, 0, 19}, {5, 19, 0}, {1, 31, 1}, {20, 20, 20},
-};
+
+static struct shape shape_at(size_t k)
+{
+    return (struct shape){SHAPE_REGS[k % N_SHAPE_REGS], SHAPE_REGS[k / N_SHAPE_REGS % N_SHAPE_REGS],
+                          SHAPE_REGS[k / (N_SHAPE_REGS * N_SHAPE_REGS)]};
+}
 
 START_TEST(alu_vectors_all_shapes)
 {
     char what[128];
     for (size_t i = 0; i < sizeof alu_vecs / sizeof alu_vecs[0]; i++) {
         const struct alu_vec *v = &alu_vecs[i];
-        for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
-            const struct shape *s = &shapes[k];
+        for (size_t k = 0; k < N_SHAPE_REGS * N_SHAPE_REGS * N_SHAPE_REGS; k++) {
+            const struct shape sk = shape_at(k), *s = &sk;
             uint64_t regs[32];
             for (int r = 0; r < 32; r++)
                 regs[r] = 0x1111111111111111ull * (uint64_t)r;
@@ -245,7 +267,7 @@ static uint64_t rand_value(uint64_t *s)
 
 static uint32_t rand_reg(uint64_t *s)
 {
-    static const uint32_t regs[] = {0, 10, 5, 7, 1, 19, 20, 31, 2, 11};
+    static const uint32_t regs[] = {0, 10, 5, 7, 1, 19, 20, 31, 2, 11, 12, 13, 14, 15, 6, 16};
     return regs[rng_next(s) % (sizeof regs / sizeof regs[0])];
 }
 

@@ -1,9 +1,11 @@
-/* t0_emit.c — tier 0 translation driver: the entry prologue, the common epilogue, the exit
- * stubs, operand access through the register map, the per-opcode dispatch (a switch with no
- * default: a missing opcode is a compile error), and the W^X code mapping.
- * Layout of the buffer: [entry prologue][epilogue][tier 1 gate][instruction 0 .. n-1]
- * [fall-off stub][stubs]. Each block head starts with its execution counter (profiling for
- * tier-up), and every jump to a known target goes through the dispatch table.
+/* t0_emit.c — tier 0 translation driver: the entry prologue, the common epilogue and exit
+ * tails, the tier 1 gate, operand access through the register map, the per-opcode dispatch (a
+ * switch with no default: a missing opcode is a compile error), the exit stubs and the W^X
+ * code mapping.
+ * Layout of the buffer: [entry prologue][exit pc + epilogue][exit tails][tier 1 gate]
+ * [instruction 0 .. n-1][fall-off stub][stubs]. Each block head starts with its execution
+ * counter (profiling for tier-up), and every jump to a known target goes through the dispatch
+ * table.
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,8 @@
 #include <sys/mman.h>
 
 #include "runtime/ctx.h"
+#include "runtime/memory.h"
+#include "runtime/trace.h"
 #include "tiers/tier0/t0_emit.h"
 #include "tiers/tier0/tier0.h"
 
@@ -24,44 +28,75 @@ int t0_label_for_pc(const struct t0_emitter *e, uint64_t target)
     return idx < 0 ? -1 : (int)idx;
 }
 
-static int add_cold(struct t0_emitter *e, int reason, int in_rax, uint64_t pc)
+/* ---- exit stubs ---- */
+
+static void add_cold(struct t0_emitter *e, size_t at, int reason, int in_rax, uint64_t pc)
 {
     if (e->n_cold == e->cap_cold) {
         size_t n = e->cap_cold ? 2 * e->cap_cold : 1024;
         struct t0_cold *c = realloc(e->cold, n * sizeof *c);
         if (!c) {
             x86_asm_fail(&e->a, "out of memory for exit stubs");
-            return 0;
+            return;
         }
         e->cold = c;
         e->cap_cold = n;
     }
-    int l = x86_label_new(&e->a);
-    e->cold[e->n_cold++] = (struct t0_cold){l, (uint8_t)reason, (uint8_t)in_rax, e->pend, pc};
-    return l;
+    e->cold[e->n_cold++] = (struct t0_cold){(uint32_t)at, (uint8_t)reason, (uint8_t)in_rax,
+                                            e->pend, pc};
 }
 
-int t0_cold_exit(struct t0_emitter *e, int reason, uint64_t pc)
+void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc)
 {
-    return add_cold(e, reason, 0, pc);
+    add_cold(e, x86_jcc32_fwd(&e->a, cc), reason, 0, pc);
 }
 
-int t0_cold_exit_rax(struct t0_emitter *e, int reason)
+void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc)
 {
-    return add_cold(e, reason, 1, 0);
+    add_cold(e, x86_jmp32_fwd(&e->a), reason, 0, pc);
 }
 
-static struct x86_mem ctx_field(int32_t off)
+void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason)
 {
-    return x86_mem(RM_CTX, off);
+    add_cold(e, x86_jcc32_fwd(&e->a, cc), reason, 1, 0);
 }
+
+/* jmp rel32 to an offset already emitted. */
+static void jmp_back(struct x86_asm *a, size_t to)
+{
+    x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)a->len + 5)));
+}
+
+static void add_clocks(struct t0_emitter *e, uint32_t pend)
+{
+    if (pend)
+        x86_add_ri(&e->a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
+}
+
+/* Each stub: add its pending clocks, pc into rcx, then the reason's tail. */
+static void emit_cold_stubs(struct t0_emitter *e)
+{
+    struct x86_asm *a = &e->a;
+    for (size_t k = 0; k < e->n_cold; k++) {
+        const struct t0_cold *c = &e->cold[k];
+        x86_bind32(a, c->at, x86_here(a));
+        add_clocks(e, c->pend);
+        if (c->pc_in_rax)
+            x86_mov_rr(a, RM_TMP_D, RM_TMP_C);
+        else
+            x86_mov_imm(a, RM_TMP_D, c->pc);
+        jmp_back(a, e->exit_tail[c->reason]);
+    }
+}
+
+/* ---- guest registers ---- */
 
 void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
 {
     struct rv_loc l = RV_REGMAP[r];
     switch ((enum rv_loc_kind)l.kind) {
     case RV_LOC_ZERO:
-        x86_mov_ri32(&e->a, dst, 0);   /* not xor: keeps the flags of a preceding cmp */
+        x86_xor_rr32(&e->a, dst, dst);
         break;
     case RV_LOC_GPR:
         if (l.reg != dst)
@@ -77,29 +112,35 @@ void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
     }
 }
 
-void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src)
+enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch)
+{
+    enum x86_reg h = t0_home(r);
+    if (h != X86_NOREG)
+        return h;
+    t0_load_reg(e, scratch, r);
+    return scratch;
+}
+
+void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v)
 {
     struct rv_loc l = RV_REGMAP[rd];
     switch ((enum rv_loc_kind)l.kind) {
     case RV_LOC_ZERO:
         break;
     case RV_LOC_GPR:
-        if (l.reg != src)
-            x86_mov_rr(&e->a, l.reg, src);
+        if (l.reg != v)
+            x86_mov_rr(&e->a, l.reg, v);
         break;
     case RV_LOC_XMM:
-        x86_pinsrq_xr(&e->a, l.reg, src, l.lane);
+        if (l.solo)
+            x86_movq_xr(&e->a, l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
+        else
+            x86_pinsrq_xr(&e->a, l.reg, v, l.lane);
         break;
     }
 }
 
-static void add_clocks(struct t0_emitter *e, uint32_t pend)
-{
-    if (pend == 0)
-        return;
-    x86_add_ri(&e->a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
-    x86_add_ri(&e->a, RM_GLOBAL_CLK, (int32_t)pend);
-}
+/* ---- clocks and table jumps ---- */
 
 void t0_commit_clock(struct t0_emitter *e)
 {
@@ -107,61 +148,67 @@ void t0_commit_clock(struct t0_emitter *e)
     e->pend = 0;
 }
 
-void t0_pend_correct(struct t0_emitter *e)
+void t0_owed_correct(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
-    x86_mov_rm32(a, RM_TMP_D, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 4, e->pend_disp));
-    x86_sub_rr(a, RM_GLOBAL_CLK, RM_TMP_D);
-    x86_shl_ri(a, RM_TMP_D, 3);   /* * RV_CLK_STEP */
+    x86_mov_rm32(a, RM_TMP_D, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 4, e->owed_disp));
     x86_sub_rr(a, RM_CLK, RM_TMP_D);
 }
-_Static_assert(RV_CLK_STEP == 1 << 3, "t0_pend_correct multiplies by RV_CLK_STEP with a shift");
 
 void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc)
 {
     t0_commit_clock(e);
-    x86_cmp_rm(&e->a, RM_CLK, ctx_field(RV_CTX_CLK_LIMIT));
-    x86_jcc_label(&e->a, X86_CC_A, t0_cold_exit(e, RV_EXIT_CYCLES, next_pc));
+    x86_cmp_rm(&e->a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
+    t0_jcc_exit(e, X86_CC_A, RV_EXIT_CYCLES, next_pc);
 }
 
-void t0_jump_to(struct t0_emitter *e, int idx)
+void t0_jump_to(struct t0_emitter *e, uint32_t idx)
 {
-    x86_mov_ri32(&e->a, RM_TMP_A, (uint32_t)idx);
-    x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * idx));
+    x86_mov_ri32(&e->a, RM_TMP_A, idx);
+    x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)idx));
 }
 
-/* Guest registers, clocks and trace state: from the map into ctx, and back. */
+/* ---- entry, exit and the tier 1 gate ---- */
+
+/* Guest registers, clk and the trace tail: from the map into ctx. */
 static void emit_spill_map(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     for (unsigned r = 1; r < 32; r++) {
         struct rv_loc l = RV_REGMAP[r];
+        struct x86_mem m = t0_ctx(RV_CTX_REGS + 8 * (int32_t)r);
         if (l.kind == RV_LOC_GPR)
-            x86_mov_mr(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg);
+            x86_mov_mr(a, m, l.reg);
+        else if (l.kind == RV_LOC_XMM && l.lane == 0)
+            x86_movq_mx(a, m, l.reg);
         else if (l.kind == RV_LOC_XMM)
-            x86_pextrq_mx(a, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.reg, l.lane);
+            x86_pextrq_mx(a, m, l.reg, 1);
     }
-    x86_mov_mr(a, ctx_field(RV_CTX_CLK), RM_CLK);
-    x86_mov_mr(a, ctx_field(RV_CTX_GLOBAL_CLK), RM_GLOBAL_CLK);
-    x86_mov_mr(a, ctx_field(RV_CTX_NUM_MEM_READS), RM_TRACE_NUM);
-    x86_mov_mr(a, ctx_field(RV_CTX_TRACE_TAIL), RM_TRACE_TAIL);
+    x86_mov_mr(a, t0_ctx(RV_CTX_CLK), RM_CLK);
+    /* a non-recording entry leaves ctx's tail (and count) alone: C owns them then */
+    x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
+    size_t skip = x86_jcc8_fwd(a, X86_CC_E);
+    x86_mov_mr(a, t0_ctx(RV_CTX_TRACE_TAIL), RM_TRACE_TAIL);
+    x86_bind8(a, skip, x86_here(a));
 }
 
+/* Everything but the trace tail: from ctx into the map (lane 0 first: movq zeroes lane 1). */
 static void emit_load_map(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
-    x86_mov_rm(a, RM_MEM, ctx_field(RV_CTX_MEM));
-    x86_mov_rm(a, RM_CLK, ctx_field(RV_CTX_CLK));
-    x86_mov_rm(a, RM_GLOBAL_CLK, ctx_field(RV_CTX_GLOBAL_CLK));
-    x86_mov_rm(a, RM_TRACE_NUM, ctx_field(RV_CTX_NUM_MEM_READS));
-    x86_mov_rm(a, RM_TRACE_TAIL, ctx_field(RV_CTX_TRACE_TAIL));
-    for (unsigned r = 1; r < 32; r++) {
-        struct rv_loc l = RV_REGMAP[r];
-        if (l.kind == RV_LOC_GPR)
-            x86_mov_rm(a, l.reg, ctx_field(RV_CTX_REGS + 8 * (int32_t)r));
-        else if (l.kind == RV_LOC_XMM)
-            x86_pinsrq_xm(a, l.reg, ctx_field(RV_CTX_REGS + 8 * (int32_t)r), l.lane);
-    }
+    x86_mov_rm(a, RM_MEM, t0_ctx(RV_CTX_MEM));
+    x86_mov_rm(a, RM_CLK, t0_ctx(RV_CTX_CLK));
+    for (int lane = 0; lane < 2; lane++)
+        for (unsigned r = 1; r < 32; r++) {
+            struct rv_loc l = RV_REGMAP[r];
+            struct x86_mem m = t0_ctx(RV_CTX_REGS + 8 * (int32_t)r);
+            if (l.kind == RV_LOC_GPR && lane == 0)
+                x86_mov_rm(a, l.reg, m);
+            else if (l.kind == RV_LOC_XMM && l.lane == 0 && lane == 0)
+                x86_movq_xm(a, l.reg, m);
+            else if (l.kind == RV_LOC_XMM && l.lane == 1 && lane == 1)
+                x86_pinsrq_xm(a, l.reg, m, 1);
+        }
 }
 
 /* rbx = index of the pc in rax (inside the text by construction; bit 0 is ignored). */
@@ -178,7 +225,7 @@ static void emit_index_rax(struct t0_emitter *e)
 static void emit_dispatch_rax(struct t0_emitter *e)
 {
     emit_index_rax(e);
-    t0_pend_correct(e);
+    t0_owed_correct(e);
     x86_jmp_m(&e->a, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 0));
 }
 
@@ -189,84 +236,97 @@ static void emit_prologue(struct t0_emitter *e)
     struct x86_asm *a = &e->a;
     for (size_t k = 0; k < N_SAVED; k++)
         x86_push_r(a, SAVED[k]);
-    x86_mov_rr(a, RM_CTX, X86_RDI);
-    x86_mov_rr(a, RM_TRACE_BUF, X86_RSI);   /* before rsi becomes global_clk */
-    x86_mov_rm(a, RM_JUMP_TABLE, ctx_field(RV_CTX_JUMP_TABLE));
+    x86_lea(a, RM_CTX, x86_mem(X86_RDI, RM_CTX_BIAS));
+    x86_mov_rm(a, RM_JUMP_TABLE, t0_ctx(RV_CTX_JUMP_TABLE));
+    /* the tail when recording, else NULL (before rsi becomes a guest register) */
+    x86_mov_rm(a, RM_TRACE_TAIL, t0_ctx(RV_CTX_TRACE_TAIL));
+    x86_test_rr(a, X86_RSI, X86_RSI);
+    x86_cmovcc(a, X86_CC_E, RM_TRACE_TAIL, X86_RSI);
     emit_load_map(e);
-    x86_mov_rm(a, RM_TMP_C, ctx_field(RV_CTX_PC));
+    x86_mov_rm(a, RM_TMP_C, t0_ctx(RV_CTX_PC));
     emit_dispatch_rax(e);
 }
 
-/* The common exit: exit_reason and pc are already in ctx; spill the map and the clocks. */
+/* The common exit. exit_pc: pc in rcx, then the epilogue (exit_reason is already in ctx);
+ * the epilogue: spill the map and return to C. Then one tail per exit reason: store it and
+ * go to exit_pc. */
 static void emit_epilogue(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
-    x86_label_bind(a, e->exit_label);
+    const size_t exit_pc = x86_here(a);
+    x86_mov_mr(a, t0_ctx(RV_CTX_PC), RM_TMP_D);
+    e->epilogue_off = x86_here(a);
     emit_spill_map(e);
     for (size_t k = N_SAVED; k-- > 0;)
         x86_pop_r(a, SAVED[k]);
     x86_ret(a);
+    static const uint8_t reasons[] = {RV_EXIT_CHUNK, RV_EXIT_ECALL, RV_EXIT_FAULT,
+                                      RV_EXIT_CYCLES, RV_EXIT_HOT};
+    for (size_t k = 0; k < sizeof reasons; k++) {
+        e->exit_tail[reasons[k]] = x86_here(a);
+        x86_mov_mi(a, t0_ctx(RV_CTX_EXIT_REASON), reasons[k]);
+        jmp_back(a, exit_pc);
+    }
 }
 
 /* The tier 1 gate: the dispatcher points a region head's table entry here. Entered with
- * rbx = the head's index and the guest state in the map, it spills the map to ctx, calls the
- * region function t1_fn[rbx] (SysV: ctx, recording, mem; it returns the next pc, or sets
- * ctx->exit_reason and ctx->pc), reloads the map and continues at the returned pc through the
- * table — or leaves through the epilogue when the region exited for C. Tier 1 functions read
- * and write the guest state in ctx, so this one stub serves every region; its cost (~70
- * moves) is paid once per region entry, not per guest instruction. */
+ * rbx = the head's index and the guest state in the map, it spills the map to ctx (with the
+ * record count tier 1 reads), calls the region function t1_fn[rbx] (SysV: ctx, recording, mem;
+ * it returns the next pc, or sets ctx->exit_reason and ctx->pc), reloads the map and continues
+ * at the returned pc through the table — or leaves through the epilogue when the region exited
+ * for C. Tier 1 functions read and write the guest state in ctx, so this one stub serves every
+ * region; its cost (~70 moves) is paid once per region entry, not per guest instruction. */
 static void emit_gate(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     const int32_t n = (int32_t)e->p->n_insns;
+    e->gate_off = x86_here(a);
     emit_spill_map(e);
+    x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
+    size_t no_rec = x86_jcc8_fwd(a, X86_CC_E);
+    /* num_mem_reads = (tail - trace_buf - header) / 16 */
+    x86_mov_rr(a, RM_TMP_D, RM_TRACE_TAIL);
+    x86_sub_rm(a, RM_TMP_D, t0_ctx(RV_CTX_TRACE_BUF));
+    x86_shr_ri(a, RM_TMP_D, 4);
+    x86_sub_ri(a, RM_TMP_D, RV_TRACE_HDR_SIZE / 16);
+    x86_mov_mr(a, t0_ctx(RV_CTX_NUM_MEM_READS), RM_TMP_D);
+    x86_bind8(a, no_rec, x86_here(a));
     x86_mov_rm(a, RM_TMP_C, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 8 * n));
-    x86_mov_rr(a, X86_RDI, RM_CTX);
-    x86_mov_rr(a, X86_RSI, RM_TRACE_BUF);
+    x86_lea(a, X86_RDI, x86_mem(RM_CTX, -RM_CTX_BIAS));
+    x86_mov_rm(a, X86_RSI, t0_ctx(RV_CTX_TRACE_BUF));
+    x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
+    x86_cmovcc(a, X86_CC_E, X86_RSI, RM_TRACE_TAIL);   /* not recording: NULL */
+    x86_mov_rr(a, RM_TMP_A, RM_TRACE_TAIL);   /* rbx survives the call: "recording" */
     x86_mov_rr(a, X86_RDX, RM_MEM);
     /* the prologue's return address and 6 pushes leave rsp 8 mod 16; SysV wants 0 */
     x86_sub_ri(a, X86_RSP, 8);
     x86_call_r(a, RM_TMP_C);
     x86_add_ri(a, X86_RSP, 8);
     emit_load_map(e);
-    x86_cmp_mi(a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
-    x86_jcc_label(a, X86_CC_NE, e->exit_label);
-    const int resume = x86_label_new(a);
+    x86_mov_rm(a, RM_TRACE_TAIL, t0_ctx(RV_CTX_TRACE_TAIL));
+    x86_test_rr(a, RM_TMP_A, RM_TMP_A);
+    x86_cmovcc(a, X86_CC_E, RM_TRACE_TAIL, RM_TMP_A);
+    x86_cmp_mi(a, t0_ctx(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
+    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)e->epilogue_off - ((int64_t)a->len + 6)));
     x86_test_ri32(a, RM_TMP_C, 1);
-    x86_jcc_label(a, X86_CC_NE, resume);
+    size_t resume = x86_jcc8_fwd(a, X86_CC_NE);
     emit_dispatch_rax(e);
     /* pc | 1: the region left a block to tier 0 (ir/lift.h); the tier-0-only table, because
      * the tiered one may lead straight back into a region at that pc */
-    x86_label_bind(a, resume);
+    x86_bind8(a, resume, x86_here(a));
     emit_index_rax(e);
-    t0_pend_correct(e);   /* 0 at block heads; kept so any pc is safe */
+    t0_owed_correct(e);   /* 0 at block heads; kept so any pc is safe */
     x86_mov_imm(a, RM_TMP_D, (uint64_t)(uintptr_t)e->t0_table);
     x86_jmp_m(a, x86_mem_idx(RM_TMP_D, RM_TMP_A, 8, 0));
-}
-
-static void emit_cold_stubs(struct t0_emitter *e)
-{
-    struct x86_asm *a = &e->a;
-    for (size_t k = 0; k < e->n_cold; k++) {
-        const struct t0_cold *c = &e->cold[k];
-        x86_label_bind(a, c->label);
-        add_clocks(e, c->pend);
-        x86_mov_mi(a, ctx_field(RV_CTX_EXIT_REASON), c->reason);
-        if (!c->pc_in_rax)
-            x86_mov_imm(a, RM_TMP_C, c->pc);
-        x86_mov_mr(a, ctx_field(RV_CTX_PC), RM_TMP_C);
-        x86_jmp_label(a, e->exit_label);
-    }
 }
 
 /* Profiling at a block head: one decrement of its counter; reaching 0 exits with HOT before
  * the block runs (so the state is exactly the head's), once per 2^32 executions at most. */
 static void emit_block_counter(struct t0_emitter *e, uint64_t i)
 {
-    const int32_t n = (int32_t)e->p->n_insns;
-    const int32_t slots = (int32_t)T0_COUNTER_SLOTS((uint64_t)n);
-    x86_alu_mi(&e->a, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, 4 * ((int32_t)i - slots)), 1);
-    x86_jcc_label(&e->a, X86_CC_E, t0_cold_exit(e, RV_EXIT_HOT, t0_pc(e, i)));
+    x86_alu_mi(&e->a, X86_ALU_SUB, 0,
+               x86_mem(RM_JUMP_TABLE, e->counters_disp + 4 * (int32_t)i), 1);
+    t0_jcc_exit(e, X86_CC_E, RV_EXIT_HOT, t0_pc(e, i));
 }
 
 static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
@@ -298,7 +358,7 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
         break;
     case RV_OP_ECALL:
         /* C runs the syscall (rt_ecall_step) with pc = the ECALL and its clk, then re-enters */
-        x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_ECALL, t0_pc(e, i)));
+        t0_jmp_exit(e, RV_EXIT_ECALL, t0_pc(e, i));
         e->pend = 0;   /* nothing falls through: the next label starts afresh */
         break;
     case RV_OP_FENCE:
@@ -306,7 +366,7 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
         break;
     case RV_OP_EBREAK: case RV_OP_CSR: case RV_OP_ILLEGAL: case RV_OP_COUNT:
         /* translation never fails on these (data may sit in text): executing one traps */
-        x86_jmp_label(&e->a, t0_cold_exit(e, RV_EXIT_FAULT, t0_pc(e, i)));
+        t0_jmp_exit(e, RV_EXIT_FAULT, t0_pc(e, i));
         e->pend = 0;
         break;
     }
@@ -318,11 +378,11 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
  * fresh mapping faulted in every page twice and was most of the translation time. The
  * assembler never grows this buffer: room for the next instruction (INSN_ROOM) and for the
  * stubs is checked before emitting them. */
-#define RESERVE_PER_INSN 512u      /* observed: ~75 bytes of code and stubs per instruction */
+#define RESERVE_PER_INSN 256u      /* observed: ~40 bytes of code and stubs per instruction */
 #define INSN_ROOM 4096u            /* far above the longest sequence one instruction emits */
-#define STUB_ROOM 64u              /* an exit stub is at most ~30 bytes */
+#define STUB_ROOM 32u              /* an exit stub is at most 22 bytes */
 #define HUGE_PAGE ((size_t)2 << 20)
-#define HUGE_MIN_INSNS 65536u      /* ~5 MB of code */
+#define HUGE_MIN_INSNS 65536u      /* ~3 MB of code */
 #define CODE_MAX ((size_t)INT32_MAX)   /* rel32 jumps must reach across the code */
 
 static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved, char *err,
@@ -365,8 +425,8 @@ static int code_room(struct t0_emitter *e, size_t n)
     return 0;
 }
 
-static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
-                    size_t errlen)
+static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, size_t stubs_off,
+                    char *err, size_t errlen)
 {
     size_t len = e->a.len;
     uint8_t *m = e->a.buf;
@@ -383,34 +443,36 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     c->code = m;
     c->code_size = size;
     c->code_len = len;
-    c->epilogue_off = (size_t)x86_label_offset(&e->a, e->exit_label);
-    c->stubs_off = (size_t)x86_label_offset(&e->a, e->falloff_label);
-    for (uint64_t i = 0; i < c->n_insns; i++) {
-        c->insn_off[i] = (uint32_t)x86_label_offset(&e->a, (int)i);
+    c->epilogue_off = e->epilogue_off;
+    c->stubs_off = stubs_off;
+    for (uint64_t i = 0; i < c->n_insns; i++)
         c->t0_only.table[i] = c->tiered.table[i] = m + c->insn_off[i];
-    }
-    c->insn_off[c->n_insns] = (uint32_t)c->stubs_off;
+    c->insn_off[c->n_insns] = (uint32_t)stubs_off;
     c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
     return 0;
 }
 
-/* [pend_at][counters][table] (+ [t1_fn] when with_t1): see struct t0_dispatch. Counters
- * start at INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms them. */
+/* [owed_clk][counters][masks][table] (+ [t1_fn] when with_t1): see struct t0_dispatch.
+ * Counters start at INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms
+ * them. */
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 {
     const uint64_t slots = T0_COUNTER_SLOTS(n);   /* keeps the table 8-byte aligned */
-    size_t bytes = 2 * slots * 4 + n * 8 * (with_t1 ? 2 : 1);
+    size_t bytes = 8 * slots + 32 + n * 8 * (with_t1 ? 2 : 1);
     uint8_t *b = calloc(1, bytes);
     if (!b)
         return -1;
     d->block = b;
-    d->pend_at = (uint32_t *)b;
+    d->owed_clk = (uint32_t *)b;
     d->counters = (int32_t *)(b + 4 * slots);
-    d->table = (const void **)(b + 8 * slots);
+    d->masks = (uint64_t *)(b + 8 * slots);
+    d->table = (const void **)(b + 8 * slots + 32);
     d->t1_fn = with_t1 ? d->table + n : NULL;
     for (uint64_t i = 0; i < n; i++)
         d->counters[i] = INT32_MAX;
+    for (unsigned k = 0; k < 4; k++)
+        d->masks[k] = ~(RV_MEM_ADDR_LIMIT - 1) | ((1ull << k) - 1);
     return 0;
 }
 
@@ -435,36 +497,28 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
     e.t0_table = c->t0_only.table;
-    e.pend_disp = -8 * (int32_t)T0_COUNTER_SLOTS(p->n_insns);
+    e.owed_disp = T0_OWED_DISP(p->n_insns);
+    e.counters_disp = T0_COUNTERS_DISP(p->n_insns);
     x86_asm_init(&e.a);
     if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
         goto fail;
-    /* sized up front: growing arrays of millions of entries by doubling costs copies */
-    e.a.cap_labels = p->n_insns + p->n_insns / 2 + 64;
-    e.a.labels = malloc(e.a.cap_labels * sizeof *e.a.labels);
-    e.a.cap_fixups = 2 * p->n_insns + 64;
-    e.a.fixups = malloc(e.a.cap_fixups * sizeof *e.a.fixups);
-    e.cap_cold = p->n_insns + 64;
+    e.cap_cold = 2 * p->n_insns + 64;   /* sized up front: doubling millions of entries copies */
     e.cold = malloc(e.cap_cold * sizeof *e.cold);
-    if (!e.a.labels || !e.a.fixups || !e.cold) {
-        snprintf(err, errlen, "tier 0: out of memory for labels of %llu instructions",
+    if (!e.cold) {
+        snprintf(err, errlen, "tier 0: out of memory for exit stubs of %llu instructions",
                  (unsigned long long)p->n_insns);
         goto fail;
     }
-    for (uint64_t i = 0; i < p->n_insns; i++)
-        x86_label_new(&e.a);   /* label i = instruction i */
-    e.exit_label = x86_label_new(&e.a);
-    e.falloff_label = x86_label_new(&e.a);
 
     emit_prologue(&e);
     emit_epilogue(&e);
-    e.gate_off = e.a.len;
     emit_gate(&e);
+    uint32_t *owed0 = c->t0_only.owed_clk, *owed1 = c->tiered.owed_clk;
     for (uint64_t i = 0; i < p->n_insns && code_room(&e, INSN_ROOM) == 0; i++) {
         if (p->leader[i])
             t0_commit_clock(&e);   /* direct jumps land on leaders with nothing pending */
-        x86_label_bind(&e.a, (int)i);
-        c->t0_only.pend_at[i] = c->tiered.pend_at[i] = e.pend;
+        c->insn_off[i] = (uint32_t)x86_here(&e.a);
+        owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
         if (p->leader[i])
             emit_block_counter(&e, i);
         emit_insn(&e, i, &p->insns[i]);
@@ -473,17 +527,15 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     /* falling off the end of the text: the interpreter reports a jump fault from the last
      * instruction to text end, after that instruction completed */
     code_room(&e, INSN_ROOM + e.n_cold * STUB_ROOM);
-    x86_label_bind(&e.a, e.falloff_label);
-    x86_mov_imm(&e.a, RM_TMP_C, t0_pc(&e, p->n_insns));
-    x86_mov_mi(&e.a, ctx_field(RV_CTX_EXIT_REASON), RV_EXIT_FAULT);
-    x86_mov_mr(&e.a, ctx_field(RV_CTX_PC), RM_TMP_C);
-    x86_jmp_label(&e.a, e.exit_label);
+    const size_t stubs_off = x86_here(&e.a);
+    x86_mov_imm(&e.a, RM_TMP_D, t0_pc(&e, p->n_insns));
+    jmp_back(&e.a, e.exit_tail[RV_EXIT_FAULT]);
     emit_cold_stubs(&e);
     if (x86_asm_finish(&e.a) != 0) {
         snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp", e.a.err);
         goto fail;
     }
-    if (map_code(&e, c, reserved, err, errlen) != 0)
+    if (map_code(&e, c, reserved, stubs_off, err, errlen) != 0)
         goto fail;
     x86_asm_free(&e.a);
     free(e.cold);

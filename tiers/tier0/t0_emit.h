@@ -1,19 +1,24 @@
-/* t0_emit.h — tier 0 emitter internals shared by t0_emit*.c: the emitter state, operand
- * access through the register map, clock steps and the out-of-line exit stubs.
+/* t0_emit.h — internal interface between the tier 0 translation driver (t0_emit.c) and the
+ * per-class emitters (t0_emit_alu.c, t0_emit_mem.c, t0_emit_ctl.c).
  *
- * Per guest instruction the host sequence is: checks (jumping to a cold exit stub on a fault,
- * before any effect), trace record, the operation, the register write (x0 dropped, W forms
- * sign-extended), then the chunk or cycle-limit check.
+ * Per guest instruction the host sequence is: checks (jumping to an exit stub on a fault,
+ * before any effect), trace record, the operation computed straight into rd's home when rd
+ * lives in a GPR (tiers/regmap.h) or into a scratch register that is then written to its XMM
+ * lane, then the chunk or cycle-limit check. Operands in GPRs are used in place.
  * Clocks are added per block, not per instruction: the emitter counts the instructions stepped
- * since the last commit (pend) and adds 8*pend to clk and pend to global_clk at block ends,
- * before control transfers and in every exit stub; a trace record uses clk + 8*pend as a
- * displacement. So at instruction i's label the host clk lags the guest's by pend_at[i]
- * instructions (0 at every leader). Direct jumps only reach leaders; every jump through the
- * table (JALR, entry from C, the tier 1 gate) subtracts pend_at[target] first.
+ * since the last commit (pend) and adds 8*pend to clk at block ends, before control transfers
+ * and in every exit stub; a trace record uses clk + 8*pend as a displacement. So at
+ * instruction i the host clk lags the guest's by owed_clk[i] (0 at every leader). Direct jumps
+ * only reach leaders; every jump through the table (JALR, entry from C, the tier 1 gate)
+ * subtracts owed_clk[target] first. global_clk is not kept at all: C derives it from clk at
+ * exit (every instruction generated code runs steps clk by exactly 8; ECALLs run in C).
+ * Exit stubs are emitted after the last instruction; a jump to one is recorded (struct
+ * t0_cold) and patched when the stub is placed, so translation needs no label per stub.
  * Usage (inside tiers/tier0 only): t0_emit_alu(e, i, in) etc. from the translate loop. */
 #ifndef RVT_TIER0_T0_EMIT_H
 #define RVT_TIER0_T0_EMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "frontend/decode.h"
@@ -22,27 +27,26 @@
 #include "tiers/regmap.h"
 #include "tiers/tier0/x86_enc.h"
 
-/* An exit stub emitted after all instruction code: sets exit_reason and pc, then jumps to the
- * common epilogue. pc_in_rax: the pc is computed at run time (JALR) and sits in rax. */
+/* A jump to an exit stub: the stub adds pend instructions' clocks, stores pc (or rax) and the
+ * reason, and leaves through the epilogue. */
 struct t0_cold {
-    int label;
-    uint8_t reason;
+    uint32_t at;                    /* offset of the rel32 field of the jump to the stub */
+    uint8_t reason;                 /* enum rv_exit */
     uint8_t pc_in_rax;
-    uint32_t pend;                  /* instructions the stub adds to the clocks before exiting */
+    uint32_t pend;
     uint64_t pc;
 };
 
 struct t0_emitter {
-    struct x86_asm a;               /* labels 0 .. n_insns-1 are the instructions */
+    struct x86_asm a;
     const struct rvt_program *p;
-    int exit_label;                 /* common epilogue: spill the map, return to C */
-    int falloff_label;              /* fault exit with pc = text end */
-    size_t gate_off;                /* the tier 1 gate */
+    size_t exit_tail[RV_EXIT_HOT + 1];   /* per reason: store it, store pc (rcx), epilogue */
+    size_t epilogue_off, gate_off;
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     struct t0_cold *cold;
     size_t n_cold, cap_cold;
-    uint32_t pend;                  /* instructions stepped, not yet added to the clocks */
-    int32_t pend_disp;              /* r13-relative offset of pend_at[0] (struct t0_dispatch) */
+    uint32_t pend;                  /* instructions stepped, not yet added to clk */
+    int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
 
 static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
@@ -50,38 +54,61 @@ static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
     return e->p->pc_base + 4 * i;
 }
 
-/* Label of the instruction at target, or -1 when target is outside the text / misaligned. */
+/* A field of struct rv_ctx (RV_CTX_* offset) as a memory operand off the biased RM_CTX. */
+static inline struct x86_mem t0_ctx(int32_t off)
+{
+    return x86_mem(RM_CTX, off - RM_CTX_BIAS);
+}
+
+/* Index of a static target inside the text, or -1 when it is outside or misaligned. */
 int t0_label_for_pc(const struct t0_emitter *e, uint64_t target);
 
-/* A cold exit stub (reason, pc); returns its label. */
-int t0_cold_exit(struct t0_emitter *e, int reason, uint64_t pc);
-/* Same with the pc in rax at the jump. */
-int t0_cold_exit_rax(struct t0_emitter *e, int reason);
+/* jcc / jmp to a new exit stub for (reason, pc) with the clocks pending now. */
+void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc);
+void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc);
+/* The same, with the exit pc in rax at run time. */
+void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason);
 
-/* dst = guest register r (x0 reads as 0). */
+/* ---- guest registers (tiers/regmap.h) ---- */
+
+/* The GPR that is guest r's home, or X86_NOREG (XMM-resident or x0). */
+static inline enum x86_reg t0_home(unsigned r)
+{
+    return RV_REGMAP[r].kind == RV_LOC_GPR ? (enum x86_reg)RV_REGMAP[r].reg : X86_NOREG;
+}
+/* dst = guest r (x0: xor dst, dst, which clobbers the flags). */
 void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r);
-/* guest register rd = src (a write to x0 is dropped). */
-void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg src);
-/* One instruction completed: clk += 8, global_clk += 1, deferred to the next commit (the C
- * side undoes global_clk in unconstrained mode). */
+/* A register holding guest r for reading: its home GPR, else scratch after loading r into it. */
+enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch);
+/* Where to compute guest rd: its home GPR, else scratch (then t0_store_reg writes it back). */
+static inline enum x86_reg t0_dst(unsigned rd, enum x86_reg scratch)
+{
+    enum x86_reg h = t0_home(rd);
+    return h == X86_NOREG ? scratch : h;
+}
+/* guest rd = v (a write to x0 is dropped; nothing to do when v is rd's home). */
+void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v);
+
+/* ---- clocks ---- */
+
+/* One instruction completed: clk += 8, deferred to the next commit. */
 static inline void t0_step_clock(struct t0_emitter *e)
 {
     e->pend++;
 }
-/* clk as the guest sees it now, as a displacement from RM_CLK (records, exits). */
+/* clk as the guest sees it now, as a displacement from RM_CLK (records). */
 static inline int32_t t0_clk_disp(const struct t0_emitter *e)
 {
     return (int32_t)(e->pend * RV_CLK_STEP);
 }
-/* Adds the pending steps to clk and global_clk (clobbers the flags). */
+/* Adds the pending steps to clk (clobbers the flags). */
 void t0_commit_clock(struct t0_emitter *e);
 /* After a control transfer to a known pc: commit, then exit with CYCLES if clk > clk_limit. */
 void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
-/* rbx = the index of a table jump's target: subtract its pend_at from the clocks (clobbers
- * rcx and the flags). */
-void t0_pend_correct(struct t0_emitter *e);
+/* rbx = the index of a table jump's target: clk -= owed_clk[rbx] (clobbers rcx, flags). */
+void t0_owed_correct(struct t0_emitter *e);
 /* Jump to instruction idx through the dispatch table (rbx = idx: the tier 1 gate needs it). */
-void t0_jump_to(struct t0_emitter *e, int idx);
+void t0_jump_to(struct t0_emitter *e, uint32_t idx);
 
 /* One guest instruction (index i) per class; each ends with the code falling through to the
  * next instruction or jumping away. */

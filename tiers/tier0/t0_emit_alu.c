@@ -1,117 +1,219 @@
 /* t0_emit_alu.c — tier 0 code for the integer ALU (RV64I register-register and
  * register-immediate, LUI/AUIPC) and RV64M multiply/divide.
- * Shape: rax = rs1, rcx = rs2 (or an immediate), one x86 operation, store rd; W forms operate
- * on 32 bits and sign-extend with movsxd (ISA §5.2). Division never raises #DE: the RISC-V
- * special cases (x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0; ISA §7.2) are branched around
- * idiv/div, matching tiers/semantics.h.
+ * Shape: the result is computed in d = rd's home GPR when it has one (else rax, then written to
+ * its XMM lane); sources in GPRs are used in place, XMM ones are loaded into rcx/rax. So
+ * `add a2, a4, a3` is `mov r8, rdi; add r8, rbp`. W forms operate on 32 bits and sign-extend
+ * with movsxd (ISA §5.2). An op whose sources are all x0 (or none: LUI, AUIPC, li) is folded to
+ * its constant with the interpreter's own semantics (tiers/semantics.h). Division never raises
+ * #DE: the RISC-V special cases (x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0; ISA §7.2) are
+ * branched around idiv/div, matching tiers/semantics.h.
  * Usage: t0_emit_alu(e, i, in) from the translate loop. */
 #include "runtime/ctx.h"
+#include "tiers/semantics.h"
 #include "tiers/tier0/t0_emit.h"
 
 #define RA X86_RAX
 #define RC X86_RCX
 #define RD X86_RDX
 
-static void finish(struct t0_emitter *e, const struct rv_insn *in, enum x86_reg v, int w32)
+/* Writes back the value computed in d (sign-extending a W result) and steps the clock. */
+static void finish(struct t0_emitter *e, unsigned rd, enum x86_reg d, int w32)
 {
     if (w32)
-        x86_movsxd_rr(&e->a, v, v);
-    t0_store_reg(e, in->rd, v);
+        x86_movsxd_rr(&e->a, d, d);
+    t0_store_reg(e, rd, d);
     t0_step_clock(e);
 }
 
-static void set_cc(struct t0_emitter *e, enum x86_cc cc)
+/* The two-operand forms binop_rr emits: the classic ALU group and imul. */
+#define OP_IMUL 100
+
+static int commutative(int op)
 {
-    x86_setcc(&e->a, cc, RA);
-    x86_movzx8_rr(&e->a, RA, RA);
+    return op == X86_ALU_ADD || op == X86_ALU_AND || op == X86_ALU_OR || op == X86_ALU_XOR ||
+           op == OP_IMUL;
+}
+
+static void two_op(struct x86_asm *a, int op, int w32, enum x86_reg d, enum x86_reg s)
+{
+    if (op != OP_IMUL)
+        x86_alu_rr(a, (enum x86_alu)op, !w32, d, s);
+    else if (w32)
+        x86_imul_rr32(a, d, s);
+    else
+        x86_imul_rr(a, d, s);
+}
+
+/* rd = rs1 op rs2 for the two-operand x86 forms (d op= s). */
+static void binop_rr(struct t0_emitter *e, const struct rv_insn *in, int op, int w32)
+{
+    struct x86_asm *a = &e->a;
+    const enum x86_reg hd = t0_home(in->rd);
+    if (hd != X86_NOREG && in->rd == in->rs2 && in->rd != in->rs1) {
+        /* rd's home holds rs2, which the usual "d = rs1" would overwrite */
+        if (commutative(op)) {
+            two_op(a, op, w32, hd, t0_src(e, in->rs1, RC));
+            finish(e, in->rd, hd, w32);
+        } else {
+            t0_load_reg(e, RA, in->rs1);
+            two_op(a, op, w32, RA, hd);
+            finish(e, in->rd, RA, w32);
+        }
+        return;
+    }
+    const enum x86_reg d = t0_dst(in->rd, RA);
+    const enum x86_reg s2 = t0_src(e, in->rs2, RC);
+    t0_load_reg(e, d, in->rs1);
+    two_op(a, op, w32, d, s2);
+    finish(e, in->rd, d, w32);
+}
+
+/* rd = rs1 shifted by rs2 (x86 masks cl to 6 bits, or 5 for the W forms, as RISC-V). */
+static void shift_rr(struct t0_emitter *e, const struct rv_insn *in, enum x86_shift op, int w32)
+{
+    t0_load_reg(e, RC, in->rs2);   /* first: rd's home may be rs2's */
+    const enum x86_reg d = t0_dst(in->rd, RA);
+    t0_load_reg(e, d, in->rs1);
+    x86_shift_rcl(&e->a, op, !w32, d);
+    finish(e, in->rd, d, w32);
+}
+
+/* rd = (rs1 < rs2 or imm) ? 1 : 0 under cc. */
+static void set_less(struct t0_emitter *e, const struct rv_insn *in, enum x86_cc cc, int with_imm)
+{
+    struct x86_asm *a = &e->a;
+    const enum x86_reg s1 = t0_src(e, in->rs1, RA);
+    if (with_imm)
+        x86_cmp_ri(a, s1, (int32_t)in->imm);
+    else
+        x86_cmp_rr(a, s1, t0_src(e, in->rs2, RC));
+    const enum x86_reg d = t0_dst(in->rd, RA);
+    x86_setcc(a, cc, d);
+    x86_movzx8_rr(a, d, d);
+    finish(e, in->rd, d, 0);
+}
+
+/* rd = rs1 op imm for the logic ops and the constant shifts: d = rs1, then one x86 op. */
+static void op_imm(struct t0_emitter *e, const struct rv_insn *in)
+{
+    struct x86_asm *a = &e->a;
+    const int32_t imm = (int32_t)in->imm;   /* I-type: 12 bits; shifts: 0..63 */
+    const uint8_t sh = (uint8_t)(in->imm & 63), sh32 = (uint8_t)(in->imm & 31);
+    const enum x86_reg d = t0_dst(in->rd, RA);
+    int w32 = 0;
+    t0_load_reg(e, d, in->rs1);
+    switch ((enum rv_op)in->op) {
+    case RV_OP_XORI:  x86_xor_ri(a, d, imm); break;
+    case RV_OP_ORI:   x86_or_ri(a, d, imm); break;
+    case RV_OP_ANDI:  x86_and_ri(a, d, imm); break;
+    case RV_OP_SLLI:  if (sh) x86_shl_ri(a, d, sh); break;
+    case RV_OP_SRLI:  if (sh) x86_shr_ri(a, d, sh); break;
+    case RV_OP_SRAI:  if (sh) x86_sar_ri(a, d, sh); break;
+    case RV_OP_SLLIW: x86_shl_ri32(a, d, sh32); w32 = 1; break;
+    case RV_OP_SRLIW: x86_shr_ri32(a, d, sh32); w32 = 1; break;
+    case RV_OP_SRAIW: x86_sar_ri32(a, d, sh32); w32 = 1; break;
+    default:
+        x86_asm_fail(a, "op_imm called for another opcode");
+        return;
+    }
+    finish(e, in->rd, d, w32);
+}
+
+static void addi(struct t0_emitter *e, const struct rv_insn *in, int w32)
+{
+    struct x86_asm *a = &e->a;
+    const int32_t imm = (int32_t)in->imm;
+    const enum x86_reg d = t0_dst(in->rd, RA), h1 = t0_home(in->rs1);
+    if (w32 && imm == 0 && h1 != X86_NOREG) {
+        x86_movsxd_rr(a, d, h1);   /* sext.w */
+        finish(e, in->rd, d, 0);
+    } else if (!w32 && imm != 0 && h1 != X86_NOREG && h1 != d) {
+        x86_lea(a, d, x86_mem(h1, imm));
+        finish(e, in->rd, d, 0);
+    } else {
+        t0_load_reg(e, d, in->rs1);
+        if (imm)
+            x86_alu_ri(a, X86_ALU_ADD, !w32, d, imm);
+        finish(e, in->rd, d, w32);
+    }
+}
+
+static int sources_all_x0(const struct rv_insn *in)
+{
+    const enum rv_format f = rv_op_format((enum rv_op)in->op);
+    return f == RV_FMT_U || (in->rs1 == 0 && (f != RV_FMT_R || in->rs2 == 0));
 }
 
 void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
 {
     struct x86_asm *a = &e->a;
-    const int32_t imm = (int32_t)in->imm;   /* I-type: 12 bits; shifts: 0..63 */
-    const uint8_t sh = (uint8_t)(in->imm & 63), sh32 = (uint8_t)(in->imm & 31);
-    int w32 = 0;
-
-    switch ((enum rv_op)in->op) {
-    case RV_OP_LUI:
-        x86_mov_imm(a, RA, (uint64_t)in->imm);
-        finish(e, in, RA, 0);
+    const enum rv_op op = (enum rv_op)in->op;
+    if (in->rd == 0) {   /* no effect but the clock (nop, hints) */
+        t0_step_clock(e);
         return;
-    case RV_OP_AUIPC:
-        x86_mov_imm(a, RA, t0_pc(e, i) + (uint64_t)in->imm);
-        finish(e, in, RA, 0);
-        return;
-    default:
-        break;
     }
-    t0_load_reg(e, RA, in->rs1);
-    if (rv_op_format((enum rv_op)in->op) == RV_FMT_R)
-        t0_load_reg(e, RC, in->rs2);
-
-    switch ((enum rv_op)in->op) {
-    case RV_OP_ADD:   x86_add_rr(a, RA, RC); break;
-    case RV_OP_SUB:   x86_sub_rr(a, RA, RC); break;
-    case RV_OP_SLL:   x86_shl_rcl(a, RA); break;   /* x86 masks cl to 6 bits, as RISC-V */
-    case RV_OP_SRL:   x86_shr_rcl(a, RA); break;
-    case RV_OP_SRA:   x86_sar_rcl(a, RA); break;
-    case RV_OP_SLT:   x86_cmp_rr(a, RA, RC); set_cc(e, X86_CC_L); break;
-    case RV_OP_SLTU:  x86_cmp_rr(a, RA, RC); set_cc(e, X86_CC_B); break;
-    case RV_OP_XOR:   x86_xor_rr(a, RA, RC); break;
-    case RV_OP_OR:    x86_or_rr(a, RA, RC); break;
-    case RV_OP_AND:   x86_and_rr(a, RA, RC); break;
-    case RV_OP_ADDW:  x86_add_rr32(a, RA, RC); w32 = 1; break;
-    case RV_OP_SUBW:  x86_sub_rr32(a, RA, RC); w32 = 1; break;
-    case RV_OP_SLLW:  x86_shl_rcl32(a, RA); w32 = 1; break;   /* cl masked to 5 bits */
-    case RV_OP_SRLW:  x86_shr_rcl32(a, RA); w32 = 1; break;
-    case RV_OP_SRAW:  x86_sar_rcl32(a, RA); w32 = 1; break;
-    case RV_OP_ADDI:  if (imm) x86_add_ri(a, RA, imm); break;
-    case RV_OP_SLTI:  x86_cmp_ri(a, RA, imm); set_cc(e, X86_CC_L); break;
+    if (sources_all_x0(in)) {   /* li, lui, auipc, and anything else of constants */
+        const enum x86_reg d = t0_dst(in->rd, RA);
+        x86_mov_imm(a, d, rv_alu_result(op, t0_pc(e, i), 0, 0, (uint64_t)in->imm));
+        finish(e, in->rd, d, 0);
+        return;
+    }
+    switch (op) {
+    case RV_OP_ADD:   binop_rr(e, in, X86_ALU_ADD, 0); break;
+    case RV_OP_SUB:   binop_rr(e, in, X86_ALU_SUB, 0); break;
+    case RV_OP_XOR:   binop_rr(e, in, X86_ALU_XOR, 0); break;
+    case RV_OP_OR:    binop_rr(e, in, X86_ALU_OR, 0); break;
+    case RV_OP_AND:   binop_rr(e, in, X86_ALU_AND, 0); break;
+    case RV_OP_ADDW:  binop_rr(e, in, X86_ALU_ADD, 1); break;
+    case RV_OP_SUBW:  binop_rr(e, in, X86_ALU_SUB, 1); break;
+    case RV_OP_SLL:   shift_rr(e, in, X86_SHL, 0); break;
+    case RV_OP_SRL:   shift_rr(e, in, X86_SHR, 0); break;
+    case RV_OP_SRA:   shift_rr(e, in, X86_SAR, 0); break;
+    case RV_OP_SLLW:  shift_rr(e, in, X86_SHL, 1); break;
+    case RV_OP_SRLW:  shift_rr(e, in, X86_SHR, 1); break;
+    case RV_OP_SRAW:  shift_rr(e, in, X86_SAR, 1); break;
+    case RV_OP_SLT:   set_less(e, in, X86_CC_L, 0); break;
+    case RV_OP_SLTU:  set_less(e, in, X86_CC_B, 0); break;
+    case RV_OP_SLTI:  set_less(e, in, X86_CC_L, 1); break;
     /* the immediate is sign-extended, then compared unsigned (ISA §2.4) */
-    case RV_OP_SLTIU: x86_cmp_ri(a, RA, imm); set_cc(e, X86_CC_B); break;
-    case RV_OP_XORI:  x86_xor_ri(a, RA, imm); break;
-    case RV_OP_ORI:   x86_or_ri(a, RA, imm); break;
-    case RV_OP_ANDI:  x86_and_ri(a, RA, imm); break;
-    case RV_OP_SLLI:  x86_shl_ri(a, RA, sh); break;
-    case RV_OP_SRLI:  x86_shr_ri(a, RA, sh); break;
-    case RV_OP_SRAI:  x86_sar_ri(a, RA, sh); break;
-    case RV_OP_ADDIW: x86_add_ri32(a, RA, imm); w32 = 1; break;
-    case RV_OP_SLLIW: x86_shl_ri32(a, RA, sh32); w32 = 1; break;
-    case RV_OP_SRLIW: x86_shr_ri32(a, RA, sh32); w32 = 1; break;
-    case RV_OP_SRAIW: x86_sar_ri32(a, RA, sh32); w32 = 1; break;
-    default:
+    case RV_OP_SLTIU: set_less(e, in, X86_CC_B, 1); break;
+    case RV_OP_ADDI:  addi(e, in, 0); break;
+    case RV_OP_ADDIW: addi(e, in, 1); break;
+    case RV_OP_XORI: case RV_OP_ORI: case RV_OP_ANDI: case RV_OP_SLLI: case RV_OP_SRLI:
+    case RV_OP_SRAI: case RV_OP_SLLIW: case RV_OP_SRLIW: case RV_OP_SRAIW:
+        op_imm(e, in);
+        break;
+    default:   /* LUI and AUIPC have no sources: folded above */
         x86_asm_fail(a, "t0_emit_alu called for a non-ALU opcode");
         return;
     }
-    finish(e, in, RA, w32);
 }
 
-/* rax = rs1 / rs2 or rs1 % rs2 per RISC-V, never faulting on the host. */
+/* rax = rax / rcx or rax % rcx per RISC-V, never faulting on the host. */
 static void emit_div(struct t0_emitter *e, int is_signed, int is_rem, int w32)
 {
     struct x86_asm *a = &e->a;
-    int l_zero = x86_label_new(a), l_done = x86_label_new(a);
     if (w32)
         x86_test_rr32(a, RC, RC);
     else
         x86_test_rr(a, RC, RC);
-    x86_jcc_label(a, X86_CC_E, l_zero);
+    const size_t to_zero = x86_jcc8_fwd(a, X86_CC_E);
+    size_t to_done = 0;
     if (is_signed) {
         /* b == -1: quotient -a (wraps to MIN for MIN), remainder 0 */
         if (w32)
             x86_cmp_ri32(a, RC, -1);
         else
             x86_cmp_ri(a, RC, -1);
-        int l_do = x86_label_new(a);
-        x86_jcc_label(a, X86_CC_NE, l_do);
+        const size_t to_div = x86_jcc8_fwd(a, X86_CC_NE);
         if (is_rem)
-            x86_mov_ri32(a, RA, 0);
+            x86_xor_rr32(a, RA, RA);
         else if (w32)
             x86_neg_r32(a, RA);
         else
             x86_neg_r(a, RA);
-        x86_jmp_label(a, l_done);
-        x86_label_bind(a, l_do);
+        to_done = x86_jmp8_fwd(a);
+        x86_bind8(a, to_div, x86_here(a));
         if (w32) {
             x86_cdq(a);
             x86_idiv_r32(a, RC);
@@ -120,7 +222,7 @@ static void emit_div(struct t0_emitter *e, int is_signed, int is_rem, int w32)
             x86_idiv_r(a, RC);
         }
     } else {
-        x86_mov_ri32(a, RD, 0);
+        x86_xor_rr32(a, RD, RD);
         if (w32)
             x86_div_r32(a, RC);
         else
@@ -128,34 +230,48 @@ static void emit_div(struct t0_emitter *e, int is_signed, int is_rem, int w32)
     }
     if (is_rem)
         x86_mov_rr(a, RA, RD);
-    x86_jmp_label(a, l_done);
+    const size_t to_done2 = x86_jmp8_fwd(a);
     /* b == 0: quotient all ones, remainder a (rax already holds a) */
-    x86_label_bind(a, l_zero);
+    x86_bind8(a, to_zero, x86_here(a));
     if (!is_rem)
         x86_mov_ri(a, RA, -1);
-    x86_label_bind(a, l_done);
+    if (is_signed)
+        x86_bind8(a, to_done, x86_here(a));
+    x86_bind8(a, to_done2, x86_here(a));
 }
 
 void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
 {
-    (void)i;
     struct x86_asm *a = &e->a;
+    const enum rv_op op = (enum rv_op)in->op;
+    if (in->rd == 0) {   /* M ops have no side effects */
+        t0_step_clock(e);
+        return;
+    }
+    if (in->rs1 == 0 && in->rs2 == 0) {
+        const enum x86_reg d = t0_dst(in->rd, RA);
+        x86_mov_imm(a, d, rv_alu_result(op, t0_pc(e, i), 0, 0, 0));
+        finish(e, in->rd, d, 0);
+        return;
+    }
+    if (op == RV_OP_MUL || op == RV_OP_MULW) {
+        binop_rr(e, in, OP_IMUL, op == RV_OP_MULW);
+        return;
+    }
     t0_load_reg(e, RA, in->rs1);
     t0_load_reg(e, RC, in->rs2);
     enum x86_reg res = RA;
     int w32 = 0;
-    switch ((enum rv_op)in->op) {
-    case RV_OP_MUL:    x86_imul_rr(a, RA, RC); break;
-    case RV_OP_MULW:   x86_imul_rr32(a, RA, RC); w32 = 1; break;
+    switch (op) {
     case RV_OP_MULH:   x86_imul_r(a, RC); res = RD; break;
     case RV_OP_MULHU:  x86_mul_r(a, RC); res = RD; break;
     case RV_OP_MULHSU:
         /* signed a * unsigned b, high half = mulhu(a, b) - (a < 0 ? b : 0) */
-        x86_mov_rr(a, X86_RDI, RA);
-        x86_sar_ri(a, X86_RDI, 63);
-        x86_and_rr(a, X86_RDI, RC);
+        x86_mov_rr(a, RM_TMP_A, RA);
+        x86_sar_ri(a, RM_TMP_A, 63);
+        x86_and_rr(a, RM_TMP_A, RC);
         x86_mul_r(a, RC);
-        x86_sub_rr(a, RD, X86_RDI);
+        x86_sub_rr(a, RD, RM_TMP_A);
         res = RD;
         break;
     case RV_OP_DIV:    emit_div(e, 1, 0, 0); break;
@@ -170,5 +286,5 @@ void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         x86_asm_fail(a, "t0_emit_muldiv called for a non-M opcode");
         return;
     }
-    finish(e, in, res, w32);
+    finish(e, in->rd, res, w32);
 }

@@ -1,29 +1,28 @@
-/* t0_emit_mem.c — tier 0 code for loads and stores (SP1 memory layout, runtime/memory.h).
+/* t0_emit_mem.c — tier 0 code for loads and stores.
  *
- * a = rs1 + imm must be < 2^40 and aligned to the access size, else the instruction exits with
- * FAULT before any effect (one test against the mask 0xFFFFFF00_00000000 | (size - 1)).
- * When recording (r14 != NULL), the doubleword's previous {clk, value} entry is copied to the
+ * Address a = rs1 + imm (rs1's home GPR used in place when imm = 0). An access outside guest
+ * memory (a >= 2^40) or misaligned for its size exits with FAULT before any effect: one
+ * `test a, [r13 + masks]` (struct t0_dispatch) against 0xFFFFFF00_00000000 | (size - 1).
+ * When recording (r9 != NULL), the doubleword's previous {clk, value} entry is copied to the
  * trace tail and its clk set to clk + 1 (rt_trace_mem_access). Guest byte a lives at
  * mem + 2*(a & ~7) + 8 + (a & 7) = mem + (a & ~7) + a + 8 (mem + 2a + 8 for an aligned
- * doubleword). After the instruction, a full chunk (num_mem_reads >= max_trace_size) exits
- * with CHUNK and pc = next.
+ * doubleword). A load goes straight into rd's home GPR when it has one. After the
+ * instruction, a full chunk (tail >= ctx->trace_limit, which is UINTPTR_MAX when not
+ * recording, so no test of r9 is needed) exits with CHUNK and pc = next.
  * Usage: t0_emit_mem(e, i, in) from the translate loop. */
 #include "runtime/ctx.h"
 #include "runtime/memory.h"
+#include "tiers/semantics.h"
 #include "tiers/tier0/t0_emit.h"
+#include "tiers/tier0/tier0.h"
 
-#define ADDR X86_RBX   /* guest address */
-#define HOST X86_RAX   /* (a & ~7) [+ a] */
-#define VAL  X86_RCX   /* loaded / stored value */
+#define ADDR X86_RBX   /* the guest address when it is not rs1's home itself */
+#define HOST X86_RCX   /* (a & ~7) and then (a & ~7) + a, for the sub-doubleword forms */
+#define VAL X86_RAX    /* the value when rd/rs2 has no home GPR */
 
-static unsigned access_size(enum rv_op op)
+static unsigned log2_size(unsigned size)
 {
-    switch (op) {
-    case RV_OP_LB: case RV_OP_LBU: case RV_OP_SB: return 1;
-    case RV_OP_LH: case RV_OP_LHU: case RV_OP_SH: return 2;
-    case RV_OP_LW: case RV_OP_LWU: case RV_OP_SW: return 4;
-    default: return 8;
-    }
+    return size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
 }
 
 /* The trace record of the access whose doubleword entry is at entry (skipped when not
@@ -31,69 +30,69 @@ static unsigned access_size(enum rv_op op)
 static void emit_record(struct t0_emitter *e, struct x86_mem entry)
 {
     struct x86_asm *a = &e->a;
-    int skip = x86_label_new(a);
-    x86_test_rr(a, RM_TRACE_BUF, RM_TRACE_BUF);
-    x86_jcc_label(a, X86_CC_E, skip);
+    x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
+    const size_t skip = x86_jcc8_fwd(a, X86_CC_E);
     x86_movdqu_xm(a, RM_XTMP, entry);
     x86_movdqu_mx(a, x86_mem(RM_TRACE_TAIL, 0), RM_XTMP);
     x86_lea(a, X86_RDX, x86_mem(RM_CLK, t0_clk_disp(e) + 1));   /* this instruction's clk + 1 */
     x86_mov_mr(a, entry, X86_RDX);
-    x86_add_ri(a, RM_TRACE_NUM, 1);
     x86_add_ri(a, RM_TRACE_TAIL, 16);
-    x86_label_bind(a, skip);
+    x86_bind8(a, skip, x86_here(a));
 }
 
 void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
 {
     struct x86_asm *a = &e->a;
-    enum rv_op op = (enum rv_op)in->op;
-    unsigned size = access_size(op);
-    int is_store = rv_op_class(op) == RV_CLS_STORE;
+    const enum rv_op op = (enum rv_op)in->op;
+    const unsigned size = rv_mem_width(op);
+    const int is_store = rv_op_class(op) == RV_CLS_STORE;
 
-    t0_load_reg(e, ADDR, in->rs1);
-    if (in->imm)
-        x86_add_ri(a, ADDR, (int32_t)in->imm);
-    x86_movabs_ri(a, HOST, ~(RV_MEM_ADDR_LIMIT - 1) | (size - 1));
-    x86_test_rr(a, ADDR, HOST);
-    x86_jcc_label(a, X86_CC_NE, t0_cold_exit(e, RV_EXIT_FAULT, t0_pc(e, i)));
-    if (is_store)
-        t0_load_reg(e, VAL, in->rs2);
+    enum x86_reg addr = t0_home(in->rs1);
+    if (addr == X86_NOREG || in->imm) {
+        if (addr != X86_NOREG)
+            x86_lea(a, ADDR, x86_mem(addr, (int32_t)in->imm));
+        else {
+            t0_load_reg(e, ADDR, in->rs1);
+            if (in->imm)
+                x86_add_ri(a, ADDR, (int32_t)in->imm);
+        }
+        addr = ADDR;
+    }
+    x86_test_mr(a, x86_mem(RM_JUMP_TABLE, T0_MASKS_DISP + 8 * (int32_t)log2_size(size)), addr);
+    t0_jcc_exit(e, X86_CC_NE, RV_EXIT_FAULT, t0_pc(e, i));
+    const enum x86_reg val = is_store ? t0_src(e, in->rs2, VAL) : t0_dst(in->rd, VAL);
     struct x86_mem m;
     if (size == 8) {
         /* aligned: a & 7 = 0, so the entry is at mem + 2a and the value 8 bytes further */
-        emit_record(e, x86_mem_idx(RM_MEM, ADDR, 2, 0));
-        m = x86_mem_idx(RM_MEM, ADDR, 2, 8);
+        emit_record(e, x86_mem_idx(RM_MEM, addr, 2, 0));
+        m = x86_mem_idx(RM_MEM, addr, 2, 8);
     } else {
-        x86_mov_rr(a, HOST, ADDR);
+        x86_mov_rr(a, HOST, addr);
         x86_and_ri(a, HOST, -8);
         emit_record(e, x86_mem_idx(RM_MEM, HOST, 2, 0));
-        x86_add_rr(a, HOST, ADDR);
+        x86_add_rr(a, HOST, addr);
         m = x86_mem_idx(RM_MEM, HOST, 1, 8);
     }
     switch (op) {
-    case RV_OP_LB:  x86_movsx8_rm(a, VAL, m); break;
-    case RV_OP_LBU: x86_movzx8_rm(a, VAL, m); break;
-    case RV_OP_LH:  x86_movsx16_rm(a, VAL, m); break;
-    case RV_OP_LHU: x86_movzx16_rm(a, VAL, m); break;
-    case RV_OP_LW:  x86_movsxd_rm(a, VAL, m); break;
-    case RV_OP_LWU: x86_mov_rm32(a, VAL, m); break;   /* zero-extends */
-    case RV_OP_LD:  x86_mov_rm(a, VAL, m); break;
-    case RV_OP_SB:  x86_mov_mr8(a, m, VAL); break;
-    case RV_OP_SH:  x86_mov_mr16(a, m, VAL); break;
-    case RV_OP_SW:  x86_mov_mr32(a, m, VAL); break;
-    case RV_OP_SD:  x86_mov_mr(a, m, VAL); break;
+    case RV_OP_LB:  x86_movsx8_rm(a, val, m); break;
+    case RV_OP_LBU: x86_movzx8_rm(a, val, m); break;
+    case RV_OP_LH:  x86_movsx16_rm(a, val, m); break;
+    case RV_OP_LHU: x86_movzx16_rm(a, val, m); break;
+    case RV_OP_LW:  x86_movsxd_rm(a, val, m); break;
+    case RV_OP_LWU: x86_mov_rm32(a, val, m); break;   /* zero-extends */
+    case RV_OP_LD:  x86_mov_rm(a, val, m); break;
+    case RV_OP_SB:  x86_mov_mr8(a, m, val); break;
+    case RV_OP_SH:  x86_mov_mr16(a, m, val); break;
+    case RV_OP_SW:  x86_mov_mr32(a, m, val); break;
+    case RV_OP_SD:  x86_mov_mr(a, m, val); break;
     default:
         x86_asm_fail(a, "t0_emit_mem called for a non-memory opcode");
         return;
     }
     if (!is_store)
-        t0_store_reg(e, in->rd, VAL);
+        t0_store_reg(e, in->rd, val);
     t0_step_clock(e);
-    /* chunk boundary: only records grow num_mem_reads, so only a recording run can hit it */
-    int skip = x86_label_new(a);
-    x86_test_rr(a, RM_TRACE_BUF, RM_TRACE_BUF);
-    x86_jcc_label(a, X86_CC_E, skip);
-    x86_cmp_rm(a, RM_TRACE_NUM, x86_mem(RM_CTX, RV_CTX_MAX_TRACE_SIZE));
-    x86_jcc_label(a, X86_CC_AE, t0_cold_exit(e, RV_EXIT_CHUNK, t0_pc(e, i + 1)));
-    x86_label_bind(a, skip);
+    /* chunk boundary: only records move the tail, and only a recording entry has a limit */
+    x86_cmp_rm(a, RM_TRACE_TAIL, t0_ctx(RV_CTX_TRACE_LIMIT));
+    t0_jcc_exit(e, X86_CC_AE, RV_EXIT_CHUNK, t0_pc(e, i + 1));
 }

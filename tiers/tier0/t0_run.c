@@ -1,7 +1,9 @@
 /* t0_run.c — entering tier 0 code from C and handling its exits (tier0.h).
  *
- * The generated code counts global_clk unconditionally: unconstrained mode can only change in
- * C (at an ECALL), so t0_run puts global_clk back when the whole entry ran unconstrained.
+ * The generated code keeps only clk (tiers/regmap.h): every instruction it runs steps clk by
+ * exactly 8 (ECALLs run here, in C), so global_clk grows by the clk steps of the entry unless
+ * the entry ran unconstrained (which only an ECALL can change). Likewise it keeps only the
+ * trace tail, from which the record count follows.
  * Faults are reported through the shared rt_fault_* messages, re-deriving address / target /
  * word from the faulting instruction, which had no effect (its operands are unchanged).
  * Usage: t0_run_job(job, code) — see tier0.h. */
@@ -15,12 +17,20 @@
 
 void t0_run(const struct t0_code *code, const struct t0_dispatch *d, struct rv_ctx *ctx)
 {
-    const uint64_t global_clk = ctx->global_clk;
+    const uint64_t clk0 = ctx->clk, global_clk0 = ctx->global_clk;
+    uint8_t *rec = rt_tracing(ctx) ? ctx->trace_buf : NULL;
+    uint64_t *const records = rec ? (uint64_t *)(rec + RV_TRACE_HDR_SIZE) : NULL;
+    ctx->trace_limit = rec ? records + 2 * ctx->max_trace_size : (uint64_t *)UINTPTR_MAX;
     ctx->jump_table = d->table;
     ctx->exit_reason = RV_EXIT_NONE;
-    code->entry(ctx, rt_tracing(ctx) ? ctx->trace_buf : NULL);
-    if (ctx->is_unconstrained)
-        ctx->global_clk = global_clk;
+    code->entry(ctx, rec);
+    /* assigned, not added: tier 1 regions run inside the entry update ctx->global_clk too */
+    if (!ctx->is_unconstrained)
+        ctx->global_clk = global_clk0 + (ctx->clk - clk0) / RV_CLK_STEP;
+    else
+        ctx->global_clk = global_clk0;
+    if (rec)
+        ctx->num_mem_reads = (uint64_t)(ctx->trace_tail - records) / 2;
 }
 
 static int report_fault(struct rt_job *job)

@@ -24,22 +24,28 @@ struct rvt_program;
 struct rv_ctx;
 struct rt_job;
 
-/* A dispatch block: what generated code reaches from r13 (RM_JUMP_TABLE) = table.
- *   pend_at[i]  at r13 - 8c + 4i: how many instructions' clock steps the code at pc_base + 4i
- *                                 has not yet added (clocks are added per block, t0_emit.h);
- *                                 a table jump subtracts it first; 0 at every leader;
- *   counters[i] at r13 - 4c + 4i: executions left before block head i exits with HOT
- *                                 (c = T0_COUNTER_SLOTS(n), n rounded up to even);
- *   table[i]    at r13 + 8i:      host code for pc_base + 4i (tier 0, or tier 1's gate);
- *   t1_fn[i]    at r13 + 8n + 8i: tier 1 region function entered at head i (tiered only).
+/* A dispatch block: what generated code reaches from r13 (RM_JUMP_TABLE) = table; c =
+ * T0_COUNTER_SLOTS(n) (n rounded up to even, so the table stays 8-byte aligned):
+ *   owed_clk[i] at r13 - 32 - 8c + 4i: clk the code at pc_base + 4i has not added yet (tier 0
+ *                                      adds clocks per block, t0_emit.h); a table jump
+ *                                      subtracts it first; 0 at every leader;
+ *   counters[i] at r13 - 32 - 4c + 4i: executions left before block head i exits with HOT;
+ *   masks[k]    at r13 - 32 + 8k:      an access of 2^k bytes at address a faults iff
+ *                                      a & masks[k] (outside guest memory or misaligned);
+ *   table[i]    at r13 + 8i:           host code for pc_base + 4i (tier 0, or tier 1's gate);
+ *   t1_fn[i]    at r13 + 8n + 8i:      tier 1 region function entered at head i (tiered only).
  * Every jump to a known in-text target goes through table[] with rbx = i, so installing a
  * region is two atomic 8-byte stores (t1_fn[i], then table[i]) and no code patching. */
 #define T0_COUNTER_SLOTS(n) (((n) + 1) & ~(uint64_t)1)
+#define T0_MASKS_DISP (-32)
+#define T0_COUNTERS_DISP(n) (T0_MASKS_DISP - 4 * (int32_t)T0_COUNTER_SLOTS(n))
+#define T0_OWED_DISP(n) (T0_COUNTERS_DISP(n) - 4 * (int32_t)T0_COUNTER_SLOTS(n))
 
 struct t0_dispatch {
     void *block;              /* the allocation */
-    uint32_t *pend_at;
+    uint32_t *owed_clk;
     int32_t *counters;
+    uint64_t *masks;
     const void **table;
     const void **t1_fn;       /* NULL in the tier-0-only block */
 };

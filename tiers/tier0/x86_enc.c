@@ -307,6 +307,17 @@ void x86_test_ri32(struct x86_asm *a, enum x86_reg d, int32_t imm)
     put32(a, (uint32_t)imm);
 }
 
+void x86_test_mr(struct x86_asm *a, struct x86_mem m, enum x86_reg s)
+{
+    enc_rm(a, 0, 1, OPC(0x85), s, m, 0);
+}
+
+void x86_test_ri8(struct x86_asm *a, enum x86_reg d, uint8_t imm)
+{
+    enc_rr(a, 0, 0, OPC(0xF6), 0, d, d >= 4 && d <= 7);   /* spl..dil need a REX prefix */
+    put8(a, imm);
+}
+
 void x86_shift_ri(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d, uint8_t imm)
 {
     if (imm > (w64 ? 63 : 31)) {
@@ -561,6 +572,16 @@ void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t 
     put8(a, lane);
 }
 
+void x86_movq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m)
+{
+    enc_rm(a, 0xF3, 0, OPC(0x0F, 0x7E), (int)d, m, 0);
+}
+
+void x86_movq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s)
+{
+    enc_rm(a, 0x66, 0, OPC(0x0F, 0xD6), (int)s, m, 0);
+}
+
 void x86_movdqu_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m)
 {
     enc_rm(a, 0xF3, 0, OPC(0x0F, 0x6F), (int)d, m, 0);
@@ -609,6 +630,57 @@ void x86_call_rel32(struct x86_asm *a, int32_t rel)
 {
     put8(a, 0xE8);
     put32(a, (uint32_t)rel);
+}
+
+size_t x86_jcc8_fwd(struct x86_asm *a, enum x86_cc cc)
+{
+    put8(a, (uint8_t)(0x70 + cc));
+    put8(a, 0);
+    return a->len - 1;
+}
+
+size_t x86_jmp8_fwd(struct x86_asm *a)
+{
+    put8(a, 0xEB);
+    put8(a, 0);
+    return a->len - 1;
+}
+
+size_t x86_jcc32_fwd(struct x86_asm *a, enum x86_cc cc)
+{
+    x86_jcc_rel32(a, cc, 0);
+    return a->len - 4;
+}
+
+size_t x86_jmp32_fwd(struct x86_asm *a)
+{
+    x86_jmp_rel32(a, 0);
+    return a->len - 4;
+}
+
+void x86_bind8(struct x86_asm *a, size_t at, size_t to)
+{
+    if (a->error)
+        return;
+    int64_t rel = (int64_t)to - ((int64_t)at + 1);
+    if (at >= a->len || !is_simm8(rel)) {
+        x86_asm_fail(a, "short jump out of rel8 range");
+        return;
+    }
+    a->buf[at] = (uint8_t)(int8_t)rel;
+}
+
+void x86_bind32(struct x86_asm *a, size_t at, size_t to)
+{
+    if (a->error)
+        return;
+    int64_t rel = (int64_t)to - ((int64_t)at + 4);
+    if (at + 4 > a->len || rel < INT32_MIN || rel > INT32_MAX) {
+        x86_asm_fail(a, "jump out of rel32 range");
+        return;
+    }
+    int32_t r = (int32_t)rel;
+    memcpy(a->buf + at, &r, 4);
 }
 
 void x86_jmp_r(struct x86_asm *a, enum x86_reg r) { enc_rr(a, 0, 0, OPC(0xFF), 4, r, 0); }

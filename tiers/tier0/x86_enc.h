@@ -42,7 +42,7 @@ enum x86_alu {
 };
 
 /* Shift group /digit of 0xC1/0xD3. */
-enum x86_shift { X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 };
+enum x86_shift { X86_ROR = 1, X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 };
 
 /* Memory operand [base + index*scale + disp]. base may be X86_NOREG ([index*scale + disp32]);
  * index may be X86_NOREG; index must not be rsp; scale is 1, 2, 4 or 8. */
@@ -134,6 +134,8 @@ void x86_test_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);     /* test
 void x86_test_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s);   /* test r32, r32 */
 void x86_test_ri(struct x86_asm *a, enum x86_reg d, int32_t imm);        /* test r64, imm32 */
 void x86_test_ri32(struct x86_asm *a, enum x86_reg d, int32_t imm);      /* test r32, imm32 */
+void x86_test_mr(struct x86_asm *a, struct x86_mem m, enum x86_reg s);   /* test qword [m], r64 */
+void x86_test_ri8(struct x86_asm *a, enum x86_reg d, uint8_t imm);       /* test r8, imm8 */
 
 /* shl/shr/sar r, imm8 (imm 0..63, or 0..31 for 32-bit) and r, cl */
 void x86_shift_ri(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d, uint8_t imm);
@@ -154,6 +156,7 @@ void x86_shift_rcl(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d
 X86_SHIFT_FORMS(shl, X86_SHL)
 X86_SHIFT_FORMS(shr, X86_SHR)
 X86_SHIFT_FORMS(sar, X86_SAR)
+X86_SHIFT_FORMS(ror, X86_ROR)
 #undef X86_SHIFT_FORMS
 
 void x86_imul_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);     /* imul r64, r64 */
@@ -212,6 +215,8 @@ void x86_pinsrq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s, uint8_t la
                                                             /* pinsrq xmm, r64, lane */
 void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t lane);
                                                             /* pinsrq xmm, qword [m], lane */
+void x86_movq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m);    /* movq xmm, qword [m] */
+void x86_movq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s);    /* movq qword [m], xmm */
 void x86_movdqu_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m);  /* movdqu xmm, [m] */
 void x86_movdqu_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s);  /* movdqu [m], xmm */
 
@@ -222,6 +227,16 @@ void x86_call_label(struct x86_asm *a, int label);                  /* call rel3
 void x86_jcc_rel32(struct x86_asm *a, enum x86_cc cc, int32_t rel); /* jcc rel32 (raw) */
 void x86_jmp_rel32(struct x86_asm *a, int32_t rel);                 /* jmp rel32 (raw) */
 void x86_call_rel32(struct x86_asm *a, int32_t rel);                /* call rel32 (raw) */
+/* Forward jumps without labels, for code emitted in one pass: *_fwd emits the jump with a zero
+ * displacement and returns the offset of its displacement field; x86_bind8 / x86_bind32 point
+ * it at `to` (x86_here(a) for the current position). A rel8 that cannot reach sets the error. */
+size_t x86_jcc8_fwd(struct x86_asm *a, enum x86_cc cc);             /* jcc rel8 */
+size_t x86_jmp8_fwd(struct x86_asm *a);                             /* jmp rel8 */
+size_t x86_jcc32_fwd(struct x86_asm *a, enum x86_cc cc);            /* jcc rel32 */
+size_t x86_jmp32_fwd(struct x86_asm *a);                            /* jmp rel32 */
+void x86_bind8(struct x86_asm *a, size_t at, size_t to);
+void x86_bind32(struct x86_asm *a, size_t at, size_t to);
+static inline size_t x86_here(const struct x86_asm *a) { return a->len; }
 void x86_jmp_r(struct x86_asm *a, enum x86_reg r);                  /* jmp r64 */
 void x86_call_r(struct x86_asm *a, enum x86_reg r);                 /* call r64 */
 void x86_jmp_m(struct x86_asm *a, struct x86_mem m);                /* jmp qword [m] */
