@@ -445,8 +445,10 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, si
     c->code_len = len;
     c->epilogue_off = e->epilogue_off;
     c->stubs_off = stubs_off;
-    for (uint64_t i = 0; i < c->n_insns; i++)
-        c->t0_only.table[i] = c->tiered.table[i] = m + c->insn_off[i];
+    for (uint64_t i = 0; i < c->n_insns; i++) {
+        c->tiered.table[i] = m + c->insn_off[i];
+        c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];   /* offsets until now */
+    }
     c->insn_off[c->n_insns] = (uint32_t)stubs_off;
     c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
@@ -521,6 +523,8 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
         owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
         if (p->leader[i])
             emit_block_counter(&e, i);
+        /* tier-0-only runs never tier up: their table jumps skip the counter */
+        c->t0_only.table[i] = (const void *)(uintptr_t)x86_here(&e.a);
         emit_insn(&e, i, &p->insns[i]);
     }
     t0_commit_clock(&e);

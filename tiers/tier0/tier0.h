@@ -32,7 +32,8 @@ struct rt_job;
  *   counters[i] at r13 - 32 - 4c + 4i: executions left before block head i exits with HOT;
  *   masks[k]    at r13 - 32 + 8k:      an access of 2^k bytes at address a faults iff
  *                                      a & masks[k] (outside guest memory or misaligned);
- *   table[i]    at r13 + 8i:           host code for pc_base + 4i (tier 0, or tier 1's gate);
+ *   table[i]    at r13 + 8i:           host code for pc_base + 4i (tier 0, or tier 1's gate;
+ *                                      in the tier-0-only block, past a block head's counter);
  *   t1_fn[i]    at r13 + 8n + 8i:      tier 1 region function entered at head i (tiered only).
  * Every jump to a known in-text target goes through table[] with rbx = i, so installing a
  * region is two atomic 8-byte stores (t1_fn[i], then table[i]) and no code patching. */
