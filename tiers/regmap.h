@@ -1,20 +1,22 @@
-/* regmap.h — the static register map shared by tier 0 and tier 1 (DESIGN.md "Host register
- * conventions", improved as it allows: more guest registers in GPRs): where each guest register
- * lives while generated code runs, and the pinned host registers, each a named constant with
- * its role and its SysV ABI class (a caller-saved pin must be spilled around calls out to C; a
- * callee-saved one survives them).
- * Code of either tier is entered and left with the guest state in this map. Prologue, epilogue
- * and call-out spills are loops over RV_REGMAP, never hand-written lists.
+/* regmap.h — the register map shared by tier 0 and tier 1 (DESIGN.md "Host register
+ * conventions", improved as it allows: more guest registers in GPRs, chosen per program):
+ * where each guest register lives while generated code runs, and the pinned host registers,
+ * each a named constant with its role and its SysV ABI class (a caller-saved pin must be
+ * spilled around calls out to C; a callee-saved one survives them).
+ * Code of either tier is entered and left with the guest state in the map. Prologue,
+ * epilogue and call-out spills are loops over it, never hand-written lists.
  *
  * Why six guest registers in GPRs: a value that lives in an XMM lane costs a movq out and a
  * movq/pinsrq back, ~7 cycles of latency on a loop-carried chain against 1 for a GPR (measured
  * on this project's Zen 4 hosts), and a loop's induction and accumulator registers are exactly
- * such chains. a0-a5 are the registers both gcc and LLVM allocate first for temporaries (by
- * dynamic count over the guest suite: a5, a4, a3, a2, a1 are the five most used). The GPRs come
- * from pins that can be derived: global_clk (= instructions since entry = clk steps, computed
- * by C at exit), the trace record count (= tail offset / 16) and the trace buffer pointer
- * (recording is "tail != NULL").
- * Usage: struct rv_loc l = RV_REGMAP[rd]; if (l.kind == RV_LOC_XMM) pinsrq xmm{l.reg}, .., l.lane */
+ * such chains. The GPRs come from pins that can be derived: global_clk (= instructions since
+ * entry = clk steps, computed by C at exit), the trace record count (= tail offset / 16) and
+ * the trace buffer pointer (recording is "tail != NULL").
+ * The map is a value (struct rv_regmap) kept with the translated code, which both tiers and
+ * the gate read: the default one for every program (rv_regmap_default), any ranking in tests
+ * (rv_regmap_ranked), so every register is exercised in every location class.
+ * Usage: struct rv_regmap m; rv_regmap_default(&m);
+ *        struct rv_loc l = m.loc[rd]; if (l.kind == RV_LOC_XMM) pinsrq xmm{l.reg}, .., l.lane */
 #ifndef RVT_TIERS_REGMAP_H
 #define RVT_TIERS_REGMAP_H
 
@@ -54,50 +56,23 @@ struct rv_loc {
     uint8_t solo;   /* XMM lane 0 with lane 1 unused: written with movq (1 uop), not pinsrq */
 };
 
-#define RV_LOC_G(r) {RV_LOC_GPR, (r), 0, 0}
-#define RV_LOC_S(x) {RV_LOC_XMM, (x), 0, 1}
-#define RV_LOC_X(x, l) {RV_LOC_XMM, (x), (l), 0}
+/* Where guest registers go, in order of their weight: the GPR homes, then xmm0-4 alone
+ * (movq both ways), then ten pairs in xmm5-14 (lane 0 first: movq out, pinsrq in; lane 1 needs
+ * pextrq out too); xmm15 stays free as scratch. rsi, rdi and rbp first: 32-bit ops on them
+ * need no REX prefix. */
+#define RV_REGMAP_GPRS 6
+static const enum x86_reg RV_GUEST_GPRS[RV_REGMAP_GPRS] = {X86_RSI, X86_RDI, X86_RBP,
+                                                           X86_R8, X86_R11, X86_R14};
+#define RV_REGMAP_SOLO 5
 
-/* The 25 others in xmm0-xmm14: the five next most used alone in xmm0-4 (movq both ways), then
- * ten pairs with the more used register in lane 0 (movq out, pinsrq in; lane 1 needs pextrq
- * out too); xmm15 stays free as scratch. */
-static const struct rv_loc RV_REGMAP[32] = {
-    [0] = {RV_LOC_ZERO, 0, 0, 0},
-    [1] = RV_LOC_X(5, 1),    /* ra */
-    [2] = RV_LOC_X(5, 0),    /* sp */
-    [3] = RV_LOC_X(6, 1),    /* gp */
-    [4] = RV_LOC_X(7, 1),    /* tp */
-    [5] = RV_LOC_S(1),       /* t0 */
-    [6] = RV_LOC_S(0),       /* t1 */
-    [7] = RV_LOC_X(7, 0),    /* t2 */
-    [8] = RV_LOC_X(6, 0),    /* s0 */
-    [9] = RV_LOC_X(8, 0),    /* s1 */
-    [10] = RV_LOC_G(X86_R11),   /* a0 */
-    [11] = RV_LOC_G(X86_R14),   /* a1 */
-    [12] = RV_LOC_G(X86_R8),    /* a2 */
-    [13] = RV_LOC_G(X86_RBP),   /* a3 */
-    [14] = RV_LOC_G(X86_RDI),   /* a4 */
-    [15] = RV_LOC_G(X86_RSI),   /* a5 */
-    [16] = RV_LOC_S(4),      /* a6 */
-    [17] = RV_LOC_S(2),      /* a7 */
-    [18] = RV_LOC_S(3),      /* s2 */
-    [19] = RV_LOC_X(14, 0),  /* s3 */
-    [20] = RV_LOC_X(8, 1),   /* s4 */
-    [21] = RV_LOC_X(9, 1),   /* s5 */
-    [22] = RV_LOC_X(10, 1),  /* s6 */
-    [23] = RV_LOC_X(11, 1),  /* s7 */
-    [24] = RV_LOC_X(12, 1),  /* s8 */
-    [25] = RV_LOC_X(13, 1),  /* s9 */
-    [26] = RV_LOC_X(13, 0),  /* s10 */
-    [27] = RV_LOC_X(12, 0),  /* s11 */
-    [28] = RV_LOC_X(9, 0),   /* t3 */
-    [29] = RV_LOC_X(14, 1),  /* t4 */
-    [30] = RV_LOC_X(11, 0),  /* t5 */
-    [31] = RV_LOC_X(10, 0),  /* t6 */
+struct rv_regmap {
+    struct rv_loc loc[32];      /* loc[0] is RV_LOC_ZERO */
 };
 
-#undef RV_LOC_G
-#undef RV_LOC_S
-#undef RV_LOC_X
+/* The map that puts rank[0..5] in the GPR homes, rank[6..10] alone in xmm0-4, rank[11..20]
+ * in lane 0 and rank[21..30] in lane 1 of xmm5-14. rank is a permutation of 1..31. */
+void rv_regmap_ranked(const uint8_t rank[31], struct rv_regmap *out);
+/* The map of every program: a5, a4, a3, a2, a1, a0 in GPRs, t1, t0, a7, s2, a6 alone, ... */
+void rv_regmap_default(struct rv_regmap *out);
 
 #endif

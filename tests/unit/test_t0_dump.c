@@ -87,7 +87,7 @@ START_TEST(listing_has_sections_guest_lines_and_host_code)
         }
     }
     ck_assert_uint_eq(next_pc, 0x10000 + 4 * N_WORDS);
-    ck_assert_uint_eq(host_bytes, code->code_len);
+    ck_assert_uint_eq(host_bytes, t0_code_bytes(code));
     free(text);
     rvt_program_free(p);
 }

@@ -49,8 +49,37 @@ static struct rvt_program *load(const uint32_t *w, size_t n, const uint8_t *data
     return p;
 }
 
+/* A register ranking shuffled by a seed (Fisher-Yates over xorshift). */
+static void shuffled_map(uint64_t seed, struct rv_regmap *m)
+{
+    uint8_t rank[31];
+    for (int k = 0; k < 31; k++)
+        rank[k] = (uint8_t)(k + 1);
+    uint64_t s = seed | 1;
+    for (int k = 30; k > 0; k--) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        int j = (int)(s % (uint64_t)(k + 1));
+        uint8_t t = rank[k];
+        rank[k] = rank[j];
+        rank[j] = t;
+    }
+    rv_regmap_ranked(rank, m);
+}
+
+static void scrambled_map(const struct rvt_program *p, struct rv_regmap *m)
+{
+    uint64_t seed = 0xcbf29ce484222325ull;
+    for (uint64_t i = 0; i < p->n_insns && i < 64; i++)
+        seed = (seed ^ p->insns[i].raw) * 0x100000001b3ull;
+    shuffled_map(seed, m);
+}
+
 /* One run as rvt_run does it, but with initial registers and the trace kept in memory.
- * chunk == 0: no trace. tier0: 0 = interpreter, 1 = tier 0. */
+ * chunk == 0: no trace. tier0: 0 = interpreter, 1 = tier 0 with the default register map
+ * (which the register choices of the tests below are made against), 2 = tier 0 with a map
+ * scrambled from the program's words, so every register meets every location class. */
 static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier0,
                      uint64_t chunk, uint64_t max_cycles, enum rvt_abi abi, struct outcome *out)
 {
@@ -82,7 +111,10 @@ static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier
     }
     if (tier0) {
         struct t0_code *code;
-        ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "translate: %s", err);
+        struct rv_regmap scrambled;
+        scrambled_map(p, &scrambled);
+        ck_assert_msg(t0_translate_with_map(p, tier0 == 2 ? &scrambled : NULL, &code, err,
+                                            sizeof err) == 0, "translate: %s", err);
         out->rc = t0_run_job(job, code);
         t0_code_free(code);
     } else {
@@ -106,38 +138,52 @@ static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier
     fclose(outf);
 }
 
-/* Runs p in both modes and asserts identical outcomes; returns the interpreter's in *ref. */
+/* Asserts that a tier 0 outcome t equals the interpreter's, everything observable. */
+static void expect_same(const char *what, int map, const struct outcome *t,
+                        const struct outcome *ref)
+{
+    const char *m = map == 2 ? " (scrambled register map)" : "";
+    ck_assert_msg(t->rc == ref->rc && t->status == ref->status,
+                  "%s%s: rc/status %d/%d vs interp %d/%d (%s | %s)", what, m, t->rc, t->status,
+                  ref->rc, ref->status, t->error, ref->error);
+    ck_assert_msg(strcmp(t->error, ref->error) == 0, "%s%s: error '%s' vs interp '%s'", what,
+                  m, t->error, ref->error);
+    ck_assert_msg(t->halted == ref->halted && t->exit_code == ref->exit_code, "%s%s: halt",
+                  what, m);
+    for (int r = 0; r < 32; r++)
+        ck_assert_msg(t->regs[r] == ref->regs[r], "%s%s: x%d = %#llx vs interp %#llx", what, m,
+                      r, (unsigned long long)t->regs[r], (unsigned long long)ref->regs[r]);
+    ck_assert_msg(t->pc == ref->pc, "%s%s: pc %#llx vs interp %#llx", what, m,
+                  (unsigned long long)t->pc, (unsigned long long)ref->pc);
+    ck_assert_msg(t->clk == ref->clk, "%s%s: clk %llu vs interp %llu", what, m,
+                  (unsigned long long)t->clk, (unsigned long long)ref->clk);
+    ck_assert_msg(t->global_clk == ref->global_clk, "%s%s: global_clk %llu vs interp %llu",
+                  what, m, (unsigned long long)t->global_clk,
+                  (unsigned long long)ref->global_clk);
+    ck_assert_msg(t->trace_len == ref->trace_len &&
+                      (t->trace_len == 0 || memcmp(t->trace, ref->trace, t->trace_len) == 0),
+                  "%s%s: trace differs (%zu vs interp %zu bytes)", what, m, t->trace_len,
+                  ref->trace_len);
+    ck_assert_msg(t->output_len == ref->output_len &&
+                      memcmp(t->output, ref->output, t->output_len) == 0,
+                  "%s%s: guest output differs (%zu vs interp %zu bytes)", what, m,
+                  t->output_len, ref->output_len);
+}
+
+/* Runs p in the interpreter and in tier 0 with both register maps and asserts identical
+ * outcomes; returns the interpreter's in *ref. */
 static void compare_abi(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
                         uint64_t max_cycles, enum rvt_abi abi, const char *what,
                         struct outcome *ref)
 {
-    struct outcome t;
     run_mode(p, regs, 0, chunk, max_cycles, abi, ref);
-    run_mode(p, regs, 1, chunk, max_cycles, abi, &t);
-    ck_assert_msg(t.rc == ref->rc && t.status == ref->status, "%s: rc/status %d/%d vs interp %d/%d (%s | %s)",
-                  what, t.rc, t.status, ref->rc, ref->status, t.error, ref->error);
-    ck_assert_msg(strcmp(t.error, ref->error) == 0, "%s: error '%s' vs interp '%s'", what,
-                  t.error, ref->error);
-    ck_assert_msg(t.halted == ref->halted && t.exit_code == ref->exit_code, "%s: halt", what);
-    for (int r = 0; r < 32; r++)
-        ck_assert_msg(t.regs[r] == ref->regs[r], "%s: x%d = %#llx vs interp %#llx", what, r,
-                      (unsigned long long)t.regs[r], (unsigned long long)ref->regs[r]);
-    ck_assert_msg(t.pc == ref->pc, "%s: pc %#llx vs interp %#llx", what,
-                  (unsigned long long)t.pc, (unsigned long long)ref->pc);
-    ck_assert_msg(t.clk == ref->clk, "%s: clk %llu vs interp %llu", what,
-                  (unsigned long long)t.clk, (unsigned long long)ref->clk);
-    ck_assert_msg(t.global_clk == ref->global_clk, "%s: global_clk %llu vs interp %llu", what,
-                  (unsigned long long)t.global_clk, (unsigned long long)ref->global_clk);
-    ck_assert_msg(t.trace_len == ref->trace_len &&
-                      (t.trace_len == 0 || memcmp(t.trace, ref->trace, t.trace_len) == 0),
-                  "%s: trace differs (%zu vs interp %zu bytes)", what, t.trace_len,
-                  ref->trace_len);
-    ck_assert_msg(t.output_len == ref->output_len &&
-                      memcmp(t.output, ref->output, t.output_len) == 0,
-                  "%s: guest output differs (%zu vs interp %zu bytes)", what, t.output_len,
-                  ref->output_len);
-    free(t.trace);
-    free(t.output);
+    for (int map = 1; map <= 2; map++) {
+        struct outcome t;
+        run_mode(p, regs, map, chunk, max_cycles, abi, &t);
+        expect_same(what, map, &t, ref);
+        free(t.trace);
+        free(t.output);
+    }
     free(ref->output);
     ref->output = NULL;
 }
@@ -159,36 +205,63 @@ static void compare_words(const uint32_t *w, size_t n, const uint8_t *data, size
 
 /* ---- the register map ---- */
 
-START_TEST(regmap_is_a_bijection)
+/* Every guest register but x0 has one location of its own, never a pinned or scratch host
+ * register, and a solo XMM register's lane 1 is empty (its movq write zeroes it). */
+static void check_map(const struct rv_regmap *m, const char *what)
 {
-    /* host registers no guest register may live in: pins, scratch and the stack pointer */
     static const enum x86_reg taken[] = {RM_TRACE_TAIL, RM_MEM, RM_CTX, RM_JUMP_TABLE, RM_CLK,
                                          RM_TMP_A, RM_TMP_C, RM_TMP_D, RM_TMP_E, X86_RSP};
-    int seen_gpr[16] = {0}, seen_xmm[16][2] = {{0}}, solo[16] = {0};
-    ck_assert_int_eq(RV_REGMAP[0].kind, RV_LOC_ZERO);
+    int seen_gpr[16] = {0}, seen_xmm[16][2] = {{0}}, solo[16] = {0}, gprs = 0;
+    ck_assert_int_eq(m->loc[0].kind, RV_LOC_ZERO);
     for (int r = 1; r < 32; r++) {
-        struct rv_loc l = RV_REGMAP[r];
-        ck_assert_msg(l.kind != RV_LOC_ZERO, "x%d has no location", r);
+        struct rv_loc l = m->loc[r];
+        ck_assert_msg(l.kind != RV_LOC_ZERO, "%s: x%d has no location", what, r);
         ck_assert_int_lt(l.lane, 2);
         ck_assert_int_lt(l.reg, 16);
         if (l.kind == RV_LOC_GPR) {
             for (size_t k = 0; k < sizeof taken / sizeof taken[0]; k++)
-                ck_assert_msg(l.reg != taken[k], "x%d in a pinned or scratch GPR", r);
-            ck_assert_msg(!seen_gpr[l.reg], "x%d shares a GPR", r);
+                ck_assert_msg(l.reg != taken[k], "%s: x%d in a pinned or scratch GPR", what, r);
+            ck_assert_msg(!seen_gpr[l.reg], "%s: x%d shares a GPR", what, r);
             seen_gpr[l.reg] = 1;
+            gprs++;
             continue;
         }
-        ck_assert_msg(l.reg != RM_XTMP, "x%d in the scratch xmm", r);
-        ck_assert_msg(!seen_xmm[l.reg][l.lane], "x%d shares a location", r);
+        ck_assert_msg(l.reg != RM_XTMP, "%s: x%d in the scratch xmm", what, r);
+        ck_assert_msg(!seen_xmm[l.reg][l.lane], "%s: x%d shares a location", what, r);
         seen_xmm[l.reg][l.lane] = 1;
         if (l.solo) {
-            ck_assert_msg(l.lane == 0, "x%d: solo but in lane 1", r);
+            ck_assert_msg(l.lane == 0, "%s: x%d solo but in lane 1", what, r);
             solo[l.reg] = 1;
         }
     }
-    for (int x = 0; x < 16; x++)   /* a solo register's movq write zeroes lane 1: keep it empty */
-        ck_assert_msg(!(solo[x] && seen_xmm[x][1]), "xmm%d: solo lane 0 but lane 1 is used", x);
-    ck_assert_int_eq(RV_REGMAP[10].kind, RV_LOC_GPR);   /* a0: syscall argument and result */
+    ck_assert_int_eq(gprs, RV_REGMAP_GPRS);
+    for (int x = 0; x < 16; x++)
+        ck_assert_msg(!(solo[x] && seen_xmm[x][1]), "%s: xmm%d solo but lane 1 is used", what, x);
+}
+
+START_TEST(regmap_is_a_bijection)
+{
+    struct rv_regmap m;
+    rv_regmap_default(&m);
+    check_map(&m, "default");
+    /* the default ranking that the operand shapes below rely on */
+    for (unsigned r = 10; r <= 15; r++)
+        ck_assert_int_eq(m.loc[r].kind, RV_LOC_GPR);
+    ck_assert(m.loc[6].solo);
+    ck_assert_int_eq(m.loc[2].lane, 0);
+    ck_assert(!m.loc[2].solo);
+    ck_assert_int_eq(m.loc[1].lane, 1);
+    /* any ranking gives a valid map, and every register gets every class over a few */
+    int classes[32][4] = {{0}};   /* GPR, solo XMM, lane 0 of a pair, lane 1 */
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        shuffled_map(seed * 0x9e3779b97f4a7c15ull, &m);
+        check_map(&m, "shuffled");
+        for (int r = 1; r < 32; r++)
+            classes[r][m.loc[r].kind == RV_LOC_GPR ? 0 : m.loc[r].solo ? 1 : 2 + m.loc[r].lane]++;
+    }
+    for (int r = 1; r < 32; r++)
+        ck_assert_msg(classes[r][0] && classes[r][1] && classes[r][2] && classes[r][3],
+                      "x%d: not in every location class", r);
 }
 END_TEST
 

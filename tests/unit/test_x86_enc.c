@@ -219,6 +219,15 @@ START_TEST(test_alu)
         int32_t v = IMMS[i % (sizeof IMMS / sizeof IMMS[0])];
         t_begin(&t); x86_alu_mi(&t.a, op, 1, ms[i], v);
         t_expect(&t, "%s qword ptr %s, %" PRId32, ALU[op], mt, v);
+        t_begin(&t); x86_test_mr(&t.a, ms[i], r);
+        t_expect(&t, "test qword ptr %s, %s", mt, R64[r]);
+    }
+    for (int d = 0; d < 16; d++) {
+        static const uint8_t imm8[] = {0, 1, 3, 7, 0x80, 0xff};
+        for (size_t i = 0; i < sizeof imm8; i++) {
+            t_begin(&t); x86_test_ri8(&t.a, d, imm8[i]);
+            t_expect(&t, "test %s, %d", R8[d], (int8_t)imm8[i]);   /* LLVM prints it signed */
+        }
     }
     ck_assert_int_gt(t.checked, 10000);
     t_fini(&t);
@@ -229,11 +238,12 @@ START_TEST(test_shift_mul_div)
 {
     struct enc_t t;
     t_init(&t);
-    static const char *const sh[8] = {[X86_SHL] = "shl", [X86_SHR] = "shr", [X86_SAR] = "sar"};
-    static const enum x86_shift ops[] = {X86_SHL, X86_SHR, X86_SAR};
+    static const char *const sh[8] = {[X86_ROR] = "ror", [X86_SHL] = "shl", [X86_SHR] = "shr",
+                                      [X86_SAR] = "sar"};
+    static const enum x86_shift ops[] = {X86_ROR, X86_SHL, X86_SHR, X86_SAR};
     static const uint8_t amts[] = {0, 1, 2, 31, 32, 63};
     for (int d = 0; d < 16; d++) {
-        for (size_t o = 0; o < 3; o++) {
+        for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
             for (size_t i = 0; i < sizeof amts; i++) {
                 /* a shift by 1 uses the D1 form, which LLVM prints without the count */
                 char cnt[8] = "";
@@ -431,6 +441,10 @@ START_TEST(test_sse)
         t_expect(&t, "pinsrq xmm%d, qword ptr %s, %u", x, mt, l);
         t_begin(&t); x86_movdqu_xm(&t.a, x, ms[i]);
         t_expect(&t, "movdqu xmm%d, xmmword ptr %s", x, mt);
+        t_begin(&t); x86_movq_xm(&t.a, x, ms[i]);
+        t_expect(&t, "movq xmm%d, qword ptr %s", x, mt);
+        t_begin(&t); x86_movq_mx(&t.a, ms[i], x);
+        t_expect(&t, "movq qword ptr %s, xmm%d", mt, x);
         t_begin(&t); x86_movdqu_mx(&t.a, ms[i], x);
         t_expect(&t, "movdqu xmmword ptr %s, xmm%d", mt, x);
     }
@@ -515,6 +529,54 @@ START_TEST(test_labels)
 }
 END_TEST
 
+/* Label-free forward jumps: rel8 and rel32 forms point where x86_bind8/x86_bind32 say; a rel8
+ * that cannot reach is an error, not a wrong jump. */
+START_TEST(test_forward_jumps)
+{
+    struct enc_t t;
+    t_init(&t);
+    struct x86_asm *a = &t.a;
+    char got[128];
+    for (int cc = 0; cc < 16; cc++) {
+        const size_t start = a->len;
+        const size_t j8 = x86_jcc8_fwd(a, cc);
+        x86_ret(a);
+        x86_ret(a);
+        x86_bind8(a, j8, x86_here(a));
+        ck_assert_uint_eq(disasm_one(&t, a->buf + start, 2, got, sizeof got), 2);
+        char want[32];
+        snprintf(want, sizeof want, "j%s 2", CC[cc]);
+        ck_assert_str_eq(got, want);
+        const size_t s32 = a->len;
+        const size_t j32 = x86_jcc32_fwd(a, cc);
+        for (int k = 0; k < 200; k++)
+            x86_ret(a);
+        x86_bind32(a, j32, x86_here(a));
+        ck_assert_uint_eq(disasm_one(&t, a->buf + s32, 6, got, sizeof got), 6);
+        snprintf(want, sizeof want, "j%s 200", CC[cc]);
+        ck_assert_str_eq(got, want);
+    }
+    const size_t s8 = a->len, jmp8 = x86_jmp8_fwd(a);
+    x86_bind8(a, jmp8, s8);   /* backwards is fine too: jmp -2 */
+    ck_assert_uint_eq(disasm_one(&t, a->buf + s8, 2, got, sizeof got), 2);
+    ck_assert_str_eq(got, "jmp -2");
+    const size_t s32 = a->len, jmp32 = x86_jmp32_fwd(a);
+    x86_bind32(a, jmp32, 0);
+    ck_assert_uint_eq(disasm_one(&t, a->buf + s32, 5, got, sizeof got), 5);
+    char want[32];
+    snprintf(want, sizeof want, "jmp %" PRId64, -(int64_t)(s32 + 5));
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(a->error, 0);
+    const size_t far = x86_jcc8_fwd(a, X86_CC_E);
+    for (int k = 0; k < 200; k++)
+        x86_ret(a);
+    x86_bind8(a, far, x86_here(a));
+    ck_assert_int_eq(a->error, 1);
+    ck_assert_ptr_nonnull(strstr(a->err, "out of range"));
+    t_fini(&t);
+}
+END_TEST
+
 /* Golden bytes (from GNU as) for representative forms, including the special cases. */
 struct golden {
     const char *hex;
@@ -558,6 +620,7 @@ Suite *test_x86_enc_suite(void)
     TCase *tc = tcase_create("encode");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_alu);
+    tcase_add_test(tc, test_forward_jumps);
     tcase_add_test(tc, test_shift_mul_div);
     tcase_add_test(tc, test_mov);
     tcase_add_test(tc, test_mem);

@@ -16,6 +16,10 @@
 #include "runtime/program.h"
 #include "tiers/tier0/tier0.h"
 
+static const char *const GPR_NAMES[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi",
+                                          "rdi", "r8",  "r9",  "r10", "r11", "r12", "r13",
+                                          "r14", "r15"};
+
 struct dumper {
     FILE *out;
     LLVMDisasmContextRef dc;
@@ -32,7 +36,7 @@ static size_t insn_off(const struct t0_code *c, uint64_t i)
  * table is increasing). */
 static int64_t guest_at(const struct t0_code *c, size_t off)
 {
-    if (off < insn_off(c, 0) || off >= c->stubs_off)
+    if (off < insn_off(c, 0) || off >= insn_off(c, c->n_insns))
         return -1;
     uint64_t lo = 0, hi = c->n_insns;   /* insn_off(lo) <= off < insn_off(hi) */
     while (hi - lo > 1) {
@@ -110,8 +114,17 @@ static int dump_all(const struct dumper *d)
             "# rvtier tier 0 code of %s: %" PRIu64 " guest instructions at 0x%" PRIx64
             ", %zu host bytes (%.1f per instruction)\n"
             "# host offsets (hex) are from the start of the code buffer; Intel syntax\n",
-            p->name ? p->name : "?", c->n_insns, c->pc_base, c->code_len,
-            (double)c->code_len / (double)c->n_insns);
+            p->name ? p->name : "?", c->n_insns, c->pc_base, t0_code_bytes(c),
+            (double)t0_code_bytes(c) / (double)c->n_insns);
+    fprintf(d->out, "# register map:");
+    for (unsigned r = 1; r < 32; r++) {
+        const struct rv_loc l = c->map.loc[r];
+        if (l.kind == RV_LOC_GPR)
+            fprintf(d->out, " x%u=%s", r, GPR_NAMES[l.reg]);
+        else
+            fprintf(d->out, " x%u=xmm%u%s", r, l.reg, l.solo ? "" : l.lane ? ".1" : ".0");
+    }
+    fprintf(d->out, "\n");
     fprintf(d->out, "\n== prologue: entry(ctx, recording), load the map, jump to ctx->pc ==\n");
     bad |= dump_host(d, 0, c->epilogue_off);
     fprintf(d->out, "\n== epilogue: spill the map and clocks to ctx, return ==\n");
@@ -125,8 +138,7 @@ static int dump_all(const struct dumper *d)
             if (*s == '\t')
                 *s = ' ';
         fprintf(d->out, "0x%" PRIx64 ": %s\n", pc, g);
-        size_t end = i + 1 < c->n_insns ? insn_off(c, i + 1) : c->stubs_off;
-        bad |= dump_host(d, insn_off(c, i), end);
+        bad |= dump_host(d, insn_off(c, i), insn_off(c, i + 1));
     }
     fprintf(d->out, "\n== stubs: falling off the text, then the exit stubs (set exit_reason "
                     "and pc, jump to the epilogue) ==\n");

@@ -30,35 +30,52 @@ int t0_label_for_pc(const struct t0_emitter *e, uint64_t target)
 
 /* ---- exit stubs ---- */
 
-static void add_cold(struct t0_emitter *e, size_t at, int reason, int in_rax, uint64_t pc)
+static void add_clocks(struct x86_asm *a, uint32_t pend)
 {
-    if (e->n_cold == e->cap_cold) {
-        size_t n = e->cap_cold ? 2 * e->cap_cold : 1024;
-        struct t0_cold *c = realloc(e->cold, n * sizeof *c);
-        if (!c) {
-            x86_asm_fail(&e->a, "out of memory for exit stubs");
-            return;
-        }
-        e->cold = c;
-        e->cap_cold = n;
-    }
-    e->cold[e->n_cold++] = (struct t0_cold){(uint32_t)at, (uint8_t)reason, (uint8_t)in_rax,
-                                            e->pend, pc};
+    if (pend)
+        x86_add_ri(a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
+}
+
+/* A new stub in the stub area for (reason, pc or rax) with the clocks pending now: add them,
+ * pc into rcx, then the reason's tail. Returns its offset from the start of the code. */
+static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_t pc)
+{
+    struct x86_asm *s = &e->s;
+    const size_t at = e->stubs_off + x86_here(s);
+    add_clocks(s, e->pend);
+    if (pc_in_rax)
+        x86_mov_rr(s, RM_TMP_D, RM_TMP_C);
+    else
+        x86_mov_imm(s, RM_TMP_D, pc);
+    const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
+    x86_jmp_rel32(s, (int32_t)((int64_t)e->exit_tail[reason] - end));
+    return at;
+}
+
+/* jcc/jmp rel32 from the main code to code offset `to`. */
+static void jcc_to(struct t0_emitter *e, int cc, size_t to)
+{
+    const int64_t end = (int64_t)x86_here(&e->a) + (cc < 0 ? 5 : 6);
+    const int32_t rel = (int32_t)((int64_t)to - end);
+    if (cc < 0)
+        x86_jmp_rel32(&e->a, rel);
+    else
+        x86_jcc_rel32(&e->a, (enum x86_cc)cc, rel);
 }
 
 void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc)
 {
-    add_cold(e, x86_jcc32_fwd(&e->a, cc), reason, 0, pc);
+    jcc_to(e, (int)cc, emit_stub(e, reason, 0, pc));
 }
 
 void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc)
 {
-    add_cold(e, x86_jmp32_fwd(&e->a), reason, 0, pc);
+    jcc_to(e, -1, emit_stub(e, reason, 0, pc));
 }
 
 void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason)
 {
-    add_cold(e, x86_jcc32_fwd(&e->a, cc), reason, 1, 0);
+    jcc_to(e, (int)cc, emit_stub(e, reason, 1, 0));
 }
 
 /* jmp rel32 to an offset already emitted. */
@@ -67,84 +84,11 @@ static void jmp_back(struct x86_asm *a, size_t to)
     x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)a->len + 5)));
 }
 
-static void add_clocks(struct t0_emitter *e, uint32_t pend)
-{
-    if (pend)
-        x86_add_ri(&e->a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
-}
-
-/* Each stub: add its pending clocks, pc into rcx, then the reason's tail. */
-static void emit_cold_stubs(struct t0_emitter *e)
-{
-    struct x86_asm *a = &e->a;
-    for (size_t k = 0; k < e->n_cold; k++) {
-        const struct t0_cold *c = &e->cold[k];
-        x86_bind32(a, c->at, x86_here(a));
-        add_clocks(e, c->pend);
-        if (c->pc_in_rax)
-            x86_mov_rr(a, RM_TMP_D, RM_TMP_C);
-        else
-            x86_mov_imm(a, RM_TMP_D, c->pc);
-        jmp_back(a, e->exit_tail[c->reason]);
-    }
-}
-
-/* ---- guest registers ---- */
-
-void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
-{
-    struct rv_loc l = RV_REGMAP[r];
-    switch ((enum rv_loc_kind)l.kind) {
-    case RV_LOC_ZERO:
-        x86_xor_rr32(&e->a, dst, dst);
-        break;
-    case RV_LOC_GPR:
-        if (l.reg != dst)
-            x86_mov_rr(&e->a, dst, l.reg);
-        break;
-    case RV_LOC_XMM:
-        /* movq completes in 1 cycle, pextrq needs 2-3: hot registers sit in lane 0 */
-        if (l.lane == 0)
-            x86_movq_rx(&e->a, dst, l.reg);
-        else
-            x86_pextrq_rx(&e->a, dst, l.reg, 1);
-        break;
-    }
-}
-
-enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch)
-{
-    enum x86_reg h = t0_home(r);
-    if (h != X86_NOREG)
-        return h;
-    t0_load_reg(e, scratch, r);
-    return scratch;
-}
-
-void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v)
-{
-    struct rv_loc l = RV_REGMAP[rd];
-    switch ((enum rv_loc_kind)l.kind) {
-    case RV_LOC_ZERO:
-        break;
-    case RV_LOC_GPR:
-        if (l.reg != v)
-            x86_mov_rr(&e->a, l.reg, v);
-        break;
-    case RV_LOC_XMM:
-        if (l.solo)
-            x86_movq_xr(&e->a, l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
-        else
-            x86_pinsrq_xr(&e->a, l.reg, v, l.lane);
-        break;
-    }
-}
-
 /* ---- clocks and table jumps ---- */
 
 void t0_commit_clock(struct t0_emitter *e)
 {
-    add_clocks(e, e->pend);
+    add_clocks(&e->a, e->pend);
     e->pend = 0;
 }
 
@@ -175,7 +119,7 @@ static void emit_spill_map(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     for (unsigned r = 1; r < 32; r++) {
-        struct rv_loc l = RV_REGMAP[r];
+        struct rv_loc l = e->map->loc[r];
         struct x86_mem m = t0_ctx(RV_CTX_REGS + 8 * (int32_t)r);
         if (l.kind == RV_LOC_GPR)
             x86_mov_mr(a, m, l.reg);
@@ -200,7 +144,7 @@ static void emit_load_map(struct t0_emitter *e)
     x86_mov_rm(a, RM_CLK, t0_ctx(RV_CTX_CLK));
     for (int lane = 0; lane < 2; lane++)
         for (unsigned r = 1; r < 32; r++) {
-            struct rv_loc l = RV_REGMAP[r];
+            struct rv_loc l = e->map->loc[r];
             struct x86_mem m = t0_ctx(RV_CTX_REGS + 8 * (int32_t)r);
             if (l.kind == RV_LOC_GPR && lane == 0)
                 x86_mov_rm(a, l.reg, m);
@@ -373,14 +317,17 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
 }
 
 /* The code is written straight into its final mapping: a reservation (MAP_NORESERVE, so only
- * touched pages cost) of RESERVE_PER_INSN bytes per instruction, aligned to 2 MiB and marked
- * for transparent huge pages, then made R+X and trimmed. Copying from a malloc'ed buffer into a
- * fresh mapping faulted in every page twice and was most of the translation time. The
- * assembler never grows this buffer: room for the next instruction (INSN_ROOM) and for the
- * stubs is checked before emitting them. */
-#define RESERVE_PER_INSN 256u      /* observed: ~40 bytes of code and stubs per instruction */
-#define INSN_ROOM 4096u            /* far above the longest sequence one instruction emits */
-#define STUB_ROOM 32u              /* an exit stub is at most 22 bytes */
+ * touched pages cost) aligned to 2 MiB and marked for transparent huge pages, then made R+X
+ * and trimmed. Guest code goes at its start, exit stubs at stubs_off = MAIN_PER_INSN bytes per
+ * instruction further, so each stub is written when its jump is, with no fixups (the unused
+ * address space between the two is never touched). Copying from a malloc'ed buffer into a
+ * fresh mapping faulted in every page twice and was most of the translation time. Neither
+ * assembler grows: room for the next instruction (INSN_ROOM, STUB_ROOM) is checked before it
+ * is emitted. */
+#define MAIN_PER_INSN 160u         /* the longest guest instruction's code is ~100 bytes */
+#define STUBS_PER_INSN 64u         /* at most 3 stubs of <= 17 bytes per instruction */
+#define INSN_ROOM 1024u            /* far above the longest sequence one instruction emits */
+#define STUB_ROOM 256u
 #define HUGE_PAGE ((size_t)2 << 20)
 #define HUGE_MIN_INSNS 65536u      /* ~3 MB of code */
 #define CODE_MAX ((size_t)INT32_MAX)   /* rel32 jumps must reach across the code */
@@ -388,9 +335,13 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
 static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved, char *err,
                         size_t errlen)
 {
-    size_t size = n_insns * RESERVE_PER_INSN + HUGE_PAGE;
-    if (size > CODE_MAX + HUGE_PAGE)
-        size = CODE_MAX + HUGE_PAGE;
+    const size_t main_size = n_insns * MAIN_PER_INSN + 2 * INSN_ROOM + 4096;
+    size_t size = main_size + n_insns * STUBS_PER_INSN + 2 * STUB_ROOM;
+    if (size > CODE_MAX) {
+        snprintf(err, errlen, "tier 0: %llu instructions need more than 2 GiB of code; use "
+                 "--mode interp", (unsigned long long)n_insns);
+        return -1;
+    }
     size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     uint8_t *m = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -407,28 +358,34 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
      * huge page clears all 2 MiB of it */
     if (n_insns >= HUGE_MIN_INSNS)
         madvise(base, size, MADV_HUGEPAGE);
+    /* never realloc'ed: code_room() keeps the forms inside their areas */
+    e->stubs_off = main_size;
     e->a.buf = base;
-    e->a.cap = size;
+    e->a.cap = main_size;
+    e->a.fixed = 1;
+    e->s.buf = base + main_size;
+    e->s.cap = size - main_size;
+    e->s.fixed = 1;
     *reserved = size;
     return 0;
 }
 
-/* 0 if n more bytes fit in the reservation; sets the assembler error otherwise. */
-static int code_room(struct t0_emitter *e, size_t n)
+/* 0 if the next instruction's code and stubs fit; sets the assembler error otherwise. */
+static int code_room(struct t0_emitter *e)
 {
-    if (e->a.error)
+    if (e->a.error || e->s.error)
         return -1;
-    if (e->a.cap - e->a.len < n) {
-        x86_asm_fail(&e->a, "generated code outgrew its reservation (or 2 GiB)");
+    if (e->a.cap - e->a.len < INSN_ROOM || e->s.cap - e->s.len < STUB_ROOM) {
+        x86_asm_fail(&e->a, "generated code outgrew its reservation");
         return -1;
     }
     return 0;
 }
 
-static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, size_t stubs_off,
-                    char *err, size_t errlen)
+static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
+                    size_t errlen)
 {
-    size_t len = e->a.len;
+    const size_t len = e->stubs_off + e->s.len;
     uint8_t *m = e->a.buf;
     size_t size = (len + 4095) & ~(size_t)4095;
     if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
@@ -438,18 +395,18 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, si
     }
     if (reserved > size)
         munmap(m + size, reserved - size);
-    e->a.buf = NULL;   /* now owned by c */
-    e->a.cap = 0;
+    e->a.buf = e->s.buf = NULL;   /* now owned by c */
+    e->a.cap = e->s.cap = 0;
     c->code = m;
     c->code_size = size;
     c->code_len = len;
     c->epilogue_off = e->epilogue_off;
-    c->stubs_off = stubs_off;
+    c->stubs_off = e->stubs_off;
     for (uint64_t i = 0; i < c->n_insns; i++) {
         c->tiered.table[i] = m + c->insn_off[i];
         c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];   /* offsets until now */
     }
-    c->insn_off[c->n_insns] = (uint32_t)stubs_off;
+    c->insn_off[c->n_insns] = (uint32_t)e->main_end;
     c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
     return 0;
@@ -480,6 +437,12 @@ static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen)
 {
+    return t0_translate_with_map(p, NULL, out, err, errlen);
+}
+
+int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *map,
+                          struct t0_code **out, char *err, size_t errlen)
+{
     *out = NULL;
     if (p->n_insns == 0 || p->n_insns > T0_MAX_INSNS) {
         snprintf(err, errlen, "tier 0: text of %llu instructions cannot be translated (must "
@@ -498,25 +461,24 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
     }
     c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
+    if (map)
+        c->map = *map;
+    else
+        rv_regmap_default(&c->map);
+    e.map = &c->map;
     e.t0_table = c->t0_only.table;
     e.owed_disp = T0_OWED_DISP(p->n_insns);
     e.counters_disp = T0_COUNTERS_DISP(p->n_insns);
     x86_asm_init(&e.a);
+    x86_asm_init(&e.s);
     if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
         goto fail;
-    e.cap_cold = 2 * p->n_insns + 64;   /* sized up front: doubling millions of entries copies */
-    e.cold = malloc(e.cap_cold * sizeof *e.cold);
-    if (!e.cold) {
-        snprintf(err, errlen, "tier 0: out of memory for exit stubs of %llu instructions",
-                 (unsigned long long)p->n_insns);
-        goto fail;
-    }
 
     emit_prologue(&e);
     emit_epilogue(&e);
     emit_gate(&e);
     uint32_t *owed0 = c->t0_only.owed_clk, *owed1 = c->tiered.owed_clk;
-    for (uint64_t i = 0; i < p->n_insns && code_room(&e, INSN_ROOM) == 0; i++) {
+    for (uint64_t i = 0; i < p->n_insns && code_room(&e) == 0; i++) {
         if (p->leader[i])
             t0_commit_clock(&e);   /* direct jumps land on leaders with nothing pending */
         c->insn_off[i] = (uint32_t)x86_here(&e.a);
@@ -527,22 +489,20 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
         c->t0_only.table[i] = (const void *)(uintptr_t)x86_here(&e.a);
         emit_insn(&e, i, &p->insns[i]);
     }
-    t0_commit_clock(&e);
+    e.main_end = x86_here(&e.a);
     /* falling off the end of the text: the interpreter reports a jump fault from the last
      * instruction to text end, after that instruction completed */
-    code_room(&e, INSN_ROOM + e.n_cold * STUB_ROOM);
-    const size_t stubs_off = x86_here(&e.a);
-    x86_mov_imm(&e.a, RM_TMP_D, t0_pc(&e, p->n_insns));
-    jmp_back(&e.a, e.exit_tail[RV_EXIT_FAULT]);
-    emit_cold_stubs(&e);
-    if (x86_asm_finish(&e.a) != 0) {
-        snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp", e.a.err);
+    if (code_room(&e) == 0)
+        t0_jmp_exit(&e, RV_EXIT_FAULT, t0_pc(&e, p->n_insns));
+    if (e.a.error || e.s.error || x86_asm_finish(&e.a) != 0) {
+        snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp",
+                 e.a.error ? e.a.err : e.s.err);
         goto fail;
     }
-    if (map_code(&e, c, reserved, stubs_off, err, errlen) != 0)
+    if (map_code(&e, c, reserved, err, errlen) != 0)
         goto fail;
     x86_asm_free(&e.a);
-    free(e.cold);
+    x86_asm_free(&e.s);
     *out = c;
     return 0;
 fail:
@@ -551,7 +511,7 @@ fail:
         e.a.buf = NULL;
     }
     x86_asm_free(&e.a);
-    free(e.cold);
+    x86_asm_free(&e.s);
     t0_code_free(c);
     return -1;
 }

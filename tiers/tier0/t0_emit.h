@@ -12,8 +12,8 @@
  * only reach leaders; every jump through the table (JALR, entry from C, the tier 1 gate)
  * subtracts owed_clk[target] first. global_clk is not kept at all: C derives it from clk at
  * exit (every instruction generated code runs steps clk by exactly 8; ECALLs run in C).
- * Exit stubs are emitted after the last instruction; a jump to one is recorded (struct
- * t0_cold) and patched when the stub is placed, so translation needs no label per stub.
+ * Exit stubs go to their own area of the code buffer as their jumps are emitted (each stub
+ * first, then the jump to it), so translation needs no labels or fixups.
  * Usage (inside tiers/tier0 only): t0_emit_alu(e, i, in) etc. from the translate loop. */
 #ifndef RVT_TIER0_T0_EMIT_H
 #define RVT_TIER0_T0_EMIT_H
@@ -27,24 +27,15 @@
 #include "tiers/regmap.h"
 #include "tiers/tier0/x86_enc.h"
 
-/* A jump to an exit stub: the stub adds pend instructions' clocks, stores pc (or rax) and the
- * reason, and leaves through the epilogue. */
-struct t0_cold {
-    uint32_t at;                    /* offset of the rel32 field of the jump to the stub */
-    uint8_t reason;                 /* enum rv_exit */
-    uint8_t pc_in_rax;
-    uint32_t pend;
-    uint64_t pc;
-};
-
 struct t0_emitter {
-    struct x86_asm a;
+    const struct rv_regmap *map;    /* the program's (struct t0_code) */
+    struct x86_asm a;               /* guest code, from offset 0 */
+    struct x86_asm s;               /* exit stubs, from offset stubs_off */
+    size_t stubs_off, main_end;
     const struct rvt_program *p;
     size_t exit_tail[RV_EXIT_HOT + 1];   /* per reason: store it, store pc (rcx), epilogue */
     size_t epilogue_off, gate_off;
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
-    struct t0_cold *cold;
-    size_t n_cold, cap_cold;
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
@@ -72,22 +63,56 @@ void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason);
 /* ---- guest registers (tiers/regmap.h) ---- */
 
 /* The GPR that is guest r's home, or X86_NOREG (XMM-resident or x0). */
-static inline enum x86_reg t0_home(unsigned r)
+static inline enum x86_reg t0_home(const struct t0_emitter *e, unsigned r)
 {
-    return RV_REGMAP[r].kind == RV_LOC_GPR ? (enum x86_reg)RV_REGMAP[r].reg : X86_NOREG;
+    const struct rv_loc l = e->map->loc[r];
+    return l.kind == RV_LOC_GPR ? (enum x86_reg)l.reg : X86_NOREG;
 }
 /* dst = guest r (x0: xor dst, dst, which clobbers the flags). */
-void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r);
-/* A register holding guest r for reading: its home GPR, else scratch after loading r into it. */
-enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch);
-/* Where to compute guest rd: its home GPR, else scratch (then t0_store_reg writes it back). */
-static inline enum x86_reg t0_dst(unsigned rd, enum x86_reg scratch)
+static inline void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
 {
-    enum x86_reg h = t0_home(rd);
+    const struct rv_loc l = e->map->loc[r];
+    if (l.kind == RV_LOC_GPR) {
+        if (l.reg != dst)
+            x86_mov_rr(&e->a, dst, (enum x86_reg)l.reg);
+    } else if (l.kind == RV_LOC_ZERO) {
+        x86_xor_rr32(&e->a, dst, dst);
+    } else if (l.lane == 0) {
+        x86_movq_rx(&e->a, dst, (enum x86_xmm)l.reg);   /* 1 cycle; pextrq needs 2-3 */
+    } else {
+        x86_pextrq_rx(&e->a, dst, (enum x86_xmm)l.reg, 1);
+    }
+}
+/* A register holding guest r for reading: its home GPR, else scratch after loading r into it. */
+static inline enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch)
+{
+    const enum x86_reg h = t0_home(e, r);
+    if (h != X86_NOREG)
+        return h;
+    t0_load_reg(e, scratch, r);
+    return scratch;
+}
+/* Where to compute guest rd: its home GPR, else scratch (then t0_store_reg writes it back). */
+static inline enum x86_reg t0_dst(const struct t0_emitter *e, unsigned rd, enum x86_reg scratch)
+{
+    const enum x86_reg h = t0_home(e, rd);
     return h == X86_NOREG ? scratch : h;
 }
 /* guest rd = v (a write to x0 is dropped; nothing to do when v is rd's home). */
-void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v);
+static inline void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v)
+{
+    const struct rv_loc l = e->map->loc[rd];
+    if (l.kind == RV_LOC_GPR) {
+        if (l.reg != v)
+            x86_mov_rr(&e->a, (enum x86_reg)l.reg, v);
+    } else if (l.kind == RV_LOC_ZERO) {
+        return;
+    } else if (l.solo) {
+        x86_movq_xr(&e->a, (enum x86_xmm)l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
+    } else {
+        x86_pinsrq_xr(&e->a, (enum x86_xmm)l.reg, v, l.lane);
+    }
+}
 
 /* ---- clocks ---- */
 

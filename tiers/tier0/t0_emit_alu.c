@@ -48,7 +48,7 @@ static void two_op(struct x86_asm *a, int op, int w32, enum x86_reg d, enum x86_
 static void binop_rr(struct t0_emitter *e, const struct rv_insn *in, int op, int w32)
 {
     struct x86_asm *a = &e->a;
-    const enum x86_reg hd = t0_home(in->rd);
+    const enum x86_reg hd = t0_home(e, in->rd);
     if (hd != X86_NOREG && in->rd == in->rs2 && in->rd != in->rs1) {
         /* rd's home holds rs2, which the usual "d = rs1" would overwrite */
         if (commutative(op)) {
@@ -61,7 +61,7 @@ static void binop_rr(struct t0_emitter *e, const struct rv_insn *in, int op, int
         }
         return;
     }
-    const enum x86_reg d = t0_dst(in->rd, RA);
+    const enum x86_reg d = t0_dst(e, in->rd, RA);
     const enum x86_reg s2 = t0_src(e, in->rs2, RC);
     t0_load_reg(e, d, in->rs1);
     two_op(a, op, w32, d, s2);
@@ -72,7 +72,7 @@ static void binop_rr(struct t0_emitter *e, const struct rv_insn *in, int op, int
 static void shift_rr(struct t0_emitter *e, const struct rv_insn *in, enum x86_shift op, int w32)
 {
     t0_load_reg(e, RC, in->rs2);   /* first: rd's home may be rs2's */
-    const enum x86_reg d = t0_dst(in->rd, RA);
+    const enum x86_reg d = t0_dst(e, in->rd, RA);
     t0_load_reg(e, d, in->rs1);
     x86_shift_rcl(&e->a, op, !w32, d);
     finish(e, in->rd, d, w32);
@@ -87,7 +87,7 @@ static void set_less(struct t0_emitter *e, const struct rv_insn *in, enum x86_cc
         x86_cmp_ri(a, s1, (int32_t)in->imm);
     else
         x86_cmp_rr(a, s1, t0_src(e, in->rs2, RC));
-    const enum x86_reg d = t0_dst(in->rd, RA);
+    const enum x86_reg d = t0_dst(e, in->rd, RA);
     x86_setcc(a, cc, d);
     x86_movzx8_rr(a, d, d);
     finish(e, in->rd, d, 0);
@@ -99,7 +99,7 @@ static void op_imm(struct t0_emitter *e, const struct rv_insn *in)
     struct x86_asm *a = &e->a;
     const int32_t imm = (int32_t)in->imm;   /* I-type: 12 bits; shifts: 0..63 */
     const uint8_t sh = (uint8_t)(in->imm & 63), sh32 = (uint8_t)(in->imm & 31);
-    const enum x86_reg d = t0_dst(in->rd, RA);
+    const enum x86_reg d = t0_dst(e, in->rd, RA);
     int w32 = 0;
     t0_load_reg(e, d, in->rs1);
     switch ((enum rv_op)in->op) {
@@ -123,7 +123,7 @@ static void addi(struct t0_emitter *e, const struct rv_insn *in, int w32)
 {
     struct x86_asm *a = &e->a;
     const int32_t imm = (int32_t)in->imm;
-    const enum x86_reg d = t0_dst(in->rd, RA), h1 = t0_home(in->rs1);
+    const enum x86_reg d = t0_dst(e, in->rd, RA), h1 = t0_home(e, in->rs1);
     if (w32 && imm == 0 && h1 != X86_NOREG) {
         x86_movsxd_rr(a, d, h1);   /* sext.w */
         finish(e, in->rd, d, 0);
@@ -153,7 +153,7 @@ void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         return;
     }
     if (sources_all_x0(in)) {   /* li, lui, auipc, and anything else of constants */
-        const enum x86_reg d = t0_dst(in->rd, RA);
+        const enum x86_reg d = t0_dst(e, in->rd, RA);
         x86_mov_imm(a, d, rv_alu_result(op, t0_pc(e, i), 0, 0, (uint64_t)in->imm));
         finish(e, in->rd, d, 0);
         return;
@@ -249,7 +249,7 @@ void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         return;
     }
     if (in->rs1 == 0 && in->rs2 == 0) {
-        const enum x86_reg d = t0_dst(in->rd, RA);
+        const enum x86_reg d = t0_dst(e, in->rd, RA);
         x86_mov_imm(a, d, rv_alu_result(op, t0_pc(e, i), 0, 0, 0));
         finish(e, in->rd, d, 0);
         return;

@@ -64,7 +64,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
             e->pend = 0;   /* nothing falls through */
             return;
         }
-        const enum x86_reg d = t0_dst(in->rd, X86_RAX);
+        const enum x86_reg d = t0_dst(e, in->rd, X86_RAX);
         if (in->rd)
             x86_mov_imm(a, d, pc + 4);
         t0_store_reg(e, in->rd, d);
@@ -75,7 +75,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     }
 
     /* JALR: target = (rs1 + imm) & ~1 in rax, computed before rd is written (rd may be rs1) */
-    const enum x86_reg h = t0_home(in->rs1);
+    const enum x86_reg h = t0_home(e, in->rs1);
     if (h != X86_NOREG) {
         x86_lea(a, X86_RAX, x86_mem(h, (int32_t)in->imm));
     } else {
@@ -95,7 +95,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     x86_ror_ri(a, X86_RBX, 2);   /* below pc_base or not 4-aligned: >= 2^62 */
     x86_cmp_ri(a, X86_RBX, (int32_t)e->p->n_insns);
     t0_jcc_exit(e, X86_CC_AE, RV_EXIT_FAULT, pc);
-    const enum x86_reg d = t0_dst(in->rd, X86_RCX);
+    const enum x86_reg d = t0_dst(e, in->rd, X86_RCX);
     if (in->rd)
         x86_mov_imm(a, d, pc + 4);
     t0_store_reg(e, in->rd, d);

@@ -47,7 +47,7 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     const unsigned size = rv_mem_width(op);
     const int is_store = rv_op_class(op) == RV_CLS_STORE;
 
-    enum x86_reg addr = t0_home(in->rs1);
+    enum x86_reg addr = t0_home(e, in->rs1);
     if (addr == X86_NOREG || in->imm) {
         if (addr != X86_NOREG)
             x86_lea(a, ADDR, x86_mem(addr, (int32_t)in->imm));
@@ -60,7 +60,7 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     }
     x86_test_mr(a, x86_mem(RM_JUMP_TABLE, T0_MASKS_DISP + 8 * (int32_t)log2_size(size)), addr);
     t0_jcc_exit(e, X86_CC_NE, RV_EXIT_FAULT, t0_pc(e, i));
-    const enum x86_reg val = is_store ? t0_src(e, in->rs2, VAL) : t0_dst(in->rd, VAL);
+    const enum x86_reg val = is_store ? t0_src(e, in->rs2, VAL) : t0_dst(e, in->rd, VAL);
     struct x86_mem m;
     if (size == 8) {
         /* aligned: a & 7 = 0, so the entry is at mem + 2a and the value 8 bytes further */

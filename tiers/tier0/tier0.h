@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tiers/regmap.h"
+
 struct rvt_program;
 struct rv_ctx;
 struct rt_job;
@@ -52,6 +54,7 @@ struct t0_dispatch {
 };
 
 struct t0_code {
+    struct rv_regmap map;     /* where guest registers live in this code (and its gate) */
     uint8_t *code;            /* R+X mapping (W^X: written first, then mprotect'ed) */
     size_t code_size;         /* mapping size */
     size_t code_len;          /* bytes of generated code */
@@ -63,17 +66,28 @@ struct t0_code {
     uint64_t n_insns;
     uint64_t pc_base;
     /* Layout (byte offsets into code, for --dump-asm): the prologue is [0, epilogue_off), the
-     * epilogue and the tier 1 gate [epilogue_off, insn_off[0]), instruction i [insn_off[i],
-     * insn_off[i+1]) and the last one ends at stubs_off; the fall-off and exit stubs are
-     * [stubs_off, code_len). */
+     * epilogue, exit tails and the tier 1 gate [epilogue_off, insn_off[0]), instruction i
+     * [insn_off[i], insn_off[i+1]), the last one ends at insn_off[n]; the exit stubs
+     * (falling off the text first) are [stubs_off, code_len). The bytes in between are
+     * reserved address space, never written. */
     size_t epilogue_off, stubs_off;
     /* entry(ctx, recording): recording = the trace buffer when records are taken (tracing and
      * not unconstrained), NULL otherwise. */
     void (*entry)(struct rv_ctx *ctx, uint8_t *recording);
 };
 
-/* Translates p's whole text. Returns 0, or -1 with err = what failed and where. */
+/* Bytes of generated code (the guest code and the stubs, not the unused gap between them). */
+static inline size_t t0_code_bytes(const struct t0_code *c)
+{
+    return c->code_len - (c->stubs_off - c->insn_off[c->n_insns]);
+}
+
+/* Translates p's whole text with the default register map. Returns 0, or -1 with err = what
+ * failed and where. */
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen);
+/* The same with a given map (tests put every register in every location class). */
+int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *map,
+                          struct t0_code **out, char *err, size_t errlen);
 void t0_code_free(struct t0_code *code);
 
 /* Writes a listing of code to out: per guest instruction its RISC-V disassembly followed by

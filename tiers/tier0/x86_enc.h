@@ -3,8 +3,14 @@
  * Typed functions in Intel operand order (destination first), each with its mnemonic in a
  * comment. Suffix rr = reg, reg; ri = reg, imm; rm = reg, [mem]; mr = [mem], reg; a trailing
  * 32 selects the 32-bit operand size (the result zero-extends to 64 bits, as on the hardware).
- * All state lives in struct x86_asm: the growable byte buffer, a sticky error flag checked once
- * at the end, and the label/fixup lists for forward jumps (patched by x86_asm_finish).
+ * All state lives in struct x86_asm: the byte buffer, a sticky error flag checked once at the
+ * end, and the label/fixup lists for forward jumps (patched by x86_asm_finish); code emitted
+ * in one pass can use the label-free x86_*_fwd / x86_bind* instead.
+ * The forms are inline, and each writes its bytes after one room check: tier 0 translates
+ * tens of millions of guest instructions a second, ~10 host instructions each, and a call plus
+ * a capacity check per byte was most of its translation time. Encoding rules: Intel SDM vol.
+ * 2, ch. 2.1-2.2 (prefix order legacy, REX, opcode; rsp/r12 bases need a SIB byte; rbp/r13
+ * bases need a displacement even when it is 0; rsp cannot be an index).
  * Code is position independent: calls to C go through a register (x86_movabs_ri + x86_call_r).
  * Usage:
  *   struct x86_asm a; x86_asm_init(&a);
@@ -16,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum x86_reg {
     X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
@@ -71,6 +78,7 @@ struct x86_fixup {
 struct x86_asm {
     uint8_t *buf;
     size_t len, cap;
+    int fixed;                 /* buf is caller-owned (an mmap): running out is an error */
     int error;                 /* sticky: set by the first failure, everything after is a no-op */
     char err[160];
     int64_t *labels;           /* bound offset per label, -1 while unbound */
@@ -83,7 +91,8 @@ void x86_asm_init(struct x86_asm *a);
 void x86_asm_free(struct x86_asm *a);
 /* Patches every fixup. Returns 0, or -1 with a->err set (also for any earlier error). */
 int x86_asm_finish(struct x86_asm *a);
-/* Sets the sticky error (first message wins). */
+/* Sets the sticky error (first message wins); cap drops to len, so every later form fails its
+ * room check and emits nothing. */
 void x86_asm_fail(struct x86_asm *a, const char *what);
 
 int x86_label_new(struct x86_asm *a);
@@ -96,156 +105,135 @@ void x86_emit_u8(struct x86_asm *a, uint8_t b);
 void x86_emit_u32(struct x86_asm *a, uint32_t v);
 void x86_emit_u64(struct x86_asm *a, uint64_t v);
 
-/* ---- integer ALU ---- */
-void x86_alu_rr(struct x86_asm *a, enum x86_alu op, int w64, enum x86_reg dst, enum x86_reg src);
-void x86_alu_ri(struct x86_asm *a, enum x86_alu op, int w64, enum x86_reg dst, int32_t imm);
-void x86_alu_rm(struct x86_asm *a, enum x86_alu op, int w64, enum x86_reg dst,
-                struct x86_mem m);
-void x86_alu_mi(struct x86_asm *a, enum x86_alu op, int w64, struct x86_mem m, int32_t imm);
+/* ---- the encoding core ---- */
 
-#define X86_ALU_FORMS(name, op)                                                               \
-    /* name r64, r64 */                                                                       \
-    static inline void x86_##name##_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s)     \
-    { x86_alu_rr(a, op, 1, d, s); }                                                           \
-    /* name r32, r32 */                                                                       \
-    static inline void x86_##name##_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s)   \
-    { x86_alu_rr(a, op, 0, d, s); }                                                           \
-    /* name r64, imm32 (sign-extended; imm8 form when it fits) */                             \
-    static inline void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, int32_t i)          \
-    { x86_alu_ri(a, op, 1, d, i); }                                                           \
-    /* name r32, imm32 */                                                                     \
-    static inline void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, int32_t i)        \
-    { x86_alu_ri(a, op, 0, d, i); }                                                           \
-    /* name r64, qword ptr [m] */                                                             \
-    static inline void x86_##name##_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m)   \
-    { x86_alu_rm(a, op, 1, d, m); }                                                           \
-    /* name qword ptr [m], imm32 */                                                           \
-    static inline void x86_##name##_mi(struct x86_asm *a, struct x86_mem m, int32_t i)        \
-    { x86_alu_mi(a, op, 1, m, i); }
-X86_ALU_FORMS(add, X86_ALU_ADD)
-X86_ALU_FORMS(or, X86_ALU_OR)
-X86_ALU_FORMS(and, X86_ALU_AND)
-X86_ALU_FORMS(sub, X86_ALU_SUB)
-X86_ALU_FORMS(xor, X86_ALU_XOR)
-X86_ALU_FORMS(cmp, X86_ALU_CMP)
-#undef X86_ALU_FORMS
+#define X86_MAX_INSN 16   /* one instruction is at most 15 bytes */
+/* Room for X86_MAX_INSN more bytes (grows a malloc'ed buffer), or the error is set. */
+void x86_room_slow(struct x86_asm *a);
 
-void x86_test_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);     /* test r64, r64 */
-void x86_test_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s);   /* test r32, r32 */
-void x86_test_ri(struct x86_asm *a, enum x86_reg d, int32_t imm);        /* test r64, imm32 */
-void x86_test_ri32(struct x86_asm *a, enum x86_reg d, int32_t imm);      /* test r32, imm32 */
-void x86_test_mr(struct x86_asm *a, struct x86_mem m, enum x86_reg s);   /* test qword [m], r64 */
-void x86_test_ri8(struct x86_asm *a, enum x86_reg d, uint8_t imm);       /* test r8, imm8 */
+/* Where the next instruction's bytes go, or NULL after an error. */
+static inline uint8_t *x86_begin(struct x86_asm *a)
+{
+    if (__builtin_expect(a->cap - a->len < X86_MAX_INSN, 0)) {
+        x86_room_slow(a);
+        if (a->error)
+            return NULL;
+    }
+    return a->buf + a->len;
+}
+static inline void x86_end(struct x86_asm *a, uint8_t *p)
+{
+    a->len = (size_t)(p - a->buf);
+}
+static inline uint8_t *x86_put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+    return p + 4;
+}
 
-/* shl/shr/sar r, imm8 (imm 0..63, or 0..31 for 32-bit) and r, cl */
-void x86_shift_ri(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d, uint8_t imm);
-void x86_shift_rcl(struct x86_asm *a, enum x86_shift op, int w64, enum x86_reg d);
-#define X86_SHIFT_FORMS(name, op)                                                             \
-    /* name r64, imm8 */                                                                      \
-    static inline void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, uint8_t i)          \
-    { x86_shift_ri(a, op, 1, d, i); }                                                         \
-    /* name r32, imm8 */                                                                      \
-    static inline void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, uint8_t i)        \
-    { x86_shift_ri(a, op, 0, d, i); }                                                         \
-    /* name r64, cl */                                                                        \
-    static inline void x86_##name##_rcl(struct x86_asm *a, enum x86_reg d)                    \
-    { x86_shift_rcl(a, op, 1, d); }                                                           \
-    /* name r32, cl */                                                                        \
-    static inline void x86_##name##_rcl32(struct x86_asm *a, enum x86_reg d)                  \
-    { x86_shift_rcl(a, op, 0, d); }
-X86_SHIFT_FORMS(shl, X86_SHL)
-X86_SHIFT_FORMS(shr, X86_SHR)
-X86_SHIFT_FORMS(sar, X86_SAR)
-X86_SHIFT_FORMS(ror, X86_ROR)
-#undef X86_SHIFT_FORMS
+/* [prefix] [REX] opcode (1-3 bytes, low byte first) ModRM(mod = 11). force_rex selects
+ * spl/bpl/sil/dil rather than ah/ch/dh/bh for a byte operand in 4..7. Returns the position
+ * after the ModRM (for an immediate), or NULL. */
+__attribute__((always_inline)) static inline uint8_t *x86_enc_rr(struct x86_asm *a, uint8_t prefix, int w, uint32_t opc,
+                                  int nopc, int reg, int rm, int force_rex)
+{
+    uint8_t *p = x86_begin(a);
+    if (!p)
+        return NULL;
+    if (prefix)
+        *p++ = prefix;
+    const unsigned rex = (w ? 8u : 0u) | (((unsigned)reg >> 3 & 1) << 2) | ((unsigned)rm >> 3 & 1);
+    if (rex || force_rex)
+        *p++ = (uint8_t)(0x40 | rex);
+    *p++ = (uint8_t)opc;
+    if (nopc > 1)
+        *p++ = (uint8_t)(opc >> 8);
+    if (nopc > 2)
+        *p++ = (uint8_t)(opc >> 16);
+    *p++ = (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7));
+    return p;
+}
 
-void x86_imul_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);     /* imul r64, r64 */
-void x86_imul_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s);   /* imul r32, r32 */
-/* One-operand group 3 (F7 /n): rdx:rax forms and unary ops. */
-void x86_mul_r(struct x86_asm *a, enum x86_reg s);      /* mul r64: rdx:rax = rax * s unsigned */
-void x86_imul_r(struct x86_asm *a, enum x86_reg s);     /* imul r64: signed */
-void x86_div_r(struct x86_asm *a, enum x86_reg s);      /* div r64 */
-void x86_idiv_r(struct x86_asm *a, enum x86_reg s);     /* idiv r64 */
-void x86_div_r32(struct x86_asm *a, enum x86_reg s);    /* div r32 */
-void x86_idiv_r32(struct x86_asm *a, enum x86_reg s);   /* idiv r32 */
-void x86_neg_r(struct x86_asm *a, enum x86_reg d);      /* neg r64 */
-void x86_neg_r32(struct x86_asm *a, enum x86_reg d);    /* neg r32 */
-void x86_not_r(struct x86_asm *a, enum x86_reg d);      /* not r64 */
-void x86_not_r32(struct x86_asm *a, enum x86_reg d);    /* not r32 */
-void x86_cqo(struct x86_asm *a);                        /* cqo: rdx = sign of rax */
-void x86_cdq(struct x86_asm *a);                        /* cdq: edx = sign of eax */
+/* The same with a memory operand: ModRM, SIB and displacement for [base + index*scale + disp].
+ * Checks the operand (rsp index, scale) and sets the error for a bad one. */
+uint8_t *x86_enc_rm_slow(struct x86_asm *a, const char *why);
+__attribute__((always_inline)) static inline uint8_t *x86_enc_rm(struct x86_asm *a, uint8_t prefix, int w, uint32_t opc,
+                                  int nopc, int reg, struct x86_mem m, int force_rex)
+{
+    const int has_index = m.index != X86_NOREG;
+    if (__builtin_expect(m.index == X86_RSP, 0))
+        return x86_enc_rm_slow(a, "rsp cannot be an index register");
+    unsigned ss;
+    switch (m.scale) {
+    case 1: ss = 0; break;
+    case 2: ss = 1; break;
+    case 4: ss = 2; break;
+    case 8: ss = 3; break;
+    default: return x86_enc_rm_slow(a, "memory operand scale must be 1, 2, 4 or 8");
+    }
+    if (!has_index)
+        ss = 0;
+    uint8_t *p = x86_begin(a);
+    if (!p)
+        return NULL;
+    if (prefix)
+        *p++ = prefix;
+    const unsigned rex = (w ? 8u : 0u) | (((unsigned)reg >> 3 & 1) << 2) |
+                         (has_index ? ((unsigned)m.index >> 3 & 1) << 1 : 0) |
+                         (m.base != X86_NOREG ? ((unsigned)m.base >> 3 & 1) : 0);
+    if (rex || force_rex)
+        *p++ = (uint8_t)(0x40 | rex);
+    *p++ = (uint8_t)opc;
+    if (nopc > 1)
+        *p++ = (uint8_t)(opc >> 8);
+    if (nopc > 2)
+        *p++ = (uint8_t)(opc >> 16);
+    const unsigned r3 = ((unsigned)reg & 7) << 3;
+    const unsigned sib_index = (has_index ? ((unsigned)m.index & 7) : 4) << 3;
+    if (m.base == X86_NOREG) {
+        /* mod 00, rm 100, SIB base 101: [index*scale + disp32] */
+        *p++ = (uint8_t)(0x04 | r3);
+        *p++ = (uint8_t)(ss << 6 | sib_index | 5);
+        return x86_put32(p, (uint32_t)m.disp);
+    }
+    const unsigned b = (unsigned)m.base & 7;
+    const unsigned mod = (m.disp == 0 && b != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
+    if (has_index || b == 4) {
+        *p++ = (uint8_t)(mod << 6 | r3 | 4);
+        *p++ = (uint8_t)(ss << 6 | sib_index | b);
+    } else {
+        *p++ = (uint8_t)(mod << 6 | r3 | b);
+    }
+    if (mod == 1)
+        *p++ = (uint8_t)(int8_t)m.disp;
+    else if (mod == 2)
+        p = x86_put32(p, (uint32_t)m.disp);
+    return p;
+}
 
-/* ---- moves ---- */
-void x86_mov_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);     /* mov r64, r64 */
-void x86_mov_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s);   /* mov r32, r32 */
-void x86_mov_ri32(struct x86_asm *a, enum x86_reg d, uint32_t imm);     /* mov r32, imm32 */
-void x86_mov_ri(struct x86_asm *a, enum x86_reg d, int32_t imm);  /* mov r64, simm32 (C7 /0) */
-void x86_movabs_ri(struct x86_asm *a, enum x86_reg d, uint64_t imm);    /* movabs r64, imm64 */
-/* Shortest of the above for a 64-bit value (xor r32,r32 for 0: clobbers flags). */
-void x86_mov_imm(struct x86_asm *a, enum x86_reg d, uint64_t imm);
-void x86_movsxd_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);  /* movsxd r64, r32 */
-void x86_movsxd_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m);/* movsxd r64, dword [m] */
-void x86_movzx8_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);  /* movzx r32, r8 */
-void x86_movzx16_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s); /* movzx r32, r16 */
-void x86_movsx8_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s);  /* movsx r64, r8 */
-void x86_movsx16_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s); /* movsx r64, r16 */
-void x86_movzx8_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m);  /* movzx r32, byte [m] */
-void x86_movzx16_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m); /* movzx r32, word [m] */
-void x86_movsx8_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m);  /* movsx r64, byte [m] */
-void x86_movsx16_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m); /* movsx r64, word [m] */
-void x86_mov_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m);     /* mov r64, qword [m] */
-void x86_mov_rm32(struct x86_asm *a, enum x86_reg d, struct x86_mem m);   /* mov r32, dword [m] */
-void x86_mov_mr(struct x86_asm *a, struct x86_mem m, enum x86_reg s);     /* mov qword [m], r64 */
-void x86_mov_mr32(struct x86_asm *a, struct x86_mem m, enum x86_reg s);   /* mov dword [m], r32 */
-void x86_mov_mr16(struct x86_asm *a, struct x86_mem m, enum x86_reg s);   /* mov word [m], r16 */
-void x86_mov_mr8(struct x86_asm *a, struct x86_mem m, enum x86_reg s);    /* mov byte [m], r8 */
-void x86_mov_mi(struct x86_asm *a, struct x86_mem m, int32_t imm);   /* mov qword [m], simm32 */
-void x86_lea(struct x86_asm *a, enum x86_reg d, struct x86_mem m);        /* lea r64, [m] */
-void x86_setcc(struct x86_asm *a, enum x86_cc cc, enum x86_reg d);        /* setcc r8 */
-void x86_cmovcc(struct x86_asm *a, enum x86_cc cc, enum x86_reg d, enum x86_reg s); /* cmovcc */
+/* Finishes an instruction started by x86_enc_*: an optional 8- or 32-bit immediate. */
+static inline void x86_done(struct x86_asm *a, uint8_t *p)
+{
+    if (p)
+        x86_end(a, p);
+}
+static inline void x86_done8(struct x86_asm *a, uint8_t *p, uint8_t imm)
+{
+    if (p) {
+        *p++ = imm;
+        x86_end(a, p);
+    }
+}
+static inline void x86_done32(struct x86_asm *a, uint8_t *p, uint32_t imm)
+{
+    if (p)
+        x86_end(a, x86_put32(p, imm));
+}
+static inline int x86_is_simm8(int64_t v)
+{
+    return v >= -128 && v <= 127;
+}
 
-/* ---- SSE: the register map's XMM lanes ---- */
-void x86_movq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s);    /* movq xmm, r64 */
-void x86_movq_rx(struct x86_asm *a, enum x86_reg d, enum x86_xmm s);    /* movq r64, xmm */
-void x86_pextrq_rx(struct x86_asm *a, enum x86_reg d, enum x86_xmm s, uint8_t lane);
-                                                            /* pextrq r64, xmm, lane */
-void x86_pextrq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s, uint8_t lane);
-                                                            /* pextrq qword [m], xmm, lane */
-void x86_pinsrq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s, uint8_t lane);
-                                                            /* pinsrq xmm, r64, lane */
-void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t lane);
-                                                            /* pinsrq xmm, qword [m], lane */
-void x86_movq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m);    /* movq xmm, qword [m] */
-void x86_movq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s);    /* movq qword [m], xmm */
-void x86_movdqu_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m);  /* movdqu xmm, [m] */
-void x86_movdqu_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s);  /* movdqu [m], xmm */
-
-/* ---- control flow ---- */
-void x86_jcc_label(struct x86_asm *a, enum x86_cc cc, int label);   /* jcc rel32 */
-void x86_jmp_label(struct x86_asm *a, int label);                   /* jmp rel32 */
-void x86_call_label(struct x86_asm *a, int label);                  /* call rel32 */
-void x86_jcc_rel32(struct x86_asm *a, enum x86_cc cc, int32_t rel); /* jcc rel32 (raw) */
-void x86_jmp_rel32(struct x86_asm *a, int32_t rel);                 /* jmp rel32 (raw) */
-void x86_call_rel32(struct x86_asm *a, int32_t rel);                /* call rel32 (raw) */
-/* Forward jumps without labels, for code emitted in one pass: *_fwd emits the jump with a zero
- * displacement and returns the offset of its displacement field; x86_bind8 / x86_bind32 point
- * it at `to` (x86_here(a) for the current position). A rel8 that cannot reach sets the error. */
-size_t x86_jcc8_fwd(struct x86_asm *a, enum x86_cc cc);             /* jcc rel8 */
-size_t x86_jmp8_fwd(struct x86_asm *a);                             /* jmp rel8 */
-size_t x86_jcc32_fwd(struct x86_asm *a, enum x86_cc cc);            /* jcc rel32 */
-size_t x86_jmp32_fwd(struct x86_asm *a);                            /* jmp rel32 */
-void x86_bind8(struct x86_asm *a, size_t at, size_t to);
-void x86_bind32(struct x86_asm *a, size_t at, size_t to);
-static inline size_t x86_here(const struct x86_asm *a) { return a->len; }
-void x86_jmp_r(struct x86_asm *a, enum x86_reg r);                  /* jmp r64 */
-void x86_call_r(struct x86_asm *a, enum x86_reg r);                 /* call r64 */
-void x86_jmp_m(struct x86_asm *a, struct x86_mem m);                /* jmp qword [m] */
-void x86_call_m(struct x86_asm *a, struct x86_mem m);               /* call qword [m] */
-/* call an absolute address: movabs scratch, target; call scratch */
-void x86_call_abs(struct x86_asm *a, enum x86_reg scratch, const void *target);
-void x86_push_r(struct x86_asm *a, enum x86_reg r);                 /* push r64 */
-void x86_pop_r(struct x86_asm *a, enum x86_reg r);                  /* pop r64 */
-void x86_ret(struct x86_asm *a);                                    /* ret */
-void x86_ud2(struct x86_asm *a);                                    /* ud2 */
+#include "tiers/tier0/x86_forms.h"
 
 #endif
