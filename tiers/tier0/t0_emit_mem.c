@@ -26,14 +26,21 @@ static unsigned log2_size(unsigned size)
 }
 
 /* The trace record of the access whose doubleword entry is at entry (skipped when not
- * recording). */
+ * recording). The old {clk, value} is copied with two 8-byte loads, not one 16-byte one: the
+ * entry was often just written by 8-byte stores (its clk by the last record, its value by the
+ * program), and a load spanning two pending stores cannot be forwarded from them (a ~10 cycle
+ * stall, measured: 1.5x the recording cost on bigint). */
 static void emit_record(struct t0_emitter *e, struct x86_mem entry)
 {
     struct x86_asm *a = &e->a;
+    struct x86_mem value = entry;
+    value.disp += 8;
     x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
     const size_t skip = x86_jcc8_fwd(a, X86_CC_E);
-    x86_movdqu_xm(a, RM_XTMP, entry);
-    x86_movdqu_mx(a, x86_mem(RM_TRACE_TAIL, 0), RM_XTMP);
+    x86_mov_rm(a, X86_RDX, entry);
+    x86_mov_mr(a, x86_mem(RM_TRACE_TAIL, 0), X86_RDX);
+    x86_mov_rm(a, X86_RDX, value);
+    x86_mov_mr(a, x86_mem(RM_TRACE_TAIL, 8), X86_RDX);
     x86_lea(a, X86_RDX, x86_mem(RM_CLK, t0_clk_disp(e) + 1));   /* this instruction's clk + 1 */
     x86_mov_mr(a, entry, X86_RDX);
     x86_add_ri(a, RM_TRACE_TAIL, 16);
