@@ -41,6 +41,7 @@ static void add_clocks(struct x86_asm *a, uint32_t pend)
 static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_t pc)
 {
     struct x86_asm *s = &e->s;
+    const size_t tail = t0_exit_tail(e, reason);   /* may emit a block's undo tail */
     const size_t at = e->stubs_off + x86_here(s);
     add_clocks(s, e->pend);
     if (pc_in_rax)
@@ -48,7 +49,7 @@ static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_
     else
         x86_mov_imm(s, RM_TMP_D, pc);
     const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
-    x86_jmp_rel32(s, (int32_t)((int64_t)e->exit_tail[reason] - end));
+    x86_jmp_rel32(s, (int32_t)((int64_t)tail - end));
     return at;
 }
 
@@ -304,6 +305,7 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
         /* C runs the syscall (rt_ecall_step) with pc = the ECALL and its clk, then re-enters */
         t0_jmp_exit(e, RV_EXIT_ECALL, t0_pc(e, i));
         e->pend = 0;   /* nothing falls through: the next label starts afresh */
+        t0_block_forget(e);
         break;
     case RV_OP_FENCE:
         t0_step_clock(e);
@@ -312,6 +314,7 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
         /* translation never fails on these (data may sit in text): executing one traps */
         t0_jmp_exit(e, RV_EXIT_FAULT, t0_pc(e, i));
         e->pend = 0;
+        t0_block_forget(e);
         break;
     }
 }
@@ -326,8 +329,9 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
  * is emitted. */
 #define MAIN_PER_INSN 160u         /* the longest guest instruction's code is ~100 bytes */
 #define STUBS_PER_INSN 64u         /* at most 3 stubs of <= 17 bytes per instruction */
+#define STUBS_PER_BLOCK 768u       /* a block with swaps: re-entry and undo tails (t0_swap.c) */
 #define INSN_ROOM 1024u            /* far above the longest sequence one instruction emits */
-#define STUB_ROOM 256u
+#define STUB_ROOM 1024u            /* an instruction's stubs and its block's */
 #define HUGE_PAGE ((size_t)2 << 20)
 #define HUGE_MIN_INSNS 65536u      /* ~3 MB of code */
 #define CODE_MAX ((size_t)INT32_MAX)   /* rel32 jumps must reach across the code */
@@ -335,8 +339,12 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
 static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved, char *err,
                         size_t errlen)
 {
+    uint64_t n_blocks = 0;
+    for (uint64_t i = 0; i < n_insns; i++)
+        n_blocks += e->p->leader[i];
     const size_t main_size = n_insns * MAIN_PER_INSN + 2 * INSN_ROOM + 4096;
-    size_t size = main_size + n_insns * STUBS_PER_INSN + 2 * STUB_ROOM;
+    size_t size = main_size + n_insns * STUBS_PER_INSN + n_blocks * STUBS_PER_BLOCK +
+                  2 * STUB_ROOM;
     if (size > CODE_MAX) {
         snprintf(err, errlen, "tier 0: %llu instructions need more than 2 GiB of code; use "
                  "--mode interp", (unsigned long long)n_insns);
@@ -402,9 +410,9 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     c->code_len = len;
     c->epilogue_off = e->epilogue_off;
     c->stubs_off = e->stubs_off;
-    for (uint64_t i = 0; i < c->n_insns; i++) {
-        c->tiered.table[i] = m + c->insn_off[i];
-        c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];   /* offsets until now */
+    for (uint64_t i = 0; i < c->n_insns; i++) {   /* offsets until now */
+        c->tiered.table[i] = m + (uintptr_t)c->tiered.table[i];
+        c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];
     }
     c->insn_off[c->n_insns] = (uint32_t)e->main_end;
     c->t1_gate = m + e->gate_off;
@@ -465,7 +473,7 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
         c->map = *map;
     else
         rv_regmap_default(&c->map);
-    e.map = &c->map;
+    e.map = e.home = &c->map;
     e.t0_table = c->t0_only.table;
     e.owed_disp = T0_OWED_DISP(p->n_insns);
     e.counters_disp = T0_COUNTERS_DISP(p->n_insns);
@@ -478,17 +486,27 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     emit_epilogue(&e);
     emit_gate(&e);
     uint32_t *owed0 = c->t0_only.owed_clk, *owed1 = c->tiered.owed_clk;
+    const void **t0_only = c->t0_only.table, **tiered = c->tiered.table;
     for (uint64_t i = 0; i < p->n_insns && code_room(&e) == 0; i++) {
-        if (p->leader[i])
+        if (p->leader[i]) {
+            t0_block_end(&e);   /* falling into the next block: the home map again */
             t0_commit_clock(&e);   /* direct jumps land on leaders with nothing pending */
-        c->insn_off[i] = (uint32_t)x86_here(&e.a);
+        }
+        const size_t at = x86_here(&e.a);
+        c->insn_off[i] = (uint32_t)at;
         owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
-        if (p->leader[i])
+        if (p->leader[i]) {
             emit_block_counter(&e, i);
-        /* tier-0-only runs never tier up: their table jumps skip the counter */
-        c->t0_only.table[i] = (const void *)(uintptr_t)x86_here(&e.a);
+            tiered[i] = (const void *)at;
+            /* tier-0-only runs never tier up: their table jumps skip the counter */
+            t0_only[i] = (const void *)x86_here(&e.a);
+            t0_block_begin(&e, i, c->insn_off, t0_only, tiered);
+        } else if (!e.n_swaps) {   /* with swaps, the block's re-entry stub */
+            tiered[i] = t0_only[i] = (const void *)at;
+        }
         emit_insn(&e, i, &p->insns[i]);
     }
+    t0_block_end(&e);
     e.main_end = x86_here(&e.a);
     /* falling off the end of the text: the interpreter reports a jump fault from the last
      * instruction to text end, after that instruction completed */

@@ -28,7 +28,13 @@
 #include "tiers/tier0/x86_enc.h"
 
 struct t0_emitter {
-    const struct rv_regmap *map;    /* the program's (struct t0_code) */
+    const struct rv_regmap *map;    /* where guest registers are now: home, or cur in a block
+                                     * with swaps (t0_swap.c) */
+    const struct rv_regmap *home;   /* the program's map (struct t0_code): at block boundaries */
+    struct rv_regmap cur;
+    unsigned n_swaps;
+    uint8_t swap[RV_REGMAP_GPRS][2];   /* (promoted XMM register, demoted GPR register) */
+    size_t undo_tail[RV_EXIT_HOT + 1];   /* per reason: undo this block's swaps, exit (or 0) */
     struct x86_asm a;               /* guest code, from offset 0 */
     struct x86_asm s;               /* exit stubs, from offset stubs_off */
     size_t stubs_off, main_end;
@@ -134,6 +140,26 @@ void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
 void t0_owed_correct(struct t0_emitter *e);
 /* Jump to instruction idx through the dispatch table (rbx = idx: the tier 1 gate needs it). */
 void t0_jump_to(struct t0_emitter *e, uint32_t idx);
+
+/* ---- block-local promotion (t0_swap.c) ---- */
+
+/* At leader i (after its counter): choose and make the block's swaps; the table entries of
+ * its other instructions (offsets while translating) are pointed at its re-entry stub. */
+void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
+                    const void **tiered);
+/* Undoes the swaps in the main code (flag-neutral; clobbers rdx) and returns to the home map. */
+void t0_block_end(struct t0_emitter *e);
+/* The block left by a jump to a stub that undid the swaps itself: back to the home map. */
+static inline void t0_block_forget(struct t0_emitter *e)
+{
+    e->n_swaps = 0;
+    e->map = e->home;
+}
+/* Emits the undoing of the swaps in force into a, with tmp as scratch. */
+void t0_swaps_undo(const struct t0_emitter *e, struct x86_asm *a, enum x86_reg tmp);
+/* Where a stub for reason exits: the reason's exit tail, or with swaps in force this block's
+ * tail that undoes them first (made on first use). */
+size_t t0_exit_tail(struct t0_emitter *e, int reason);
 
 /* One guest instruction (index i) per class; each ends with the code falling through to the
  * next instruction or jumping away. */

@@ -36,9 +36,10 @@ void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         x86_test_rr(a, s1, s1);   /* flags as cmp s1, 0 for every condition used here */
     else
         x86_cmp_rr(a, s1, t0_src(e, in->rs2, X86_RCX));
-    if (tl < 0) {
+    if (tl < 0)
         t0_jcc_exit(e, cc, RV_EXIT_FAULT, pc);
-    } else {
+    t0_block_end(e);   /* flag-neutral: between the compare and its jump */
+    if (tl >= 0) {
         const uint32_t pend = e->pend;   /* the taken path commits; the other still owes it */
         const size_t not_taken = x86_jcc8_fwd(a, (enum x86_cc)(cc ^ 1));   /* cc ^ 1 = not cc */
         t0_step_clock(e);
@@ -62,12 +63,14 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         if (tl < 0) {
             t0_jmp_exit(e, RV_EXIT_FAULT, pc);
             e->pend = 0;   /* nothing falls through */
+            t0_block_forget(e);
             return;
         }
         const enum x86_reg d = t0_dst(e, in->rd, X86_RAX);
         if (in->rd)
             x86_mov_imm(a, d, pc + 4);
         t0_store_reg(e, in->rd, d);
+        t0_block_end(e);
         t0_step_clock(e);
         t0_cycle_check(e, target);
         t0_jump_to(e, (uint32_t)tl);
@@ -99,6 +102,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     if (in->rd)
         x86_mov_imm(a, d, pc + 4);
     t0_store_reg(e, in->rd, d);
+    t0_block_end(e);
     t0_step_clock(e);
     t0_commit_clock(e);
     x86_cmp_rm(a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));

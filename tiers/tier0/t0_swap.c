@@ -1,0 +1,142 @@
+/* t0_swap.c — block-local promotion: inside one basic block, guest registers that live in XMM
+ * lanes but are used far more there than some GPR-resident ones trade places with them.
+ *
+ * Why: a long block (a SHA-256 or Keccak round) keeps different registers busy than a5..a0,
+ * and each use of an XMM-resident register costs a movq/pextrq out or a movq/pinsrq back
+ * (about 7 cycles of latency on a dependency chain, against 1 in a GPR). Swapping a pair
+ * costs three moves at block entry and three at block exit.
+ * The static map (struct t0_code.map) holds at every block boundary: at the head (after the
+ * profiling counter) the swaps are made, before the block's terminator transfers control (and
+ * before falling into the next leader) they are undone — the moves are flag-neutral, so this
+ * goes between a branch's compare and its jump — and every exit stub emitted while they are
+ * in force undoes them first. A table jump into the middle of a block with swaps (a JALR to a
+ * computed target) lands on the block's re-entry stub, which makes the swaps and continues at
+ * the instruction. A swap is symmetric: the same three moves make and undo it.
+ * Usage: t0_block_begin(e, i) at a leader; t0_block_end(e) before leaving the block;
+ *        t0_swaps_undo(e, asm, tmp) in a stub. */
+#include <string.h>
+
+#include "frontend/blocks.h"
+#include "tiers/tier0/t0_emit.h"
+
+/* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
+ * the demoted one) to pay for its six moves and the longer exits. */
+#define MIN_GAIN 4
+
+/* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
+static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned x, unsigned y,
+                      enum x86_reg tmp)
+{
+    const struct rv_loc s = home->loc[x];
+    const enum x86_reg g = (enum x86_reg)home->loc[y].reg;
+    if (s.lane == 0)
+        x86_movq_rx(a, tmp, (enum x86_xmm)s.reg);
+    else
+        x86_pextrq_rx(a, tmp, (enum x86_xmm)s.reg, 1);
+    if (s.solo)
+        x86_movq_xr(a, (enum x86_xmm)s.reg, g);
+    else
+        x86_pinsrq_xr(a, (enum x86_xmm)s.reg, g, s.lane);
+    x86_mov_rr(a, g, tmp);
+}
+
+void t0_swaps_undo(const struct t0_emitter *e, struct x86_asm *a, enum x86_reg tmp)
+{
+    for (unsigned k = 0; k < e->n_swaps; k++)
+        emit_swap(a, e->home, e->swap[k][0], e->swap[k][1], tmp);
+}
+
+size_t t0_exit_tail(struct t0_emitter *e, int reason)
+{
+    if (!e->n_swaps)
+        return e->exit_tail[reason];
+    if (!e->undo_tail[reason]) {   /* stubs set rcx = pc and add clocks: rdx is free */
+        struct x86_asm *s = &e->s;
+        e->undo_tail[reason] = e->stubs_off + x86_here(s);
+        t0_swaps_undo(e, s, X86_RDX);
+        const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
+        x86_jmp_rel32(s, (int32_t)((int64_t)e->exit_tail[reason] - end));
+    }
+    return e->undo_tail[reason];
+}
+
+/* Uses (reads and writes) of each guest register in instructions [i, end). */
+static void count_uses(const struct rvt_program *p, uint64_t i, uint64_t end, uint32_t *uses)
+{
+    for (; i < end; i++) {
+        const struct rv_insn *in = &p->insns[i];
+        uses[in->rd]++;   /* fields a format does not have are 0 (decode.h) */
+        uses[in->rs1]++;
+        uses[in->rs2]++;
+    }
+    uses[0] = 0;
+}
+
+/* The re-entry stub of a block with swaps: make them, then continue at the instruction the
+ * table jump was for (rbx = its index) through insn_off. */
+static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
+{
+    struct x86_asm *s = &e->s;
+    const size_t at = e->stubs_off + x86_here(s);
+    t0_swaps_undo(e, s, X86_RDX);   /* undo = do: a swap is symmetric */
+    x86_movabs_ri(s, X86_RCX, (uint64_t)(uintptr_t)insn_off);
+    x86_mov_rm32(s, X86_RCX, x86_mem_idx(X86_RCX, RM_TMP_A, 4, 0));
+    x86_movabs_ri(s, X86_RDX, (uint64_t)(uintptr_t)e->a.buf);
+    x86_add_rr(s, X86_RCX, X86_RDX);
+    x86_jmp_r(s, X86_RCX);
+    return at;
+}
+
+void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
+                    const void **tiered)
+{
+    const struct rvt_program *p = e->p;
+    const uint64_t end = rv_block_end(p->insns, p->leader, p->n_insns, i);
+    uint32_t uses[32] = {0};
+    count_uses(p, i, end, uses);
+    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending */
+    uint8_t in[31], out[RV_REGMAP_GPRS];
+    unsigned n_in = 0, n_out = 0;
+    for (unsigned r = 1; r < 32; r++) {
+        if (e->home->loc[r].kind == RV_LOC_XMM && uses[r] >= MIN_GAIN) {
+            unsigned k = n_in++;
+            for (; k > 0 && uses[in[k - 1]] < uses[r]; k--)
+                in[k] = in[k - 1];
+            in[k] = (uint8_t)r;
+        } else if (e->home->loc[r].kind == RV_LOC_GPR) {
+            unsigned k = n_out++;
+            for (; k > 0 && uses[out[k - 1]] > uses[r]; k--)
+                out[k] = out[k - 1];
+            out[k] = (uint8_t)r;
+        }
+    }
+    e->n_swaps = 0;
+    for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + MIN_GAIN; k++) {
+        e->swap[k][0] = in[k];
+        e->swap[k][1] = out[k];
+        e->n_swaps = k + 1;
+    }
+    if (!e->n_swaps)
+        return;
+    memset(e->undo_tail, 0, sizeof e->undo_tail);
+    e->cur = *e->home;
+    for (unsigned k = 0; k < e->n_swaps; k++) {
+        const unsigned x = e->swap[k][0], y = e->swap[k][1];
+        e->cur.loc[x] = e->home->loc[y];
+        e->cur.loc[y] = e->home->loc[x];
+    }
+    t0_swaps_undo(e, &e->a, X86_RDX);
+    e->map = &e->cur;
+    const uintptr_t reentry = emit_reentry(e, insn_off);
+    for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
+        t0_only[j] = tiered[j] = (const void *)reentry;
+}
+
+void t0_block_end(struct t0_emitter *e)
+{
+    if (!e->n_swaps)
+        return;
+    t0_swaps_undo(e, &e->a, X86_RDX);
+    e->n_swaps = 0;
+    e->map = e->home;
+}
