@@ -3,14 +3,15 @@
  *
  * From a seed it generates a valid RV64IM program (every R/I/W ALU and M form, lui/auipc,
  * fence, loads and stores of every width into a data area, forward branches and jumps, bounded
- * loops, calls to small functions) that ends by folding the whole data area into a register
+ * loops, calls to small functions, hot runs that keep reusing two or three registers) that ends by folding the whole data area into a register
  * and halting with that register as a0. The program runs through rvt_run() in interp mode and
  * in one compiled variant of --modes (tier0; tier1; tiered1 / tiered10: tier-up at threshold 1
  * or 10, compiled synchronously; tieredbg: threshold 2, background compile thread), taken in
  * turn by seed, with the same options (trace off, or on with chunk size 1, 7, 1000 or the default;
  * sometimes a cycle limit) and everything observable must be identical: status, error text,
  * exit code, pc, all 32 registers, clk, global_clk, instruction/ecall counts and the trace
- * bytes. On a mismatch it prints the seed, the first differing field and the program's
+ * bytes. Without a cycle limit of its own, the compiled run gets one far above the
+ * interpreter's clk, so a compiled program that never stops is a reported mismatch. On a mismatch it prints the seed, the first differing field and the program's
  * disassembly, saves the ELF, and exits 1.
  *
  * Register roles in generated programs (everything else is fair game, x0 and a0 included):
@@ -31,6 +32,7 @@
 #include "frontend/decode.h"
 #include "frontend/disasm.h"
 #include "include/rvtier.h"
+#include "runtime/ctx.h"
 #include "rv_enc.h"
 #include "testutil.h"
 
@@ -88,6 +90,8 @@ struct dt_gen {
     size_t func_at[DT_MAX_FUNCS];
     struct dt_call calls[DT_MAX_CALLS];
     size_t n_calls;
+    unsigned hot[3];       /* during a hot run: the few registers it keeps using */
+    unsigned n_hot;
 };
 
 static void dt_emit(struct dt_gen *g, uint32_t word)
@@ -112,6 +116,8 @@ static int dt_is_reserved(unsigned r)
 /* A destination: any register the program may clobber, x0 now and then, a0 a bit more often. */
 static unsigned dt_rd(struct dt_gen *g)
 {
+    if (g->n_hot && dt_chance(&g->rng, 85))
+        return g->hot[dt_below(&g->rng, g->n_hot)];
     if (dt_chance(&g->rng, 5))
         return 0;
     if (dt_chance(&g->rng, 8))
@@ -126,6 +132,8 @@ static unsigned dt_rd(struct dt_gen *g)
 /* A source: any register; sometimes the destination itself (aliasing). */
 static unsigned dt_rs(struct dt_gen *g, unsigned rd)
 {
+    if (g->n_hot && dt_chance(&g->rng, 85))
+        return g->hot[dt_below(&g->rng, g->n_hot)];
     if (dt_chance(&g->rng, 15))
         return rd;
     if (dt_chance(&g->rng, 4))
@@ -289,6 +297,24 @@ static void dt_simple(struct dt_gen *g)
         dt_emit(g, I(0x0ff, 0, 0, 0, MISC));   /* fence iorw, iorw */
 }
 
+/* A hot run: 6-17 simple instructions that keep using two or three registers, as a round of a
+ * hash does; tier 0 promotes such registers into GPRs for the block (t0_swap.c), so faults,
+ * chunk ends and JALRs into the middle of such blocks meet the swapped map. */
+static void dt_hot_run(struct dt_gen *g)
+{
+    g->n_hot = 2 + dt_below(&g->rng, 2);
+    for (unsigned k = 0; k < g->n_hot; k++) {
+        unsigned r = 1 + dt_below(&g->rng, 31);
+        while (dt_is_reserved(r))
+            r = 1 + dt_below(&g->rng, 31);
+        g->hot[k] = r;
+    }
+    const unsigned len = 6 + dt_below(&g->rng, 12);
+    for (unsigned i = 0; i < len; i++)
+        dt_simple(g);
+    g->n_hot = 0;
+}
+
 /* Forward branch (any condition, any registers) or jump over `skip` simple instructions. */
 static void dt_forward(struct dt_gen *g)
 {
@@ -300,6 +326,8 @@ static void dt_forward(struct dt_gen *g)
     } else {
         dt_emit(g, 0);
     }
+    if (dt_chance(&g->rng, 25))
+        dt_hot_run(g);   /* a kind 9 jump lands in its middle */
     for (unsigned i = 0; i < skip; i++)
         dt_simple(g);
     int32_t delta = (int32_t)((g->n - at) * 4);
@@ -360,8 +388,10 @@ static void dt_loop(struct dt_gen *g)
 static void dt_item(struct dt_gen *g, int in_loop)
 {
     unsigned k = dt_below(&g->rng, 100);
-    if (k < 74)
+    if (k < 68)
         dt_simple(g);
+    else if (k < 74)
+        dt_hot_run(g);
     else if (k < 86)
         dt_forward(g);
     else if (k < 93)
@@ -601,7 +631,12 @@ static int dt_one_config(struct dt_session *s, uint64_t seed, const struct dt_ge
     const struct dt_variant *v = s->variants[seed % s->n_variants];
     if (dt_run(p, &DT_INTERP, cfg, s->trace_a, &ref) != 0)
         return -1;
-    if (dt_run(p, v, cfg, s->trace_b, &t) != 0)
+    /* a watchdog for the compiled run: a limit the interpreter's run stays far below, so a
+     * correct run is unaffected and one that loops forever is reported, not waited for */
+    struct dt_config watched = *cfg;
+    if (!watched.max_cycles)
+        watched.max_cycles = ref.r.clk / RV_CLK_STEP * 2 + 100000;
+    if (dt_run(p, v, &watched, s->trace_b, &t) != 0)
         goto out_ref;
     char why[1200];
     ret = dt_compare(&ref, &t, why, sizeof why);
