@@ -41,7 +41,8 @@ static void add_clocks(struct x86_asm *a, uint32_t pend)
 static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_t pc)
 {
     struct x86_asm *s = &e->s;
-    const size_t tail = t0_exit_tail(e, reason);   /* may emit a block's undo tail */
+    /* in a block with swaps, its undo tail (made on first use) */
+    const size_t tail = e->n_swaps ? t0_exit_tail(e, reason) : e->exit_tail[reason];
     const size_t at = e->stubs_off + x86_here(s);
     add_clocks(s, e->pend);
     if (pc_in_rax)
@@ -420,14 +421,41 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     return 0;
 }
 
+/* Zeroed memory for a table: calloc, or for a large one its own mapping with transparent huge
+ * pages (a million-instruction text has ~40 MB of tables: ~10k page faults at 4 KiB, a third
+ * of its translation time). Free with table_free(p, bytes). */
+#define TABLE_HUGE_MIN ((size_t)4 << 20)
+static void *table_alloc(size_t bytes)
+{
+    if (bytes < TABLE_HUGE_MIN)
+        return calloc(1, bytes);
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    madvise(m, bytes, MADV_HUGEPAGE);
+    return m;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+    if (bytes < TABLE_HUGE_MIN)
+        free(p);
+    else if (p)
+        munmap(p, bytes);
+}
+
+static size_t dispatch_bytes(uint64_t n, int with_t1)
+{
+    return 8 * T0_COUNTER_SLOTS(n) + 32 + n * 8 * (with_t1 ? 2 : 1);
+}
+
 /* [owed_clk][counters][masks][table] (+ [t1_fn] when with_t1): see struct t0_dispatch.
  * Counters start at INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms
  * them. */
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 {
     const uint64_t slots = T0_COUNTER_SLOTS(n);   /* keeps the table 8-byte aligned */
-    size_t bytes = 8 * slots + 32 + n * 8 * (with_t1 ? 2 : 1);
-    uint8_t *b = calloc(1, bytes);
+    uint8_t *b = table_alloc(dispatch_bytes(n, with_t1));
     if (!b)
         return -1;
     d->block = b;
@@ -460,14 +488,15 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     struct t0_emitter e = {.p = p};
     size_t reserved = 0;
     struct t0_code *c = calloc(1, sizeof *c);
-    if (!c || !(c->insn_off = malloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
+    if (c)
+        c->n_insns = p->n_insns;   /* first: t0_code_free sizes the tables by it */
+    if (!c || !(c->insn_off = table_alloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
         alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0 ||
         alloc_dispatch(&c->tiered, p->n_insns, 1) != 0) {
         snprintf(err, errlen, "tier 0: out of memory for the jump tables (%llu entries)",
                  (unsigned long long)p->n_insns);
         goto fail;
     }
-    c->n_insns = p->n_insns;
     c->pc_base = p->pc_base;
     if (map)
         c->map = *map;
@@ -540,8 +569,8 @@ void t0_code_free(struct t0_code *c)
         return;
     if (c->code)
         munmap(c->code, c->code_size);
-    free(c->insn_off);
-    free(c->t0_only.block);
-    free(c->tiered.block);
+    table_free(c->insn_off, (c->n_insns + 1) * sizeof *c->insn_off);
+    table_free(c->t0_only.block, dispatch_bytes(c->n_insns, 0));
+    table_free(c->tiered.block, dispatch_bytes(c->n_insns, 1));
     free(c);
 }

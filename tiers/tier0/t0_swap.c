@@ -22,6 +22,9 @@
 /* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
  * the demoted one) to pay for its six moves and the longer exits. */
 #define MIN_GAIN 4
+/* Shorter blocks are not looked at: few of them would gain, and the look costs translation
+ * time in every block. */
+#define MIN_BLOCK 6
 
 /* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
 static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned x, unsigned y,
@@ -60,16 +63,24 @@ size_t t0_exit_tail(struct t0_emitter *e, int reason)
     return e->undo_tail[reason];
 }
 
-/* Uses (reads and writes) of each guest register in instructions [i, end). */
-static void count_uses(const struct rvt_program *p, uint64_t i, uint64_t end, uint32_t *uses)
+/* Uses (reads and writes) of each guest register in instructions [i, end); returns the most
+ * uses of one XMM-resident register (most blocks have none worth a swap: a quick reject). */
+static uint32_t count_uses(const struct t0_emitter *e, uint64_t i, uint64_t end,
+                           uint32_t *uses)
 {
+    const struct rvt_program *p = e->p;
+    uint32_t max_xmm = 0;
     for (; i < end; i++) {
         const struct rv_insn *in = &p->insns[i];
-        uses[in->rd]++;   /* fields a format does not have are 0 (decode.h) */
-        uses[in->rs1]++;
-        uses[in->rs2]++;
+        const uint8_t f[3] = {in->rd, in->rs1, in->rs2};   /* absent fields are 0 (decode.h) */
+        for (int k = 0; k < 3; k++) {
+            const uint32_t u = ++uses[f[k]];
+            if (e->home->loc[f[k]].kind == RV_LOC_XMM && u > max_xmm)
+                max_xmm = u;
+        }
     }
     uses[0] = 0;
+    return max_xmm;
 }
 
 /* The re-entry stub of a block with swaps: make them, then continue at the instruction the
@@ -92,8 +103,12 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
 {
     const struct rvt_program *p = e->p;
     const uint64_t end = rv_block_end(p->insns, p->leader, p->n_insns, i);
+    e->n_swaps = 0;
+    if (end - i < MIN_BLOCK)
+        return;
     uint32_t uses[32] = {0};
-    count_uses(p, i, end, uses);
+    if (count_uses(e, i, end, uses) < MIN_GAIN)
+        return;
     /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending */
     uint8_t in[31], out[RV_REGMAP_GPRS];
     unsigned n_in = 0, n_out = 0;
@@ -110,7 +125,6 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
             out[k] = (uint8_t)r;
         }
     }
-    e->n_swaps = 0;
     for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + MIN_GAIN; k++) {
         e->swap[k][0] = in[k];
         e->swap[k][1] = out[k];
