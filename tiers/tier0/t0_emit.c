@@ -30,7 +30,7 @@ int t0_label_for_pc(const struct t0_emitter *e, uint64_t target)
 
 /* ---- exit stubs ---- */
 
-static void add_clocks(struct x86_asm *a, uint32_t pend)
+static inline void add_clocks(struct x86_asm *a, uint32_t pend)
 {
     if (pend)
         x86_add_ri(a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
@@ -47,6 +47,8 @@ static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_
     add_clocks(s, e->pend);
     if (pc_in_rax)
         x86_mov_rr(s, RM_TMP_D, RM_TMP_C);
+    else if (pc <= UINT32_MAX)   /* the common case, without x86_mov_imm's other forms */
+        x86_mov_ri32(s, RM_TMP_D, (uint32_t)pc);
     else
         x86_mov_imm(s, RM_TMP_D, pc);
     const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
