@@ -42,22 +42,22 @@ X86_FORM void x86_alu_mi(struct x86_asm *a, enum x86_alu op, int w64, struct x86
 
 #define X86_ALU_FORMS(name, op)                                                               \
     /* name r64, r64 */                                                                       \
-    X86_FORM void x86_##name##_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s)     \
+    X86_FORM void x86_##name##_rr(struct x86_asm *a, enum x86_reg d, enum x86_reg s)          \
     { x86_alu_rr(a, op, 1, d, s); }                                                           \
     /* name r32, r32 */                                                                       \
-    X86_FORM void x86_##name##_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s)   \
+    X86_FORM void x86_##name##_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s)        \
     { x86_alu_rr(a, op, 0, d, s); }                                                           \
     /* name r64, imm32 (sign-extended; imm8 form when it fits) */                             \
-    X86_FORM void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, int32_t i)          \
+    X86_FORM void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, int32_t i)               \
     { x86_alu_ri(a, op, 1, d, i); }                                                           \
     /* name r32, imm32 */                                                                     \
-    X86_FORM void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, int32_t i)        \
+    X86_FORM void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, int32_t i)             \
     { x86_alu_ri(a, op, 0, d, i); }                                                           \
     /* name r64, qword ptr [m] */                                                             \
-    X86_FORM void x86_##name##_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m)   \
+    X86_FORM void x86_##name##_rm(struct x86_asm *a, enum x86_reg d, struct x86_mem m)        \
     { x86_alu_rm(a, op, 1, d, m); }                                                           \
     /* name qword ptr [m], imm32 */                                                           \
-    X86_FORM void x86_##name##_mi(struct x86_asm *a, struct x86_mem m, int32_t i)        \
+    X86_FORM void x86_##name##_mi(struct x86_asm *a, struct x86_mem m, int32_t i)             \
     { x86_alu_mi(a, op, 1, m, i); }
 X86_ALU_FORMS(add, X86_ALU_ADD)
 X86_ALU_FORMS(or, X86_ALU_OR)
@@ -119,16 +119,16 @@ X86_FORM void x86_shift_rcl(struct x86_asm *a, enum x86_shift op, int w64, enum 
 }
 #define X86_SHIFT_FORMS(name, op)                                                             \
     /* name r64, imm8 */                                                                      \
-    X86_FORM void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, uint8_t i)          \
+    X86_FORM void x86_##name##_ri(struct x86_asm *a, enum x86_reg d, uint8_t i)               \
     { x86_shift_ri(a, op, 1, d, i); }                                                         \
     /* name r32, imm8 */                                                                      \
-    X86_FORM void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, uint8_t i)        \
+    X86_FORM void x86_##name##_ri32(struct x86_asm *a, enum x86_reg d, uint8_t i)             \
     { x86_shift_ri(a, op, 0, d, i); }                                                         \
     /* name r64, cl */                                                                        \
-    X86_FORM void x86_##name##_rcl(struct x86_asm *a, enum x86_reg d)                    \
+    X86_FORM void x86_##name##_rcl(struct x86_asm *a, enum x86_reg d)                         \
     { x86_shift_rcl(a, op, 1, d); }                                                           \
     /* name r32, cl */                                                                        \
-    X86_FORM void x86_##name##_rcl32(struct x86_asm *a, enum x86_reg d)                  \
+    X86_FORM void x86_##name##_rcl32(struct x86_asm *a, enum x86_reg d)                       \
     { x86_shift_rcl(a, op, 0, d); }
 X86_SHIFT_FORMS(shl, X86_SHL)
 X86_SHIFT_FORMS(shr, X86_SHR)
@@ -148,7 +148,7 @@ X86_FORM void x86_imul_rr32(struct x86_asm *a, enum x86_reg d, enum x86_reg s)
 }
 /* One-operand group 3 (F7 /n): rdx:rax forms and unary ops. */
 #define X86_GROUP3(name, digit, w)                                                            \
-    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg s)                          \
+    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg s)                               \
     { x86_done(a, x86_enc_rr(a, 0, w, 0xF7, 1, digit, s, 0)); }
 X86_GROUP3(mul_r, 4, 1)      /* mul r64: rdx:rax = rax * s unsigned */
 X86_GROUP3(imul_r, 5, 1)     /* imul r64: signed */
@@ -235,7 +235,7 @@ X86_FORM void x86_mov_imm(struct x86_asm *a, enum x86_reg d, uint64_t imm)
 }
 
 #define X86_MOV_RR(name, w, opc, nopc, rex_s)                                                 \
-    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg d, enum x86_reg s)          \
+    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg d, enum x86_reg s)               \
     { x86_done(a, x86_enc_rr(a, 0, w, opc, nopc, d, s, rex_s)); }
 X86_MOV_RR(movsxd_rr, 1, 0x63, 1, 0)                     /* movsxd r64, r32 */
 X86_MOV_RR(movzx8_rr, 0, 0xB60F, 2, s >= 4 && s <= 7)    /* movzx r32, r8 */
@@ -245,7 +245,7 @@ X86_MOV_RR(movsx16_rr, 1, 0xBF0F, 2, 0)                  /* movsx r64, r16 */
 #undef X86_MOV_RR
 
 #define X86_MOV_RM(name, prefix, w, opc, nopc)                                                \
-    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg d, struct x86_mem m)        \
+    X86_FORM void x86_##name(struct x86_asm *a, enum x86_reg d, struct x86_mem m)             \
     { x86_done(a, x86_enc_rm(a, prefix, w, opc, nopc, d, m, 0)); }
 X86_MOV_RM(movsxd_rm, 0, 1, 0x63, 1)       /* movsxd r64, dword [m] */
 X86_MOV_RM(movzx8_rm, 0, 0, 0xB60F, 2)     /* movzx r32, byte [m] */
@@ -258,7 +258,7 @@ X86_MOV_RM(lea, 0, 1, 0x8D, 1)             /* lea r64, [m] */
 #undef X86_MOV_RM
 
 #define X86_MOV_MR(name, prefix, w, opc, rex_s)                                               \
-    X86_FORM void x86_##name(struct x86_asm *a, struct x86_mem m, enum x86_reg s)        \
+    X86_FORM void x86_##name(struct x86_asm *a, struct x86_mem m, enum x86_reg s)             \
     { x86_done(a, x86_enc_rm(a, prefix, w, opc, 1, s, m, rex_s)); }
 X86_MOV_MR(mov_mr, 0, 1, 0x89, 0)                        /* mov qword [m], r64 */
 X86_MOV_MR(mov_mr32, 0, 0, 0x89, 0)                      /* mov dword [m], r32 */
@@ -295,39 +295,44 @@ X86_FORM void x86_movq_rx(struct x86_asm *a, enum x86_reg d, enum x86_xmm s)
 {
     x86_done(a, x86_enc_rr(a, 0x66, 1, 0x7E0F, 2, (int)s, d, 0));
 }
+/* The lane forms (66 REX.W 0F 3A op /r ib): reg = the xmm, rm = the GPR or memory. */
+X86_FORM void x86_lane_rr(struct x86_asm *a, uint32_t opc, int xmm, enum x86_reg r,
+                          uint8_t lane)
+{
+    if (lane > 1)
+        x86_lane_error(a);
+    else
+        x86_done8(a, x86_enc_rr(a, 0x66, 1, opc, 3, xmm, r, 0), lane);
+}
+X86_FORM void x86_lane_rm(struct x86_asm *a, uint32_t opc, int xmm, struct x86_mem m,
+                          uint8_t lane)
+{
+    if (lane > 1)
+        x86_lane_error(a);
+    else
+        x86_done8(a, x86_enc_rm(a, 0x66, 1, opc, 3, xmm, m, 0), lane);
+}
+#define X86_PEXTRQ 0x163A0F
+#define X86_PINSRQ 0x223A0F
 /* pextrq r64, xmm, lane */
 X86_FORM void x86_pextrq_rx(struct x86_asm *a, enum x86_reg d, enum x86_xmm s, uint8_t lane)
 {
-    if (lane > 1)
-        x86_lane_error(a);
-    else
-        x86_done8(a, x86_enc_rr(a, 0x66, 1, 0x163A0F, 3, (int)s, d, 0), lane);
+    x86_lane_rr(a, X86_PEXTRQ, (int)s, d, lane);
 }
 /* pextrq qword [m], xmm, lane */
-X86_FORM void x86_pextrq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s,
-                                 uint8_t lane)
+X86_FORM void x86_pextrq_mx(struct x86_asm *a, struct x86_mem m, enum x86_xmm s, uint8_t lane)
 {
-    if (lane > 1)
-        x86_lane_error(a);
-    else
-        x86_done8(a, x86_enc_rm(a, 0x66, 1, 0x163A0F, 3, (int)s, m, 0), lane);
+    x86_lane_rm(a, X86_PEXTRQ, (int)s, m, lane);
 }
 /* pinsrq xmm, r64, lane */
 X86_FORM void x86_pinsrq_xr(struct x86_asm *a, enum x86_xmm d, enum x86_reg s, uint8_t lane)
 {
-    if (lane > 1)
-        x86_lane_error(a);
-    else
-        x86_done8(a, x86_enc_rr(a, 0x66, 1, 0x223A0F, 3, (int)d, s, 0), lane);
+    x86_lane_rr(a, X86_PINSRQ, (int)d, s, lane);
 }
 /* pinsrq xmm, qword [m], lane */
-X86_FORM void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m,
-                                 uint8_t lane)
+X86_FORM void x86_pinsrq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m, uint8_t lane)
 {
-    if (lane > 1)
-        x86_lane_error(a);
-    else
-        x86_done8(a, x86_enc_rm(a, 0x66, 1, 0x223A0F, 3, (int)d, m, 0), lane);
+    x86_lane_rm(a, X86_PINSRQ, (int)d, m, lane);
 }
 /* movq xmm, qword [m] (zeroes the upper lane) */
 X86_FORM void x86_movq_xm(struct x86_asm *a, enum x86_xmm d, struct x86_mem m)
