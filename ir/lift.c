@@ -403,7 +403,7 @@ static LLVMBasicBlockRef finish_block(struct ir_lifter *l)
 
 /* The exit block of the current member block, made on its first use: phis for (pc, reason),
  * the written registers stored to ctx, then on to the shared finish block. The register
- * values reaching it are the allocas' (sroa makes phis only for those the block itself
+ * values reaching it are the allocas' (mem2reg makes phis only for those the block itself
  * changes). */
 static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
 {
