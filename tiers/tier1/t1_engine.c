@@ -144,9 +144,6 @@ struct t1_engine *t1_engine_new(int opt_level, unsigned threads, char *err, size
             snprintf(err, errlen, "tier 1: cannot start a compile thread");
             goto fail;
         }
-    /* first in the queue: LLVM's one-time costs are paid while tier 0 runs, not by the first
-     * hot region (a failed submit only loses that) */
-    t1_engine_submit(e, t1_warm_up, e);
     return e;
 fail:
     t1_engine_free(e);

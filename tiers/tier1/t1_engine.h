@@ -35,9 +35,6 @@ struct t1_engine {
 /* A target machine for the calling thread's exclusive use until released. */
 LLVMTargetMachineRef t1_tm_acquire(struct t1_engine *e);
 void t1_tm_release(struct t1_engine *e, LLVMTargetMachineRef tm);
-/* Work item: takes a small region-shaped function through the whole pipeline, so that LLVM's
- * one-time costs are not paid by the first real region (t1_warm.c). arg: the engine. */
-void t1_warm_up(void *arg);
 /* "<what>: <LLVM's message>" into err; consumes e. */
 void t1_error_text(LLVMErrorRef e, const char *what, char *err, size_t errlen);
 
