@@ -4,10 +4,11 @@
  * region's call-return points, so a loop that calls a function inside the region does not
  * leave it to return.
  *
- * Exits are per member block: each block has one exit block, which writes the state back. One
- * exit block for the whole function (the first design) needed a phi per guest register with an
- * input per exit edge — thousands for a 100-instruction region — and LLVM's code generation
- * time went into those phis and the spills they caused (docs/tier1.md).
+ * Exits are per member block: each block has one exit block, which writes the guest registers
+ * back, then all go to one finish block for the clocks, record count, pc and reason (a phi
+ * each). One exit block for the whole function (the first design) needed a phi per guest
+ * register with an input per exit edge — thousands for a 100-instruction region — and LLVM's
+ * code generation time went into those phis and the spills they caused (docs/tier1.md).
  *
  * Chunk boundaries, the cycle limit and the faults of accesses whose address the head can
  * compute are checked once per member block, at its head, for the whole block (block_guard):
@@ -62,11 +63,12 @@ void ir_exit(struct ir_lifter *l, int reason, LLVMValueRef pc)
 
 void ir_exit_if(struct ir_lifter *l, LLVMValueRef cond, int reason, LLVMValueRef pc)
 {
-    LLVMValueRef args[2] = {cond, LLVMConstInt(l->i1, 0, 0)};
-    cond = LLVMBuildCall2(l->b, l->expect_ty, l->expect_fn, args, 2, "");
     LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(l->c, l->fn, "exit");
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(l->c, l->fn, "");
-    LLVMBuildCondBr(l->b, cond, out, cont);
+    LLVMValueRef br = LLVMBuildCondBr(l->b, cond, out, cont);
+    /* branch weights, not llvm.expect: our pipelines do not run lower-expect, so code
+     * generation would never see the hint; with weights it lays the exits out of line */
+    LLVMSetMetadata(br, l->prof_kind, l->unlikely);
     LLVMPositionBuilderAtEnd(l->b, out);
     ir_exit(l, reason, pc);
     LLVMPositionBuilderAtEnd(l->b, cont);
@@ -353,33 +355,30 @@ static void scan_regs(const struct rvt_program *p, const struct rt_region *r, ui
     used[0] = written[0] = 0;
 }
 
-/* The exit block of the current member block, made on its first use: phis for (pc, reason),
- * the written registers, clocks, record count and trace tail stored to ctx; returns the next
- * pc, with bit 0 set for IR_EXIT_RESUME (tier 0's gate resumes in tier 0 code there, not
- * through the table, which may lead back into this region). The register values reaching it
- * are the allocas' (sroa makes phis only for those the block itself changes). */
-static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
+/* The function's one return block, made on the first exit: the clocks, record count, trace
+ * tail, pc and exit reason, with a phi each over the member blocks' exit blocks. Returns the
+ * next pc, with bit 0 set for IR_EXIT_RESUME (tier 0's gate resumes in tier 0 code there, not
+ * through the table, which may lead back into this region). Shared, because this part is the
+ * same for every exit: per exit block it was about 20 instructions that code generation paid
+ * for again and again. */
+static LLVMBasicBlockRef finish_block(struct ir_lifter *l)
 {
-    const uint32_t k = l->cur;
-    if (l->exit_bb[k])
-        return l->exit_bb[k];
+    if (l->finish_bb)
+        return l->finish_bb;
     LLVMBuilderRef B = l->b;
     LLVMBasicBlockRef saved = LLVMGetInsertBlock(B);
-    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "exit_block");
+    LLVMBasicBlockRef bb = l->finish_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "finish");
     LLVMPositionBuilderAtEnd(B, bb);
-    LLVMValueRef pc = l->exit_pc[k] = LLVMBuildPhi(B, l->i64, "pc");
-    LLVMValueRef reason = l->exit_reason[k] = LLVMBuildPhi(B, l->i64, "reason");
-    for (unsigned r = 1; r < 32; r++)
-        if (l->written[r])
-            store_ctx(l, RV_CTX_REGS + 8 * (int)r, LLVMBuildLoad2(B, l->i64, l->reg[r], ""));
-    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    LLVMValueRef pc = l->fin_pc = LLVMBuildPhi(B, l->i64, "pc");
+    LLVMValueRef reason = l->fin_reason = LLVMBuildPhi(B, l->i64, "reason");
+    LLVMValueRef clk = l->fin_clk = LLVMBuildPhi(B, l->i64, "clk");
+    LLVMValueRef num = l->fin_num = LLVMBuildPhi(B, l->i64, "num");
     store_ctx(l, RV_CTX_CLK, clk);
     LLVMValueRef steps = LLVMBuildUDiv(B, LLVMBuildSub(B, clk, l->clk0, ""),
                                        ir_c64(l, RV_CLK_STEP), "");
     store_ctx(l, RV_CTX_GLOBAL_CLK, LLVMBuildAdd(B, l->gclk0, steps, ""));
     LLVMValueRef t1 = load_ctx(l, RV_CTX_TIER1_INSNS);
     store_ctx(l, RV_CTX_TIER1_INSNS, LLVMBuildAdd(B, t1, steps, ""));
-    LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
     store_ctx(l, RV_CTX_NUM_MEM_READS, num);
     store_ctx(l, RV_CTX_PC, pc);
     LLVMValueRef resume = LLVMBuildICmp(B, LLVMIntEQ, reason, ir_c64(l, IR_EXIT_RESUME), "");
@@ -398,6 +397,36 @@ static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
     LLVMBuildBr(B, ret_bb);
     LLVMPositionBuilderAtEnd(B, ret_bb);
     LLVMBuildRet(B, ret);
+    LLVMPositionBuilderAtEnd(B, saved);
+    return bb;
+}
+
+/* The exit block of the current member block, made on its first use: phis for (pc, reason),
+ * the written registers stored to ctx, then on to the shared finish block. The register
+ * values reaching it are the allocas' (mem2reg makes phis only for those the block itself
+ * changes). */
+static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
+{
+    const uint32_t k = l->cur;
+    if (l->exit_bb[k])
+        return l->exit_bb[k];
+    LLVMBasicBlockRef fin = finish_block(l);
+    LLVMBuilderRef B = l->b;
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "exit_block");
+    LLVMPositionBuilderAtEnd(B, bb);
+    LLVMValueRef pc = l->exit_pc[k] = LLVMBuildPhi(B, l->i64, "pc");
+    LLVMValueRef reason = l->exit_reason[k] = LLVMBuildPhi(B, l->i64, "reason");
+    for (unsigned r = 1; r < 32; r++)
+        if (l->written[r])
+            store_ctx(l, RV_CTX_REGS + 8 * (int)r, LLVMBuildLoad2(B, l->i64, l->reg[r], ""));
+    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
+    LLVMBuildBr(B, fin);
+    LLVMAddIncoming(l->fin_pc, &pc, &bb, 1);
+    LLVMAddIncoming(l->fin_reason, &reason, &bb, 1);
+    LLVMAddIncoming(l->fin_clk, &clk, &bb, 1);
+    LLVMAddIncoming(l->fin_num, &num, &bb, 1);
     LLVMPositionBuilderAtEnd(B, saved);
     return l->exit_bb[k] = bb;
 }
@@ -432,10 +461,11 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->ctx = LLVMGetParam(l->fn, 0);
     l->rec = LLVMGetParam(l->fn, 1);
     l->mem = LLVMGetParam(l->fn, 2);
-    LLVMTypeRef i1t = l->i1;
-    l->expect_fn = LLVMGetIntrinsicDeclaration(m, LLVMLookupIntrinsicID("llvm.expect", 11),
-                                               &i1t, 1);
-    l->expect_ty = LLVMIntrinsicGetType(l->c, LLVMLookupIntrinsicID("llvm.expect", 11), &i1t, 1);
+    l->prof_kind = LLVMGetMDKindIDInContext(l->c, "prof", 4);
+    LLVMMetadataRef w[3] = {LLVMMDStringInContext2(l->c, "branch_weights", 14),
+                            LLVMValueAsMetadata(LLVMConstInt(l->i32, 1, 0)),
+                            LLVMValueAsMetadata(LLVMConstInt(l->i32, 1 << 20, 0))};
+    l->unlikely = LLVMMetadataAsValue(l->c, LLVMMDNodeInContext2(l->c, w, 3));
 
     l->b = LLVMCreateBuilderInContext(l->c);
     LLVMBuilderRef B = l->b;

@@ -31,8 +31,10 @@ struct ir_lifter {
     LLVMBasicBlockRef *exit_bb;       /* per member block, made on its first exit */
     LLVMValueRef *exit_pc, *exit_reason;   /* their phis */
     LLVMBasicBlockRef *block_bb;      /* per member block */
-    LLVMTypeRef expect_ty;
-    LLVMValueRef expect_fn;           /* llvm.expect.i1 */
+    LLVMBasicBlockRef finish_bb;      /* the one return block, made on the first exit */
+    LLVMValueRef fin_pc, fin_reason, fin_clk, fin_num;   /* its phis */
+    unsigned prof_kind;               /* "prof" metadata */
+    LLVMValueRef unlikely;            /* branch weights of an exit branch: taken rarely */
     const struct rvt_program *p;
     const struct rt_region *r;
 };

@@ -31,7 +31,9 @@ struct region_rec {
     double compile_seconds;
     double phase_seconds[4];     /* lift, IR passes, code generation, JIT link (tier1.h) */
     double installed_at;         /* monotonic seconds */
-    uint64_t entries;            /* the region function counts its entries here */
+    uint64_t entries;            /* with --dump-ir, the region function counts its entries
+                                  * here (index.tsv); otherwise it is not compiled in: one
+                                  * write to a shared line per entry, for a statistic */
     const void *fn;
     size_t size;
 };
@@ -133,7 +135,7 @@ static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
         recs[k] = calloc(1, sizeof *recs[k]);
         ok = recs[k] != NULL;
         if (ok)
-            entries[k] = &recs[k]->entries;
+            entries[k] = dump_dir ? &recs[k]->entries : NULL;
     }
     if (ok && t1_compile_batch(t1->engine, p, r, entries, n, dump_dir != NULL, c, err,
                                sizeof err) == 0) {
