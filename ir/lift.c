@@ -444,7 +444,6 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->i64 = LLVMInt64TypeInContext(l->c);
     l->i128 = LLVMIntTypeInContext(l->c, 128);
     l->ptr = LLVMPointerTypeInContext(l->c, 0);
-    l->v2i64 = LLVMVectorType(l->i64, 2);
     LLVMTypeRef params[3] = {l->ptr, l->ptr, l->ptr};
     char name[32];
     ir_region_name(p->pc_base + 4ull * r->head, name, sizeof name);

@@ -19,7 +19,7 @@ struct ir_lifter {
     LLVMContextRef c;
     LLVMModuleRef m;
     LLVMBuilderRef b;
-    LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr, v2i64;
+    LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr;
     LLVMValueRef fn, ctx, rec, mem;
     LLVMValueRef reg[32];             /* allocas (NULL for x0) */
     LLVMValueRef clk, num;            /* allocas */
