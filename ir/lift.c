@@ -25,9 +25,9 @@
 #include "runtime/ctx.h"
 #include "runtime/trace.h"
 
-void ir_region_name(uint64_t head_pc, char *out, size_t len)
+void ir_region_name(uint64_t head_pc, int recording, char *out, size_t len)
 {
-    snprintf(out, len, "r_%" PRIx64, head_pc);
+    snprintf(out, len, "r_%" PRIx64 "%s", head_pc, recording ? "_rec" : "");
 }
 
 LLVMValueRef ir_get_reg(struct ir_lifter *l, unsigned r)
@@ -446,7 +446,7 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->ptr = LLVMPointerTypeInContext(l->c, 0);
     LLVMTypeRef params[3] = {l->ptr, l->ptr, l->ptr};
     char name[32];
-    ir_region_name(p->pc_base + 4ull * r->head, name, sizeof name);
+    ir_region_name(p->pc_base + 4ull * r->head, r->recording, name, sizeof name);
     l->fn = LLVMAddFunction(m, name, LLVMFunctionType(l->i64, params, 3, 0));
     unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
     unsigned nocapture = LLVMGetEnumAttributeKindForName("nocapture", 9);
@@ -496,7 +496,8 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->num = LLVMBuildAlloca(B, l->i64, "num");
     l->clk0 = load_ctx(l, RV_CTX_CLK);
     l->gclk0 = load_ctx(l, RV_CTX_GLOBAL_CLK);
-    l->recording = LLVMBuildICmp(B, LLVMIntNE, l->rec, LLVMConstPointerNull(l->ptr), "rec");
+    /* a constant: LLVM folds every record and chunk test of the other case away */
+    l->recording = LLVMConstInt(l->i1, r->recording != 0, 0);
     LLVMBuildStore(B, l->clk0, l->clk);
     LLVMBuildStore(B, load_ctx(l, RV_CTX_NUM_MEM_READS), l->num);
     l->max_trace = load_ctx(l, RV_CTX_MAX_TRACE_SIZE);

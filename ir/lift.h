@@ -1,8 +1,10 @@
 /* lift.h — lifting a region (runtime/region.h) to an LLVM IR function, through the LLVM-C API.
  *
- * The function is   i64 @r_<head pc>(ptr noalias %ctx, ptr noalias %rec, ptr noalias %mem)
- * with %ctx the struct rv_ctx, %rec the trace chunk buffer when this entry records (NULL
- * otherwise) and %mem the guest memory base. It reads the guest registers, clocks and trace
+ * The function is   i64 @r_<head pc>[_rec](ptr noalias %ctx, ptr noalias %rec, ptr noalias %mem)
+ * with %ctx the struct rv_ctx, %rec the trace chunk buffer and %mem the guest memory base. It
+ * is compiled for one case (region.h rt_region.recording): the _rec variant records every
+ * access and is only entered when this entry records (%rec != NULL); the plain one records
+ * nothing, ignores %rec and is only entered when the entry does not record. It reads the guest registers, clocks and trace
  * count from ctx (the tier 1 gate spilled the register map there), runs the region with every
  * guest register an SSA value, and at its exits (one per member block) writes back what it
  * changed, sets ctx->pc and ctx->exit_reason and returns the next pc — with bit 0 set when the
@@ -27,7 +29,7 @@
 LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
                             const struct rt_region *r, uint64_t *entries);
 
-/* The function's symbol name for a head pc ("r_<hex>"). */
-void ir_region_name(uint64_t head_pc, char *out, size_t len);
+/* The function's symbol name for a head pc and variant ("r_<hex>", "r_<hex>_rec"). */
+void ir_region_name(uint64_t head_pc, int recording, char *out, size_t len);
 
 #endif

@@ -24,7 +24,7 @@ struct ir_lifter {
     LLVMValueRef reg[32];             /* allocas (NULL for x0) */
     LLVMValueRef clk, num;            /* allocas */
     LLVMValueRef clk0, gclk0;         /* ctx->clk and ctx->global_clk at entry */
-    LLVMValueRef recording;           /* i1: rec != NULL */
+    LLVMValueRef recording;           /* i1 constant: the variant (rt_region.recording) */
     LLVMValueRef max_trace;           /* i64: ctx->max_trace_size */
     uint8_t written[32];              /* registers some member writes: stored at every exit */
     uint32_t cur;                     /* member block being lifted */

@@ -14,12 +14,17 @@
 #include "runtime/job.h"
 #include "runtime/wallclock.h"
 #include "runtime/region.h"
+#include "runtime/trace.h"
 #include "tiers/tier0/tier0.h"
 #include "tiers/tier1/tier1.h"
 
-/* Per leader: HEAD_COVERED = a member of a region already being compiled or installed. Every
- * block of a hot loop reaches the threshold at about the same time; without this each would
- * form its own copy of the same loop (seven 19-instruction regions for one loop of sort). */
+/* Per leader and variant (plain, recording: region.h): HEAD_COVERED = a member of a region
+ * already being compiled or installed. Every block of a hot loop reaches the threshold at
+ * about the same time; without this each would form its own copy of the same loop (seven
+ * 19-instruction regions for one loop of sort). The two variants of a head are formed and
+ * compiled independently, each when the head gets hot in runs of its kind: a head whose
+ * region exists only in the other variant is run by tier 0 (the gate falls back to the head's
+ * code and counter), so it gets hot again there. */
 enum { HEAD_NONE, HEAD_BUSY, HEAD_INSTALLED, HEAD_REJECTED, HEAD_COVERED };
 
 #define RETRIES_UNTIL_LOOP 2   /* re-arm a non-loop region this often before taking it */
@@ -31,6 +36,7 @@ struct region_rec {
     double compile_seconds;
     double phase_seconds[4];     /* lift, IR passes, code generation, JIT link (tier1.h) */
     double installed_at;         /* monotonic seconds */
+    uint8_t recording;           /* the variant */
     uint64_t entries;            /* with --dump-ir, the region function counts its entries
                                   * here (index.tsv); otherwise it is not compiled in: one
                                   * write to a shared line per entry, for a statistic */
@@ -42,13 +48,13 @@ struct rt_tier1 {
     struct t1_engine *engine;
     const struct t0_code *code;
     int32_t armed;               /* the threshold the counters were armed with */
-    uint8_t *state;              /* per instruction: HEAD_* */
+    uint8_t *state[2];           /* per variant (plain, recording), per instruction: HEAD_* */
     uint8_t *attempts;
     pthread_mutex_t lock;        /* guards the fields below */
     struct region_rec **regions; /* installed, in install order */
     size_t n_regions, cap_regions;
     uint64_t failures;
-    int static_done;
+    int static_done[2];
 };
 
 struct compile_req {
@@ -78,6 +84,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     rec->compile_seconds = c->seconds;
     memcpy(rec->phase_seconds, c->phase_seconds, sizeof rec->phase_seconds);
     rec->head_pc = p->pc_base + 4ull * r->head;
+    rec->recording = r->recording;
     rec->n_insns = r->n_insns;
     rec->n_blocks = r->n_blocks;
     rec->first = UINT32_MAX;
@@ -93,7 +100,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
         struct region_rec **n = realloc(t1->regions, cap * sizeof *n);
         if (!n) {
             pthread_mutex_unlock(&t1->lock);
-            __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+            __atomic_store_n(&t1->state[r->recording][r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
             free(rec);
             return;   /* not installed: the head stays in tier 0 */
         }
@@ -102,17 +109,21 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     }
     rec->installed_at = rt_wallclock();
     t1->regions[t1->n_regions++] = rec;
-    /* the function first, then the table entry that leads to the gate which calls it */
-    __atomic_store_n(&d->t1_fn[r->head], c->fn, __ATOMIC_RELEASE);
+    /* the function first, then the table entry that leads to the gate which calls it; the
+     * counter re-armed, so that runs of the other kind (which the gate sends to the head's
+     * tier 0 code while their variant is missing) can make the head hot for theirs */
+    const void **fns = r->recording ? d->t1_fn_rec : d->t1_fn;
+    __atomic_store_n(&fns[r->head], c->fn, __ATOMIC_RELEASE);
     __atomic_store_n(&d->table[r->head], t1->code->t1_gate, __ATOMIC_RELEASE);
-    __atomic_store_n(&t1->state[r->head], HEAD_INSTALLED, __ATOMIC_RELEASE);
+    __atomic_store_n(&t1->state[r->recording][r->head], HEAD_INSTALLED, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->counters[r->head], t1->armed, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&t1->lock);
 }
 
 static void reject(struct rt_tier1 *t1, const struct rvt_program *p, const struct rt_region *r,
                    const char *err)
 {
-    __atomic_store_n(&t1->state[r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+    __atomic_store_n(&t1->state[r->recording][r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
     pthread_mutex_lock(&t1->lock);
     if (t1->failures++ == 0)
         fprintf(stderr, "rvtier: warning: region at 0x%llx stays in tier 0: %s\n",
@@ -142,8 +153,9 @@ static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
         for (size_t k = 0; k < n; k++) {
             if (dump_dir) {
                 char name[32];
-                snprintf(name, sizeof name, "r_%llx",
-                         (unsigned long long)(p->pc_base + 4ull * r[k]->head));
+                snprintf(name, sizeof name, "r_%llx%s",
+                         (unsigned long long)(p->pc_base + 4ull * r[k]->head),
+                         r[k]->recording ? "_rec" : "");
                 write_text(dump_dir, name, ".before.ll", c[k].ir_before);
                 write_text(dump_dir, name, ".after.ll", c[k].ir_after);
             }
@@ -205,7 +217,8 @@ static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code
     }
     pthread_mutex_init(&t1->lock, NULL);
     t1->code = code;
-    if (!(t1->state = calloc(p->n_insns, 1)) || !(t1->attempts = calloc(p->n_insns, 1))) {
+    if (!(t1->state[0] = calloc(p->n_insns, 1)) || !(t1->state[1] = calloc(p->n_insns, 1)) ||
+        !(t1->attempts = calloc(p->n_insns, 1))) {
         snprintf(err, errlen, "out of memory for tier 1 state");
         rt_tier1_free(t1);
         return NULL;
@@ -231,19 +244,22 @@ void rt_tier1_free(struct rt_tier1 *t1)
     for (size_t i = 0; i < t1->n_regions; i++)
         free(t1->regions[i]);
     free(t1->regions);
-    free(t1->state);
+    free(t1->state[0]);
+    free(t1->state[1]);
     free(t1->attempts);
     pthread_mutex_destroy(&t1->lock);
     free(t1);
 }
 
-/* tier1 mode: the static regions, compiled here, once per program. */
+/* tier1 mode: the static regions, compiled here, once per program and variant (the one this
+ * run starts in). */
 static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
 {
     const struct rvt_program *p = job->prog;
+    const int v = rt_tracing(&job->ctx);
     pthread_mutex_lock(&t1->lock);
-    int done = t1->static_done;
-    t1->static_done = 1;
+    int done = t1->static_done[v];
+    t1->static_done[v] = 1;
     pthread_mutex_unlock(&t1->lock);
     if (done)
         return 0;
@@ -257,13 +273,14 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
     int rc = 0;
     for (int64_t k = 0; k < n; k++) {
         uint8_t expect = HEAD_NONE;
-        if (!__atomic_compare_exchange_n(&t1->state[heads[k]], &expect, HEAD_BUSY, 0,
+        if (!__atomic_compare_exchange_n(&t1->state[v][heads[k]], &expect, HEAD_BUSY, 0,
                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             continue;
         if (rt_region_form(p, heads[k], NULL, 0, RT_REGION_STATIC_MAX_INSNS, &batch[nb]) != 0) {
             rc = rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
             break;
         }
+        batch[nb].recording = (uint8_t)v;
         ptrs[nb] = &batch[nb];
         if (++nb == BATCH_MAX) {
             compile_regions(t1, p, ptrs, nb, job->opt->dump_ir_dir);
@@ -317,18 +334,20 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
 static int reroot(struct rt_tier1 *t1, const struct rvt_program *p, struct rt_region *r)
 {
     const uint32_t h = r->rejoin;
+    const uint8_t v = r->recording;
     uint8_t none = HEAD_NONE;
-    if (!__atomic_compare_exchange_n(&t1->state[h], &none, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+    if (!__atomic_compare_exchange_n(&t1->state[v][h], &none, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE))
         return -1;
     struct rt_region r2;
     if (rt_region_form(p, h, t1->code->tiered.counters, t1->armed, RT_REGION_MAX_INSNS,
                        &r2) != 0) {
-        __atomic_store_n(&t1->state[h], HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&t1->state[v][h], HEAD_NONE, __ATOMIC_RELEASE);
         return -1;
     }
     rt_region_free(r);
     *r = r2;
+    r->recording = v;
     return 0;
 }
 
@@ -338,22 +357,25 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
     struct rt_tier1 *t1 = tu->t1;
     const struct rvt_program *p = job->prog;
     int64_t idx = rt_program_index(p, pc);
+    const int v = rt_tracing(&job->ctx);   /* the variant this run needs here now */
+    uint8_t *state = t1->state[v];
     uint8_t expect = HEAD_NONE;
     if (tu->static_only || idx < 0 ||
-        !__atomic_compare_exchange_n(&t1->state[idx], &expect, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+        !__atomic_compare_exchange_n(&state[idx], &expect, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE))
         return 0;
     struct rt_region r;
     if (rt_region_form(p, (uint32_t)idx, t1->code->tiered.counters, t1->armed,
                        RT_REGION_MAX_INSNS, &r) != 0) {
-        __atomic_store_n(&t1->state[idx], HEAD_REJECTED, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], HEAD_REJECTED, __ATOMIC_RELEASE);
         return 0;
     }
+    r.recording = (uint8_t)v;
     if (!r.has_back_edge && r.rejoin != RT_REGION_NO_REJOIN && reroot(t1, p, &r) == 0) {
         /* the hot block was only fallen into: its loop is now rooted where it jumps back; the
          * hot block is released below (a member, it is then marked covered) */
         t1->code->tiered.counters[idx] = t1->armed;
-        __atomic_store_n(&t1->state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], HEAD_NONE, __ATOMIC_RELEASE);
         idx = r.head;
     }
     if (!r.has_back_edge && t1->attempts[idx] < RETRIES_UNTIL_LOOP) {
@@ -361,12 +383,12 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         t1->attempts[idx]++;
         rt_region_free(&r);
         t1->code->tiered.counters[idx] = t1->armed;
-        __atomic_store_n(&t1->state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], HEAD_NONE, __ATOMIC_RELEASE);
         return 0;
     }
     for (uint32_t k = 1; k < r.n_blocks; k++) {
         uint8_t none = HEAD_NONE;
-        __atomic_compare_exchange_n(&t1->state[r.blocks[k].start], &none, HEAD_COVERED, 0,
+        __atomic_compare_exchange_n(&state[r.blocks[k].start], &none, HEAD_COVERED, 0,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     }
     const char *dump = job->opt->dump_ir_dir;
@@ -405,13 +427,13 @@ static void write_index(const char *dir, struct rt_tier1 *t1, uint64_t pc_base)
     for (size_t i = 0; i < t1->n_regions; i++) {
         const struct region_rec *r = t1->regions[i];
         fprintf(f, "0x%llx\t0x%llx\t0x%llx\t%u\t%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%llu\t%zu\t"
-                "r_%llx.{before,after}.ll\n",
+                "r_%llx%s.{before,after}.ll\n",
                 (unsigned long long)r->head_pc, (unsigned long long)(pc_base + 4ull * r->first),
                 (unsigned long long)(pc_base + 4ull * r->last), r->n_blocks, r->n_insns,
                 r->compile_seconds * 1e3, r->phase_seconds[0] * 1e3, r->phase_seconds[1] * 1e3,
                 r->phase_seconds[2] * 1e3, r->phase_seconds[3] * 1e3,
                 (unsigned long long)__atomic_load_n(&r->entries, __ATOMIC_RELAXED), r->size,
-                (unsigned long long)r->head_pc);
+                (unsigned long long)r->head_pc, r->recording ? "_rec" : "");
     }
     fclose(f);
 }
@@ -460,8 +482,9 @@ int rt_tier1_dump_asm(FILE *out, struct rvt_program *p, char *err, size_t errlen
     int rc = 0;
     for (size_t i = 0; i < t1->n_regions && rc == 0; i++) {
         const struct region_rec *r = t1->regions[i];
-        fprintf(out, "\n# tier 1 region r_%llx: pc 0x%llx..0x%llx, %u blocks, %u instructions, "
+        fprintf(out, "\n# tier 1 region r_%llx%s: pc 0x%llx..0x%llx, %u blocks, %u instructions, "
                 "%zu bytes of x86-64\n", (unsigned long long)r->head_pc,
+                r->recording ? "_rec" : "",
                 (unsigned long long)(p->pc_base + 4ull * r->first),
                 (unsigned long long)(p->pc_base + 4ull * r->last), r->n_blocks, r->n_insns,
                 r->size);

@@ -5,9 +5,12 @@
  * reaches 0 the run exits HOT at that head and rt_tierup_hot() forms a region there
  * (runtime/region.h). A region that is not (yet) a loop is retried after another `threshold`
  * executions, twice, then taken as it is. The region is compiled on the spot (--sync-compile)
- * or queued for the compile threads; either way installing it is two atomic stores into the
- * tiered dispatch block: t1_fn[head] = the function, then table[head] = tier 0's gate. Code of
- * any tier reaches the head only through that table, so from then on it enters tier 1.
+ * or queued for the compile threads, in the variant of the run it got hot in (plain, or
+ * recording when the run takes trace records: region.h); either way installing it is two
+ * atomic stores into the tiered dispatch block: t1_fn[head] (or t1_fn_rec[head]) = the
+ * function, then table[head] = tier 0's gate. Code of any tier reaches the head only through
+ * that table, so from then on it enters tier 1 — in runs of the other kind only once that
+ * variant is compiled too.
  * Tier-up never changes a result: tier 1 code keeps tier 0's semantics, clocks and records.
  * Usage (run.c): rt_tierup_begin(job, &tu, code) ... t0_run_job ... rt_tierup_end(job, &tu). */
 #ifndef RVT_RUNTIME_TIERUP_H

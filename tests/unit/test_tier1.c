@@ -19,22 +19,25 @@
 #include "testutil.h"
 #include "tiers/tier1/tier1.h"
 
-/* Lifts every static region of p; returns how many, failing on invalid IR. */
+/* Lifts every static region of p in both variants (plain, recording); returns how many
+ * regions, failing on invalid IR. */
 static int lift_all(const struct rvt_program *p, const char *name)
 {
     uint32_t *heads;
     int64_t n = rt_region_static_heads(p, &heads);
     ck_assert_int_ge(n, 0);
-    for (int64_t k = 0; k < n; k++) {
+    for (int64_t k = 0; k < 2 * n; k++) {
         struct rt_region r;
-        ck_assert_int_eq(rt_region_form(p, heads[k], NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+        ck_assert_int_eq(rt_region_form(p, heads[k / 2], NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+        r.recording = (uint8_t)(k % 2);
         LLVMContextRef c = LLVMContextCreate();
         LLVMModuleRef m = LLVMModuleCreateWithNameInContext("t", c);
         uint64_t entries = 0;
-        ir_lift_region(m, p, &r, k % 2 ? &entries : NULL);
+        ir_lift_region(m, p, &r, k % 4 < 2 ? &entries : NULL);
         char *msg = NULL;
         int bad = LLVMVerifyModule(m, LLVMReturnStatusAction, &msg);
-        ck_assert_msg(!bad, "%s: region at index %u: %s", name, heads[k], msg);
+        ck_assert_msg(!bad, "%s: region at index %u (%s): %s", name, heads[k / 2],
+                      r.recording ? "recording" : "plain", msg);
         LLVMDisposeMessage(msg);
         LLVMDisposeModule(m);
         LLVMContextDispose(c);
@@ -203,6 +206,80 @@ START_TEST(rotated_loop_region_headed_where_it_jumps_back)
 }
 END_TEST
 
+static void discard_output(void *user, int fd, const uint8_t *data, size_t len)
+{
+    (void)user, (void)fd, (void)data, (void)len;
+}
+
+/* One tiered run of p (threshold 10, compiled on the spot), with a trace to path or none. */
+static void run_tiered(struct rvt_program *p, const char *trace_path, struct rvt_result *r)
+{
+    struct rvt_options o;
+    rvt_options_init(&o);
+    o.output = discard_output;
+    o.mode = RVT_MODE_TIERED;
+    o.tier_threshold = 10;
+    o.sync_compile = 1;
+    o.trace = trace_path != NULL;
+    o.trace_path = trace_path;
+    ck_assert_int_eq(rvt_run(p, &o, r), 0);
+    ck_assert_msg(r->status == RVT_OK, "%s", r->error);
+}
+
+/* The two variants of a region (ir/lift.h): a program run untraced, then traced, as a
+ * service does. The first run compiles plain regions; the second finds them useless (it
+ * records), runs their heads in tier 0 until they are hot again, and compiles recording
+ * variants of its own. Its trace must be the interpreter's, byte for byte, and most of it run
+ * in tier 1; a third, untraced run finds everything compiled. */
+START_TEST(variants_for_traced_and_untraced_runs)
+{
+    struct rvt_program *p;
+    char err[512], dir[] = "/tmp/rvt_test_variants_XXXXXX";
+    char *path = tu_guest_path("sp1", "sha256");
+    ck_assert_msg(rvt_program_load_file(path, &p, err, sizeof err) == 0, "%s", err);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char t_interp[300], t_tiered[300];
+    snprintf(t_interp, sizeof t_interp, "%s/interp.trace", dir);
+    snprintf(t_tiered, sizeof t_tiered, "%s/tiered.trace", dir);
+    struct rvt_result plain, rec, again, ref;
+    run_tiered(p, NULL, &plain);
+    ck_assert_uint_gt(plain.stats.regions_compiled, 0);
+    ck_assert_uint_gt(plain.stats.tier1_instructions, plain.stats.instructions / 2);
+    run_tiered(p, t_tiered, &rec);
+    ck_assert_uint_gt(rec.stats.regions_compiled, 0);   /* its own, recording variants */
+    ck_assert_uint_gt(rec.stats.tier1_instructions, rec.stats.instructions / 2);
+    run_tiered(p, NULL, &again);
+    ck_assert_uint_eq(again.stats.regions_compiled, 0);
+    ck_assert_uint_gt(again.stats.tier1_instructions, again.stats.instructions / 2);
+    struct rvt_options o;
+    rvt_options_init(&o);
+    o.mode = RVT_MODE_INTERP;
+    o.output = discard_output;
+    o.trace = 1;
+    o.trace_path = t_interp;
+    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+    size_t na, nb;
+    uint8_t *a = tu_read_file(t_interp, &na), *b = tu_read_file(t_tiered, &nb);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_msg(na == nb && memcmp(a, b, na) == 0, "traces differ (%zu vs %zu bytes)", na,
+                  nb);
+    for (int k = 0; k < 32; k++)
+        ck_assert_uint_eq(plain.regs[k], ref.regs[k]);
+    free(a);
+    free(b);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    rvt_result_free(&plain);
+    rvt_result_free(&rec);
+    rvt_result_free(&again);
+    rvt_result_free(&ref);
+    rvt_program_free(p);
+    free(path);
+}
+END_TEST
+
 Suite *test_tier1_suite(void)
 {
     Suite *s = suite_create("tier1");
@@ -212,6 +289,7 @@ Suite *test_tier1_suite(void)
     tcase_add_test(tc, compiled_region_has_code);
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
+    tcase_add_test(tc, variants_for_traced_and_untraced_runs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -218,18 +218,28 @@ static void emit_epilogue(struct t0_emitter *e)
 }
 
 /* The tier 1 gate: the dispatcher points a region head's table entry here. Entered with
- * rbx = the head's index and the guest state in the map, it spills the map to ctx (with the
- * record count tier 1 reads), calls the region function t1_fn[rbx] (SysV: ctx, recording, mem;
- * it returns the next pc, or sets ctx->exit_reason and ctx->pc), reloads the map and continues
- * at the returned pc through the table — or leaves through the epilogue when the region exited
- * for C. Tier 1 functions read and write the guest state in ctx, so this one stub serves every
- * region; its cost (~70 moves) is paid once per region entry, not per guest instruction. */
+ * rbx = the head's index and the guest state in the map, it takes the region function of this
+ * entry's variant (t1_fn_rec[rbx] when recording, else t1_fn[rbx]; ir/lift.h); if there is
+ * none yet it continues in the head's tier 0 code, counter included, so the head can get hot
+ * for that variant. Else it spills the map to ctx (with the record count tier 1 reads), calls
+ * the function (SysV: ctx, recording, mem; it returns the next pc, or sets ctx->exit_reason
+ * and ctx->pc), reloads the map and continues at the returned pc through the table — or
+ * leaves through the epilogue when the region exited for C. Tier 1 functions read and write
+ * the guest state in ctx, so this one stub serves every region; its cost (~70 moves) is paid
+ * once per region entry, not per guest instruction. */
 static void emit_gate(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
     const int32_t n = (int32_t)e->p->n_insns;
     e->gate_off = x86_here(a);
-    emit_spill_map(e);
+    x86_mov_rm(a, RM_TMP_C, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 8 * n));
+    x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
+    const size_t plain = x86_jcc8_fwd(a, X86_CC_E);
+    x86_mov_rm(a, RM_TMP_C, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 16 * n));
+    x86_bind8(a, plain, x86_here(a));
+    x86_test_rr(a, RM_TMP_C, RM_TMP_C);
+    const size_t missing = x86_jcc32_fwd(a, X86_CC_E);
+    emit_spill_map(e);   /* leaves rax alone */
     x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
     size_t no_rec = x86_jcc8_fwd(a, X86_CC_E);
     /* num_mem_reads = (tail - trace_buf - header) / 16 */
@@ -239,7 +249,6 @@ static void emit_gate(struct t0_emitter *e)
     x86_sub_ri(a, RM_TMP_D, RV_TRACE_HDR_SIZE / 16);
     x86_mov_mr(a, t0_ctx(RV_CTX_NUM_MEM_READS), RM_TMP_D);
     x86_bind8(a, no_rec, x86_here(a));
-    x86_mov_rm(a, RM_TMP_C, x86_mem_idx(RM_JUMP_TABLE, RM_TMP_A, 8, 8 * n));
     x86_lea(a, X86_RDI, x86_mem(RM_CTX, -RM_CTX_BIAS));
     x86_mov_rm(a, X86_RSI, t0_ctx(RV_CTX_TRACE_BUF));
     x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
@@ -266,6 +275,13 @@ static void emit_gate(struct t0_emitter *e)
     t0_owed_correct(e);   /* 0 at block heads; kept so any pc is safe */
     x86_mov_imm(a, RM_TMP_D, (uint64_t)(uintptr_t)e->t0_table);
     x86_jmp_m(a, x86_mem_idx(RM_TMP_D, RM_TMP_A, 8, 0));
+    /* no function of this variant: the head's tier 0 code at insn_off[rbx], counter first */
+    x86_bind32(a, missing, x86_here(a));
+    x86_movabs_ri(a, RM_TMP_D, (uint64_t)(uintptr_t)e->insn_off);
+    x86_mov_rm32(a, RM_TMP_D, x86_mem_idx(RM_TMP_D, RM_TMP_A, 4, 0));
+    x86_movabs_ri(a, RM_TMP_E, (uint64_t)(uintptr_t)e->a.buf);
+    x86_add_rr(a, RM_TMP_D, RM_TMP_E);
+    x86_jmp_r(a, RM_TMP_D);
 }
 
 /* Profiling at a block head: one decrement of its counter; reaching 0 exits with HOT before
@@ -448,10 +464,10 @@ static void table_free(void *p, size_t bytes)
 
 static size_t dispatch_bytes(uint64_t n, int with_t1)
 {
-    return 8 * T0_COUNTER_SLOTS(n) + 32 + n * 8 * (with_t1 ? 2 : 1);
+    return 8 * T0_COUNTER_SLOTS(n) + 32 + n * 8 * (with_t1 ? 3 : 1);
 }
 
-/* [owed_clk][counters][masks][table] (+ [t1_fn] when with_t1): see struct t0_dispatch.
+/* [owed_clk][counters][masks][table] (+ [t1_fn][t1_fn_rec] when with_t1): struct t0_dispatch.
  * Counters start at INT32_MAX (no HOT exit for 2^31 executions) until the dispatcher arms
  * them. */
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
@@ -466,6 +482,7 @@ static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
     d->masks = (uint64_t *)(b + 8 * slots);
     d->table = (const void **)(b + 8 * slots + 32);
     d->t1_fn = with_t1 ? d->table + n : NULL;
+    d->t1_fn_rec = with_t1 ? d->table + 2 * n : NULL;
     for (uint64_t i = 0; i < n; i++)
         d->counters[i] = INT32_MAX;
     for (unsigned k = 0; k < 4; k++)
@@ -505,6 +522,7 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     else
         rv_regmap_default(&c->map);
     e.map = e.home = &c->map;
+    e.insn_off = c->insn_off;
     e.t0_table = c->t0_only.table;
     e.owed_disp = T0_OWED_DISP(p->n_insns);
     e.counters_disp = T0_COUNTERS_DISP(p->n_insns);

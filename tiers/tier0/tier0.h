@@ -36,7 +36,9 @@ struct rt_job;
  *                                      a & masks[k] (outside guest memory or misaligned);
  *   table[i]    at r13 + 8i:           host code for pc_base + 4i (tier 0, or tier 1's gate;
  *                                      in the tier-0-only block, past a block head's counter);
- *   t1_fn[i]    at r13 + 8n + 8i:      tier 1 region function entered at head i (tiered only).
+ *   t1_fn[i]    at r13 + 8n + 8i:      tier 1 region function entered at head i when the entry
+ *                                      does not record (tiered only; NULL: none yet);
+ *   t1_fn_rec[i] at r13 + 16n + 8i:    the same when it records (ir/lift.h, the variants).
  * Every jump to a known in-text target goes through table[] with rbx = i, so installing a
  * region is two atomic 8-byte stores (t1_fn[i], then table[i]) and no code patching. */
 #define T0_COUNTER_SLOTS(n) (((n) + 1) & ~(uint64_t)1)
@@ -51,6 +53,7 @@ struct t0_dispatch {
     uint64_t *masks;
     const void **table;
     const void **t1_fn;       /* NULL in the tier-0-only block */
+    const void **t1_fn_rec;
 };
 
 struct t0_code {

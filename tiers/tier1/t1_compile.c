@@ -105,7 +105,8 @@ int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
     LLVMDisposeTargetData(td);
     LLVMSetTarget(m, e->triple);
     for (size_t k = 0; k < n; k++) {
-        ir_region_name(p->pc_base + 4ull * r[k]->head, names[k], sizeof names[k]);
+        ir_region_name(p->pc_base + 4ull * r[k]->head, r[k]->recording, names[k],
+                       sizeof names[k]);
         fns[k] = ir_lift_region(m, p, r[k], entries ? entries[k] : NULL);
         if (!fns[k]) {
             snprintf(err, errlen, "tier 1: out of memory lifting region %s", names[k]);
