@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(cmake make gcc pkg-config
       llvm-19-dev clang-19            # LLVM-C 19: tier 1 (ORC) and the host disassembler
+      zlib1g-dev libzstd-dev          # what LLVM's static libraries link against
       libffi-dev                      # the generic syscall/precompile call path
       check                           # unit tests
       gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf   # guest programs from source
