@@ -1,5 +1,5 @@
 /* cli_submit.c — `rvtier submit --server URL PROGRAM.elf [inputs] [--wait] [--json]`: the
- * client of `rvtier serve` (libcurl). Uploads the ELF (the service keeps it by SHA-256, so a
+ * client of `rvtier serve` (libcurl, loaded when submit runs: curl_lazy.h). Uploads the ELF (the service keeps it by SHA-256, so a
  * second upload is a cache hit), submits one job, and with --wait waits for it and prints the
  * result like `rvtier run`: the guest's stdout/stderr, or with --json the same result object;
  * exit status as `rvtier run` (guest exit code, 101 when the run failed, 2 for usage errors,
@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "runtime/cli.h"
+#include "runtime/curl_lazy.h"
 
 static const char submit_usage[] =
     "usage: rvtier submit --server URL PROGRAM.elf [options]\n"
@@ -39,6 +39,7 @@ static const char submit_usage[] =
     "2 for usage errors, a refused ELF, or a service that cannot be reached.\n";
 
 struct http {
+    struct rt_curl c;
     CURL *curl;
     const char *base;
     char *body;      /* last response, NUL-terminated */
@@ -68,31 +69,31 @@ static int request(struct http *h, const char *method, const char *path, const v
     free(h->body);
     h->body = NULL;
     h->len = 0;
-    curl_easy_setopt(h->curl, CURLOPT_URL, url);
-    curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
+    h->c.easy_setopt(h->curl, CURLOPT_URL, url);
+    h->c.easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+    h->c.easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
+    h->c.easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
     struct curl_slist *hdr = NULL;
     if (body) {
         char ct[128];
         snprintf(ct, sizeof ct, "Content-Type: %s", type);
-        hdr = curl_slist_append(hdr, ct);
-        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        hdr = h->c.slist_append(hdr, ct);
+        h->c.easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+        h->c.easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     } else {
-        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+        h->c.easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+        h->c.easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
     }
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdr);
-    CURLcode rc = curl_easy_perform(h->curl);
-    curl_slist_free_all(hdr);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+    h->c.easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdr);
+    CURLcode rc = h->c.easy_perform(h->curl);
+    h->c.slist_free_all(hdr);
+    h->c.easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
     if (rc != CURLE_OK) {
         fprintf(stderr, "rvtier submit: %s %s: %s (is `rvtier serve` running there?)\n", method,
-                url, curl_easy_strerror(rc));
+                url, h->c.easy_strerror(rc));
         return -1;
     }
-    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->code);
+    h->c.easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->code);
     return 0;
 }
 
@@ -371,17 +372,21 @@ int cli_submit(int argc, char **argv)
         goto out;
     }
     h.base = server;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !(h.curl = curl_easy_init())) {
+    if (rt_curl_load(&h.c, msg, sizeof msg) != 0) {
+        fprintf(stderr, "rvtier submit: %s\n", msg);
+        goto out;
+    }
+    if (h.c.global_init(CURL_GLOBAL_DEFAULT) != 0 || !(h.curl = h.c.easy_init())) {
         fprintf(stderr, "rvtier submit: libcurl failed to initialise\n");
         goto out;
     }
     if (unix_path)
-        curl_easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, unix_path);
+        h.c.easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, unix_path);
     char path[512];
     const char *base = strrchr(argv[optind], '/');
-    char *ename = curl_easy_escape(h.curl, base ? base + 1 : argv[optind], 0);
+    char *ename = h.c.easy_escape(h.curl, base ? base + 1 : argv[optind], 0);
     snprintf(path, sizeof path, "/programs?name=%s", ename ? ename : "upload");
-    curl_free(ename);
+    h.c.free(ename);
     if (request(&h, "POST", path, elf, elf_len, "application/octet-stream") != 0)
         goto out;
     if (h.code != 200 && h.code != 201) {
@@ -419,7 +424,8 @@ int cli_submit(int argc, char **argv)
     status = wait_and_print(&h, id, json, trace_path);
 out:
     if (h.curl)
-        curl_easy_cleanup(h.curl);
+        h.c.easy_cleanup(h.curl);
+    rt_curl_unload(&h.c);
     free(h.body);
     free(elf);
     json_decref(req);
