@@ -66,6 +66,7 @@ struct rt_trace {
     int owns_out;
     uint64_t chunk_size;
     uint8_t *buf;           /* header + (chunk_size + slack) records */
+    size_t buf_bytes;       /* its mapping's size */
     uint64_t chunks;        /* chunks finished */
     uint64_t bytes;         /* bytes written, file header included */
     int write_error;        /* errno of a failed write, 0 if none */
