@@ -10,8 +10,10 @@ struct walk {
     const struct rvt_program *p;
     const int32_t *counters;
     int32_t armed;
+    const uint8_t *heads;
     int64_t min_runs;     /* executions that make a block warm */
     struct rt_region *r;
+    uint8_t *in_callee;   /* per member block: reached through a call the walk followed */
     uint32_t cap_blocks;
 };
 
@@ -24,9 +26,9 @@ int rt_region_block_of(const struct rt_region *r, uint32_t idx)
 }
 
 /* Adds the block at leader idx if it is warm, new and fits. jump: the edge is a taken branch
- * or a jump, which tier 0 takes through the table (a fall-through is not). 0 on success or
- * skip, -1 OOM. */
-static int visit(struct walk *w, uint64_t pc, int jump, uint32_t max_insns)
+ * or a jump, which tier 0 takes through the table (a fall-through is not). callee: the block
+ * is reached through a call the walk followed. 0 on success or skip, -1 OOM. */
+static int visit(struct walk *w, uint64_t pc, int jump, int callee, uint32_t max_insns)
 {
     int64_t idx = rt_program_index(w->p, pc);
     if (idx < 0 || !w->p->leader[idx])
@@ -37,6 +39,10 @@ static int visit(struct walk *w, uint64_t pc, int jump, uint32_t max_insns)
     if (w->counters && (int64_t)w->armed - w->counters[idx] < w->min_runs &&
         (uint32_t)idx != r->head)
         return 0;   /* (almost) never ran since profiling began: leave it to tier 0 */
+    /* (another run may be changing heads: an atomic load) */
+    const uint8_t st = w->heads ? __atomic_load_n(&w->heads[idx], __ATOMIC_ACQUIRE) : 0;
+    if (callee && (st == RT_HEAD_BUSY || st == RT_HEAD_INSTALLED))
+        return 0;   /* a called function's loop with a region of its own: leave to it */
     if (rt_region_block_of(r, (uint32_t)idx) >= 0)
         return 0;
     uint64_t end = rv_block_end(w->p->insns, w->p->leader, w->p->n_insns, (uint64_t)idx);
@@ -48,8 +54,13 @@ static int visit(struct walk *w, uint64_t pc, int jump, uint32_t max_insns)
         if (!b)
             return -1;
         r->blocks = b;
+        uint8_t *c = realloc(w->in_callee, cap);
+        if (!c)
+            return -1;
+        w->in_callee = c;
         w->cap_blocks = cap;
     }
+    w->in_callee[r->n_blocks] = (uint8_t)callee;
     r->blocks[r->n_blocks++] = (struct rt_block){(uint32_t)idx, (uint32_t)end};
     r->n_insns += (uint32_t)(end - (uint64_t)idx);
     return 0;
@@ -100,25 +111,28 @@ static void find_rejoin(const struct rvt_program *p, struct rt_region *r)
 }
 
 int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *counters,
-                   int32_t armed, uint32_t max_insns, struct rt_region *out)
+                   int32_t armed, const uint8_t *heads, uint32_t max_insns,
+                   struct rt_region *out)
 {
     *out = (struct rt_region){.head = head, .rejoin = RT_REGION_NO_REJOIN};
-    struct walk w = {p, NULL, armed, armed / RT_REGION_WARM_SHARE, out, 0};
+    struct walk w = {p, NULL, armed, heads, armed / RT_REGION_WARM_SHARE, out, NULL, 0};
     if (w.min_runs < 1)
         w.min_runs = 1;
-    if (visit(&w, p->pc_base + 4ull * head, 0, UINT32_MAX) != 0)   /* the head, whatever its size */
+    if (visit(&w, p->pc_base + 4ull * head, 0, 0, UINT32_MAX) != 0)   /* whatever its size */
         goto oom;
     w.counters = counters;
     for (uint32_t k = 0; k < out->n_blocks; k++) {
         const struct rt_block b = out->blocks[k];
+        const int callee = w.in_callee[k];
         const struct rv_insn *last = &p->insns[b.end - 1];
         const uint64_t last_pc = p->pc_base + 4ull * (b.end - 1), next = last_pc + 4;
         uint64_t target;
         switch (rv_op_class((enum rv_op)last->op)) {
         case RV_CLS_BRANCH:
-            if (rv_insn_static_target(last, last_pc, &target) && visit(&w, target, 1, max_insns))
+            if (rv_insn_static_target(last, last_pc, &target) &&
+                visit(&w, target, 1, callee, max_insns))
                 goto oom;
-            if (visit(&w, next, 0, max_insns))
+            if (visit(&w, next, 0, callee, max_insns))
                 goto oom;
             break;
         case RV_CLS_JUMP:
@@ -126,25 +140,28 @@ int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *co
             /* without a profile, calls are not followed: a loop's region would otherwise pull
              * in every function reachable from it */
             if (counters && last->op == RV_OP_JAL &&
-                rv_insn_static_target(last, last_pc, &target) && visit(&w, target, 1, max_insns))
+                rv_insn_static_target(last, last_pc, &target) &&
+                visit(&w, target, 1, callee || last->rd != 0, max_insns))
                 goto oom;
             /* where the callee returns: reached by its JALR, through the table */
-            if (last->rd != 0 && visit(&w, next, 1, max_insns))
+            if (last->rd != 0 && visit(&w, next, 1, callee, max_insns))
                 goto oom;
             break;
         case RV_CLS_SYSTEM:
         case RV_CLS_TRAP:
             break;   /* ECALL and traps leave the region */
         default:
-            if (visit(&w, next, 0, max_insns))   /* fall-through into the next leader */
+            if (visit(&w, next, 0, callee, max_insns))   /* fall-through into the next leader */
                 goto oom;
             break;
         }
     }
     if (!out->has_back_edge)
         find_rejoin(p, out);
+    free(w.in_callee);
     return 0;
 oom:
+    free(w.in_callee);
     rt_region_free(out);
     return -1;
 }

@@ -41,15 +41,28 @@ struct rt_region {
 
 #define RT_REGION_NO_REJOIN UINT32_MAX
 
+/* What tier-up knows of a leader, per variant (runtime/tierup.c): RT_HEAD_BUSY = heads a
+ * region being formed or compiled, RT_HEAD_INSTALLED = heads an installed region,
+ * RT_HEAD_COVERED = a member of a busy or installed region (forms no region of its own). */
+enum rt_head_state { RT_HEAD_NONE, RT_HEAD_BUSY, RT_HEAD_INSTALLED, RT_HEAD_REJECTED,
+                     RT_HEAD_COVERED };
+
 #define RT_REGION_MAX_INSNS 1500u
 #define RT_REGION_WARM_SHARE 64
 #define RT_REGION_STATIC_MAX_INSNS 400u
 
 /* Forms the region at head (a leader). counters: the profile (struct t0_dispatch.counters;
  * a block is warm when counters[leader] < armed), or NULL to take every reachable block.
- * Returns 0, or -1 if out of memory. */
+ * heads (enum rt_head_state per instruction, or NULL): in a function the walk calls, blocks
+ * heading another busy or installed region are left out; the region leaves to them through
+ * the table and their own region runs them. Without this every caller's loop compiles its own
+ * copy of a hot callee's loop (sha256: rounds inside compress inside update inside main's
+ * loop, 3x the code, compiled too late for a 0.2 s run). A loop nested in the same function
+ * is kept: leaving to it would cost two trips through the gate per outer iteration. Returns
+ * 0, or -1 if out of memory. */
 int rt_region_form(const struct rvt_program *p, uint32_t head, const int32_t *counters,
-                   int32_t armed, uint32_t max_insns, struct rt_region *out);
+                   int32_t armed, const uint8_t *heads, uint32_t max_insns,
+                   struct rt_region *out);
 void rt_region_free(struct rt_region *r);
 
 /* Index of the member block starting at instruction idx, or -1. */

@@ -18,15 +18,13 @@
 #include "tiers/tier0/tier0.h"
 #include "tiers/tier1/tier1.h"
 
-/* Per leader and variant (plain, recording: region.h): HEAD_COVERED = a member of a region
- * already being compiled or installed. Every block of a hot loop reaches the threshold at
- * about the same time; without this each would form its own copy of the same loop (seven
- * 19-instruction regions for one loop of sort). The two variants of a head are formed and
+/* Per leader and variant (plain, recording: region.h), an enum rt_head_state. Members are
+ * marked covered: every block of a hot loop reaches the threshold at about the same time, and
+ * without this each would form its own copy of the same loop (seven 19-instruction regions
+ * for one loop of sort). The two variants of a head are formed and
  * compiled independently, each when the head gets hot in runs of its kind: a head whose
  * region exists only in the other variant is run by tier 0 (the gate falls back to the head's
  * code and counter), so it gets hot again there. */
-enum { HEAD_NONE, HEAD_BUSY, HEAD_INSTALLED, HEAD_REJECTED, HEAD_COVERED };
-
 #define RETRIES_UNTIL_LOOP 2   /* re-arm a non-loop region this often before taking it */
 
 struct region_rec {
@@ -100,7 +98,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
         struct region_rec **n = realloc(t1->regions, cap * sizeof *n);
         if (!n) {
             pthread_mutex_unlock(&t1->lock);
-            __atomic_store_n(&t1->state[r->recording][r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+            __atomic_store_n(&t1->state[r->recording][r->head], RT_HEAD_REJECTED, __ATOMIC_RELEASE);
             free(rec);
             return;   /* not installed: the head stays in tier 0 */
         }
@@ -115,7 +113,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     const void **fns = r->recording ? d->t1_fn_rec : d->t1_fn;
     __atomic_store_n(&fns[r->head], c->fn, __ATOMIC_RELEASE);
     __atomic_store_n(&d->table[r->head], t1->code->t1_gate, __ATOMIC_RELEASE);
-    __atomic_store_n(&t1->state[r->recording][r->head], HEAD_INSTALLED, __ATOMIC_RELEASE);
+    __atomic_store_n(&t1->state[r->recording][r->head], RT_HEAD_INSTALLED, __ATOMIC_RELEASE);
     __atomic_store_n(&d->counters[r->head], t1->armed, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&t1->lock);
 }
@@ -123,7 +121,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
 static void reject(struct rt_tier1 *t1, const struct rvt_program *p, const struct rt_region *r,
                    const char *err)
 {
-    __atomic_store_n(&t1->state[r->recording][r->head], HEAD_REJECTED, __ATOMIC_RELEASE);
+    __atomic_store_n(&t1->state[r->recording][r->head], RT_HEAD_REJECTED, __ATOMIC_RELEASE);
     pthread_mutex_lock(&t1->lock);
     if (t1->failures++ == 0)
         fprintf(stderr, "rvtier: warning: region at 0x%llx stays in tier 0: %s\n",
@@ -178,10 +176,17 @@ static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
 }
 
 #define BATCH_MAX 32
-/* A background batch stops growing at this many guest instructions: one module amortizes code
- * generation's fixed cost (about 3 ms here), but no region is installed before the whole batch
- * is compiled, so a batch of large regions would delay the first of them for nothing. */
+/* A background batch takes queued regions while it stays within this many guest
+ * instructions: one module amortizes code generation's fixed cost (about 3 ms here), but no
+ * region is installed before the whole batch is compiled, so a large region queued behind a
+ * small hot loop would delay it for nothing (sha256's 90-instruction round loop waited 40 ms
+ * for the 160-instruction loop that calls it). */
 #define BATCH_INSNS 200
+
+static int batch_fits(const void *req, void *insns)
+{
+    return *(uint32_t *)insns + ((const struct compile_req *)req)->region.n_insns <= BATCH_INSNS;
+}
 
 /* A compile thread's work: this request and others queued meanwhile, in one module. */
 static void compile_work(void *arg)
@@ -191,8 +196,8 @@ static void compile_work(void *arg)
     reqs[0] = q;
     size_t n = 1;
     uint32_t insns = q->region.n_insns;
-    while (n < BATCH_MAX && insns < BATCH_INSNS &&
-           t1_engine_take(q->t1->engine, compile_work, reqs + n, 1) == 1)
+    while (n < BATCH_MAX &&
+           t1_engine_take(q->t1->engine, compile_work, reqs + n, 1, batch_fits, &insns) == 1)
         insns += ((struct compile_req *)reqs[n++])->region.n_insns;
     const struct rt_region *regions[BATCH_MAX];
     for (size_t k = 0; k < n; k++)
@@ -272,11 +277,11 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
     size_t nb = 0;
     int rc = 0;
     for (int64_t k = 0; k < n; k++) {
-        uint8_t expect = HEAD_NONE;
-        if (!__atomic_compare_exchange_n(&t1->state[v][heads[k]], &expect, HEAD_BUSY, 0,
+        uint8_t expect = RT_HEAD_NONE;
+        if (!__atomic_compare_exchange_n(&t1->state[v][heads[k]], &expect, RT_HEAD_BUSY, 0,
                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             continue;
-        if (rt_region_form(p, heads[k], NULL, 0, RT_REGION_STATIC_MAX_INSNS, &batch[nb]) != 0) {
+        if (rt_region_form(p, heads[k], NULL, 0, NULL, RT_REGION_STATIC_MAX_INSNS, &batch[nb]) != 0) {
             rc = rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
             break;
         }
@@ -330,19 +335,19 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
  * into (a rotated loop's middle, where it was first entered) only by falling through, never
  * through the table, so a region headed there would never run; the block its loop jumps back
  * to is entered through the table on every iteration. Returns 0 with r replaced and its head
- * claimed (HEAD_BUSY), or -1 with r unchanged (the rejoin block is taken or OOM). */
+ * claimed (RT_HEAD_BUSY), or -1 with r unchanged (the rejoin block is taken or OOM). */
 static int reroot(struct rt_tier1 *t1, const struct rvt_program *p, struct rt_region *r)
 {
     const uint32_t h = r->rejoin;
     const uint8_t v = r->recording;
-    uint8_t none = HEAD_NONE;
-    if (!__atomic_compare_exchange_n(&t1->state[v][h], &none, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+    uint8_t none = RT_HEAD_NONE;
+    if (!__atomic_compare_exchange_n(&t1->state[v][h], &none, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE))
         return -1;
     struct rt_region r2;
-    if (rt_region_form(p, h, t1->code->tiered.counters, t1->armed, RT_REGION_MAX_INSNS,
-                       &r2) != 0) {
-        __atomic_store_n(&t1->state[v][h], HEAD_NONE, __ATOMIC_RELEASE);
+    if (rt_region_form(p, h, t1->code->tiered.counters, t1->armed, t1->state[v],
+                       RT_REGION_MAX_INSNS, &r2) != 0) {
+        __atomic_store_n(&t1->state[v][h], RT_HEAD_NONE, __ATOMIC_RELEASE);
         return -1;
     }
     rt_region_free(r);
@@ -359,23 +364,29 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
     int64_t idx = rt_program_index(p, pc);
     const int v = rt_tracing(&job->ctx);   /* the variant this run needs here now */
     uint8_t *state = t1->state[v];
-    uint8_t expect = HEAD_NONE;
+    uint8_t expect = RT_HEAD_NONE;
     if (tu->static_only || idx < 0 ||
-        !__atomic_compare_exchange_n(&state[idx], &expect, HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+        !__atomic_compare_exchange_n(&state[idx], &expect, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE))
         return 0;
     struct rt_region r;
-    if (rt_region_form(p, (uint32_t)idx, t1->code->tiered.counters, t1->armed,
+    if (rt_region_form(p, (uint32_t)idx, t1->code->tiered.counters, t1->armed, state,
                        RT_REGION_MAX_INSNS, &r) != 0) {
-        __atomic_store_n(&state[idx], HEAD_REJECTED, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], RT_HEAD_REJECTED, __ATOMIC_RELEASE);
         return 0;
     }
     r.recording = (uint8_t)v;
-    if (!r.has_back_edge && r.rejoin != RT_REGION_NO_REJOIN && reroot(t1, p, &r) == 0) {
+    if (!r.has_back_edge && r.rejoin != RT_REGION_NO_REJOIN) {
+        /* covered while the loop is formed from its rejoin, so the hot block is a member */
+        __atomic_store_n(&state[idx], RT_HEAD_COVERED, __ATOMIC_RELEASE);
+        if (reroot(t1, p, &r) != 0)
+            __atomic_store_n(&state[idx], RT_HEAD_BUSY, __ATOMIC_RELEASE);
+    }
+    if (r.head != idx) {
         /* the hot block was only fallen into: its loop is now rooted where it jumps back; the
          * hot block is released below (a member, it is then marked covered) */
         t1->code->tiered.counters[idx] = t1->armed;
-        __atomic_store_n(&state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], RT_HEAD_NONE, __ATOMIC_RELEASE);
         idx = r.head;
     }
     if (!r.has_back_edge && t1->attempts[idx] < RETRIES_UNTIL_LOOP) {
@@ -383,12 +394,12 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         t1->attempts[idx]++;
         rt_region_free(&r);
         t1->code->tiered.counters[idx] = t1->armed;
-        __atomic_store_n(&state[idx], HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], RT_HEAD_NONE, __ATOMIC_RELEASE);
         return 0;
     }
     for (uint32_t k = 1; k < r.n_blocks; k++) {
-        uint8_t none = HEAD_NONE;
-        __atomic_compare_exchange_n(&state[r.blocks[k].start], &none, HEAD_COVERED, 0,
+        uint8_t none = RT_HEAD_NONE;
+        __atomic_compare_exchange_n(&state[r.blocks[k].start], &none, RT_HEAD_COVERED, 0,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     }
     const char *dump = job->opt->dump_ir_dir;

@@ -28,7 +28,7 @@ static int lift_all(const struct rvt_program *p, const char *name)
     ck_assert_int_ge(n, 0);
     for (int64_t k = 0; k < 2 * n; k++) {
         struct rt_region r;
-        ck_assert_int_eq(rt_region_form(p, heads[k / 2], NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+        ck_assert_int_eq(rt_region_form(p, heads[k / 2], NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
         r.recording = (uint8_t)(k % 2);
         LLVMContextRef c = LLVMContextCreate();
         LLVMModuleRef m = LLVMModuleCreateWithNameInContext("t", c);
@@ -87,7 +87,7 @@ START_TEST(compiled_region_has_code)
     struct t1_engine *e = t1_engine_new(2, 1, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
     struct rt_region r;
-    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
     struct t1_compiled c;
     ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
     ck_assert_ptr_nonnull(c.fn);
@@ -230,7 +230,9 @@ static void run_tiered(struct rvt_program *p, const char *trace_path, struct rvt
  * service does. The first run compiles plain regions; the second finds them useless (it
  * records), runs their heads in tier 0 until they are hot again, and compiles recording
  * variants of its own. Its trace must be the interpreter's, byte for byte, and most of it run
- * in tier 1; a third, untraced run finds everything compiled. */
+ * in tier 1; a third, untraced run finds its regions compiled. (Not all of them: the profile
+ * is the program's, so a block that reached the threshold only over the three runs forms its
+ * region in the third.) */
 START_TEST(variants_for_traced_and_untraced_runs)
 {
     struct rvt_program *p;
@@ -249,7 +251,7 @@ START_TEST(variants_for_traced_and_untraced_runs)
     ck_assert_uint_gt(rec.stats.regions_compiled, 0);   /* its own, recording variants */
     ck_assert_uint_gt(rec.stats.tier1_instructions, rec.stats.instructions / 2);
     run_tiered(p, NULL, &again);
-    ck_assert_uint_eq(again.stats.regions_compiled, 0);
+    ck_assert_uint_le(again.stats.regions_compiled * 10, plain.stats.regions_compiled);
     ck_assert_uint_gt(again.stats.tier1_instructions, again.stats.instructions / 2);
     struct rvt_options o;
     rvt_options_init(&o);

@@ -178,7 +178,8 @@ int t1_engine_submit(struct t1_engine *e, void (*work)(void *), void *arg)
     return 0;
 }
 
-size_t t1_engine_take(struct t1_engine *e, void (*work)(void *), void **args, size_t max)
+size_t t1_engine_take(struct t1_engine *e, void (*work)(void *), void **args, size_t max,
+                      int (*fits)(const void *arg, void *ctx), void *ctx)
 {
     size_t n = 0;
     pthread_mutex_lock(&e->lock);
@@ -190,6 +191,8 @@ size_t t1_engine_take(struct t1_engine *e, void (*work)(void *), void **args, si
             link = &w->next;
             continue;
         }
+        if (fits && !fits(w->arg, ctx))
+            break;
         *link = w->next;
         if (e->tail == w)
             e->tail = prev;

@@ -59,9 +59,11 @@ int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
 /* Runs work(arg) on a compile thread, in submission order per thread. Returns 0, or -1 if
  * the engine is shutting down (work is not run; the caller still owns arg). */
 int t1_engine_submit(struct t1_engine *e, void (*work)(void *arg), void *arg);
-/* Takes up to max queued items whose work function is work off the queue (their args into
- * args), so that one compile thread can batch them. Returns how many. */
-size_t t1_engine_take(struct t1_engine *e, void (*work)(void *arg), void **args, size_t max);
+/* Takes up to max queued items whose work function is work off the queue, in order (their
+ * args into args), so that one compile thread can batch them; stops at the first such item
+ * for which fits(arg, ctx) is 0 (fits may be NULL: all fit). Returns how many. */
+size_t t1_engine_take(struct t1_engine *e, void (*work)(void *arg), void **args, size_t max,
+                      int (*fits)(const void *arg, void *ctx), void *ctx);
 /* 1 once t1_engine_free has begun: queued work should skip compiling. */
 int t1_engine_stopping(struct t1_engine *e);
 /* Work submitted but not finished. */
