@@ -282,8 +282,8 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
     LLVMSetAlignment(lim, 8);
     LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
     LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
-    LLVMValueRef stop = LLVMBuildICmp(B, LLVMIntUGT,
-                                      LLVMBuildAdd(B, clk, ir_c64(l, RV_CLK_STEP * (uint64_t)n), ""),
+    const uint64_t steps = RV_CLK_STEP * (uint64_t)l->guard_insns[l->cur];
+    LLVMValueRef stop = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildAdd(B, clk, ir_c64(l, steps), ""),
                                       lim, "");
     if (n_mem) {
         LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
@@ -324,11 +324,88 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
     ir_exit_if(l, stop, IR_EXIT_RESUME, ir_c64(l, l->p->pc_base + 4ull * blk->start));
 }
 
+/* Member blocks that the region's direct edges lead to from member k's last instruction
+ * (branch target and fall-through, JAL target, the next leader): succ[0..return). */
+static unsigned direct_successors(const struct ir_lifter *l, uint32_t k, uint32_t succ[2])
+{
+    const struct rvt_program *p = l->p;
+    const uint32_t last = l->r->blocks[k].end - 1;
+    const struct rv_insn *in = &p->insns[last];
+    const uint64_t pc = p->pc_base + 4ull * last;
+    uint64_t to[2];
+    unsigned n = 0, m = 0;
+    switch (rv_op_class((enum rv_op)in->op)) {
+    case RV_CLS_BRANCH:
+        to[n++] = pc + (uint64_t)in->imm;
+        to[n++] = pc + 4;
+        break;
+    case RV_CLS_JUMP:   /* a JALR's landings are never guard-less (guard_plan) */
+        if (in->op == RV_OP_JAL)
+            to[n++] = pc + (uint64_t)in->imm;
+        break;
+    case RV_CLS_SYSTEM:
+    case RV_CLS_TRAP:
+        break;
+    default:
+        to[n++] = pc + 4;
+        break;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int64_t idx = rt_program_index(p, to[i]);
+        int b = idx < 0 ? -1 : rt_region_block_of(l->r, (uint32_t)idx);
+        if (b >= 0)
+            succ[m++] = (uint32_t)b;
+    }
+    return m;
+}
+
+/* Which blocks need a guard of their own (l->guard_insns). A block with no access has only
+ * the cycle limit to check, so its guard can move up into its predecessors' guards when it
+ * is entered only by direct edges from blocks that keep theirs: fibonacci's loop, split in two
+ * by a branch into its middle, checked the limit twice per iteration. Every cycle still passes
+ * a guard (a guard-less block's predecessors all keep theirs), and a guard only ever covers
+ * more steps than the path it starts, so it leaves early, never late. */
+static int guard_plan(struct ir_lifter *l)
+{
+    const struct rt_region *r = l->r;
+    const struct rvt_program *p = l->p;
+    uint8_t *cand = calloc(r->n_blocks, 1), *bad = calloc(r->n_blocks, 1);
+    if (!cand || !bad) {
+        free(cand);
+        free(bad);
+        return -1;
+    }
+    for (uint32_t k = 0; k < r->n_blocks; k++) {
+        l->guard_insns[k] = r->blocks[k].end - r->blocks[k].start;
+        cand[k] = k > 0 && !jalr_may_land(p, r, k);
+        for (uint32_t i = r->blocks[k].start; cand[k] && i < r->blocks[k].end; i++)
+            cand[k] = !is_mem(&p->insns[i]);
+    }
+    uint32_t succ[2];
+    for (uint32_t k = 0; k < r->n_blocks; k++)   /* a candidate entered from a candidate */
+        for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++)
+            bad[succ[i]] |= cand[k];
+    for (uint32_t k = 0; k < r->n_blocks; k++)
+        for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++) {
+            const uint32_t b = succ[i], len = r->blocks[b].end - r->blocks[b].start;
+            if (cand[b] && !bad[b] && l->guard_insns[k] < r->blocks[k].end -
+                                                              r->blocks[k].start + len)
+                l->guard_insns[k] = r->blocks[k].end - r->blocks[k].start + len;
+        }
+    for (uint32_t k = 0; k < r->n_blocks; k++)
+        if (cand[k] && !bad[k])
+            l->guard_insns[k] = 0;
+    free(cand);
+    free(bad);
+    return 0;
+}
+
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
 {
     const struct rvt_program *p = l->p;
     uint8_t *checked = calloc(blk->end - blk->start + 1, 1);   /* NULL: check in place */
-    block_guard(l, blk, checked);
+    if (l->guard_insns[l->cur])
+        block_guard(l, blk, checked);
     for (uint32_t i = blk->start; i < blk->end; i++)
         if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i,
                       checked ? checked[i - blk->start] : 0)) {
@@ -473,7 +550,9 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->exit_bb = calloc(r->n_blocks, sizeof *l->exit_bb);
     l->exit_pc = calloc(r->n_blocks, sizeof *l->exit_pc);
     l->exit_reason = calloc(r->n_blocks, sizeof *l->exit_reason);
-    if (!l->block_bb || !l->exit_bb || !l->exit_pc || !l->exit_reason) {
+    l->guard_insns = calloc(r->n_blocks, sizeof *l->guard_insns);
+    if (!l->block_bb || !l->exit_bb || !l->exit_pc || !l->exit_reason || !l->guard_insns ||
+        guard_plan(l) != 0) {
         LLVMDeleteFunction(l->fn);
         l->fn = NULL;
         goto done;
@@ -522,5 +601,6 @@ done:
     free(l->exit_bb);
     free(l->exit_pc);
     free(l->exit_reason);
+    free(l->guard_insns);
     return l->fn;
 }

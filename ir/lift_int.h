@@ -31,6 +31,8 @@ struct ir_lifter {
     LLVMBasicBlockRef *exit_bb;       /* per member block, made on its first exit */
     LLVMValueRef *exit_pc, *exit_reason;   /* their phis */
     LLVMBasicBlockRef *block_bb;      /* per member block */
+    uint32_t *guard_insns;            /* per member block: instructions its guard covers
+                                       * (its own and a guard-less successor's), 0: none */
     LLVMBasicBlockRef finish_bb;      /* the one return block, made on the first exit */
     LLVMValueRef fin_pc, fin_reason, fin_clk, fin_num;   /* its phis */
     unsigned prof_kind;               /* "prof" metadata */

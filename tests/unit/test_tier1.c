@@ -102,6 +102,72 @@ START_TEST(compiled_region_has_code)
 }
 END_TEST
 
+/* A rotated loop: 0: x5 = 10   1: x6 = 0   2: j 4   3: loop: x7 = x6   4: x6 += 1
+ * 5: x5 -= 1   6: bne x5, x0, loop   7-8: halt. Block 4..6 has no access and is entered only
+ * from block 3, so its cycle-limit check moves into block 3's guard (ir/lift.c guard_plan):
+ * two guards (the head, the halt block) instead of three. Then every cycle limit must still
+ * stop tier 1 exactly where the interpreter stops. */
+#define ROTATED_WORDS {RV_ADDI(5, 0, 10), RV_ADDI(6, 0, 0), RV_JAL(0, 8), RV_ADDI(7, 6, 0), \
+                       RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -12), RV_HALT}
+
+static unsigned count(const char *text, const char *what)
+{
+    unsigned n = 0;
+    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what))
+        n++;
+    return n;
+}
+
+START_TEST(guard_moves_into_the_predecessor)
+{
+    const uint32_t w[] = ROTATED_WORDS;
+    size_t len;
+    uint8_t *elf = tu_make_elf(w, sizeof w / 4, NULL, 0, 0, &len);
+    struct rvt_program *p;
+    char err[512];
+    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
+    struct t1_engine *e = t1_engine_new(1, 1, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 3, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 3);
+    struct t1_compiled c;
+    ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(count(c.ir_before, "load atomic"), 2);   /* the clk_limit re-reads */
+    t1_compiled_free(&c);
+    rt_region_free(&r);
+    t1_engine_free(e);
+    struct rvt_options o;
+    struct rvt_result ref, got;
+    rvt_options_init(&o);
+    o.mode = RVT_MODE_INTERP;
+    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+    ck_assert_int_eq(ref.status, RVT_OK);
+    const uint64_t total = ref.clk;
+    rvt_result_free(&ref);
+    for (uint64_t limit = 1; limit <= total; limit++) {
+        o.max_cycles = limit;
+        o.mode = RVT_MODE_INTERP;
+        ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+        o.mode = RVT_MODE_TIER1;
+        ck_assert_int_eq(rvt_run(p, &o, &got), 0);
+        ck_assert_msg(got.status == ref.status && got.clk == ref.clk &&
+                      got.stats.instructions == ref.stats.instructions &&
+                      memcmp(got.regs, ref.regs, sizeof got.regs) == 0,
+                      "limit %llu: tier1 %s clk %llu, interp %s clk %llu",
+                      (unsigned long long)limit, rvt_status_name(got.status),
+                      (unsigned long long)got.clk, rvt_status_name(ref.status),
+                      (unsigned long long)ref.clk);
+        rvt_result_free(&ref);
+        if (limit == total)   /* it ran the loop in tier 1 */
+            ck_assert_uint_gt(got.stats.tier1_instructions, 20);
+        rvt_result_free(&got);
+    }
+    rvt_program_free(p);
+    free(elf);
+}
+END_TEST
+
 struct canceller {
     struct rvt_monitor *m;
 };
@@ -289,6 +355,7 @@ Suite *test_tier1_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_guest_region_lifts_to_valid_ir);
     tcase_add_test(tc, compiled_region_has_code);
+    tcase_add_test(tc, guard_moves_into_the_predecessor);
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
     tcase_add_test(tc, variants_for_traced_and_untraced_runs);
