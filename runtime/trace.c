@@ -1,12 +1,26 @@
-/* trace.c — the chunk buffer of one run and the trace file writer (format: docs/trace-format.md).
+/* trace.c — the chunk buffers of one run and the trace file (format: docs/trace-format.md).
  * Recording itself is inline in trace.h (and emitted by the tiers); this file starts, ends and
- * writes chunks. */
+ * writes chunks: the last one itself, the others through a writer thread (trace_writer.h),
+ * swapping buffers, so the run goes on recording while a chunk is written. */
 #include "runtime/trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "runtime/trace_writer.h"
+
+/* A chunk buffer on its own mapping with transparent huge pages: the default chunk is 16 MB,
+ * 4096 page faults at 4 KiB on the first chunk. NULL if it cannot be mapped. */
+static uint8_t *map_chunk_buffer(size_t bytes)
+{
+    void *b = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED)
+        return NULL;
+    madvise(b, bytes, MADV_HUGEPAGE);
+    return b;
+}
 
 static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_t errlen)
 {
@@ -18,14 +32,9 @@ static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_
         return -1;
     }
     t->chunk_size = chunk_size;
+    t->async_min_bytes = RV_TRACE_ASYNC_MIN_BYTES;
     size_t bytes = RV_TRACE_HDR_SIZE + (chunk_size + RV_TRACE_SLACK_RECORDS) * 16;
-    /* its own mapping with transparent huge pages: the default chunk is 16 MB, 4096 page
-     * faults at 4 KiB on the first chunk */
-    t->buf = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (t->buf == MAP_FAILED)
-        t->buf = NULL;
-    else
-        madvise(t->buf, bytes, MADV_HUGEPAGE);
+    t->buf = map_chunk_buffer(bytes);
     t->buf_bytes = bytes;
     if (!t->buf) {
         snprintf(err, errlen, "cannot allocate a %zu-byte trace chunk buffer (chunk size %llu); "
@@ -75,6 +84,11 @@ int rt_trace_open(struct rt_trace *t, const char *path, uint64_t chunk_size, cha
 int rt_trace_close(struct rt_trace *t, char *err, size_t errlen)
 {
     int rc = 0;
+    if (t->writer) {
+        int e = rt_trace_writer_stop(t->writer);
+        if (e && !t->write_error)
+            t->write_error = e;
+    }
     if (t->out) {
         if (fflush(t->out) != 0 && !t->write_error)
             t->write_error = errno ? errno : EIO;
@@ -87,6 +101,8 @@ int rt_trace_close(struct rt_trace *t, char *err, size_t errlen)
     }
     if (t->buf)
         munmap(t->buf, t->buf_bytes);
+    if (t->spare)
+        munmap(t->spare, t->buf_bytes);
     memset(t, 0, sizeof *t);
     return rc;
 }
@@ -104,21 +120,62 @@ void rt_trace_begin_chunk(struct rt_trace *t, struct rv_ctx *ctx)
     ctx->num_mem_reads = 0;
 }
 
-void rt_trace_end_chunk(struct rt_trace *t, struct rv_ctx *ctx)
+/* Fills the end fields of the current chunk and counts it; returns its size in bytes. */
+static size_t finish_chunk(struct rt_trace *t, const struct rv_ctx *ctx)
 {
     struct rv_trace_header *h = (struct rv_trace_header *)t->buf;
     h->clk_end = ctx->clk;
     h->num_mem_reads = ctx->num_mem_reads;
     h->global_clk_end = ctx->global_clk;
     size_t n = RV_TRACE_HDR_SIZE + ctx->num_mem_reads * 16;
-    if (t->out && !t->write_error && fwrite(t->buf, 1, n, t->out) != n)
-        t->write_error = errno ? errno : EIO;
     t->bytes += n;
     t->chunks++;
+    return n;
+}
+
+/* 0 once the writer thread has written everything handed to it (a failure is kept). */
+static int writer_idle(struct rt_trace *t)
+{
+    int e = t->writer ? rt_trace_writer_wait(t->writer) : 0;
+    if (e && !t->write_error)
+        t->write_error = e;
+    return t->write_error;
+}
+
+void rt_trace_end_chunk(struct rt_trace *t, struct rv_ctx *ctx)
+{
+    size_t n = finish_chunk(t, ctx);
+    if (t->out && writer_idle(t) == 0 && fwrite(t->buf, 1, n, t->out) != n)
+        t->write_error = errno ? errno : EIO;
+}
+
+/* The writer thread and the second buffer, or neither (then chunks are written here). */
+static void start_writer(struct rt_trace *t)
+{
+    if (!(t->spare = map_chunk_buffer(t->buf_bytes)))
+        return;
+    if (!(t->writer = rt_trace_writer_start(t->out))) {
+        munmap(t->spare, t->buf_bytes);
+        t->spare = NULL;
+    }
 }
 
 void rt_trace_next_chunk(struct rt_trace *t, struct rv_ctx *ctx)
 {
-    rt_trace_end_chunk(t, ctx);
+    size_t n = finish_chunk(t, ctx);
+    if (t->out && writer_idle(t) == 0) {
+        const int async = n >= t->async_min_bytes;
+        if (async && !t->writer)
+            start_writer(t);
+        if (async && t->writer) {
+            /* the writer takes this buffer; the next chunk goes in the other */
+            rt_trace_writer_put(t->writer, t->buf, n);
+            uint8_t *b = t->buf;
+            t->buf = t->spare;
+            t->spare = b;
+        } else if (fwrite(t->buf, 1, n, t->out) != n) {
+            t->write_error = errno ? errno : EIO;
+        }
+    }
     rt_trace_begin_chunk(t, ctx);
 }

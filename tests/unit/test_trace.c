@@ -1,6 +1,8 @@
-/* test_trace.c — trace chunk writing (runtime/trace.c) and the checker (runtime/trace_check.c):
- * chunk layout on disk, boundaries, and each inconsistency the checker must catch. */
+/* test_trace.c — trace chunk writing (runtime/trace.c, trace_writer.c) and the checker
+ * (runtime/trace_check.c): chunk layout on disk, boundaries, the writer thread, and each
+ * inconsistency the checker must catch. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,34 +11,113 @@
 #include "runtime/trace.h"
 #include "runtime/trace_check.h"
 
-/* Writes a 3-chunk trace into a memory stream the way a run does. */
-static char *make_trace(size_t *len)
+/* Records n accesses in chunks of chunk_size into f the way a run does; chunks of at least
+ * async_min bytes go through the writer thread. Returns rt_trace_close's result. */
+static int record(FILE *f, uint64_t chunk_size, int n, size_t async_min, uint64_t *chunks,
+                  char *err, size_t errlen)
 {
-    char *buf = NULL;
-    FILE *f = open_memstream(&buf, len);
     struct rt_trace t;
-    char err[256];
-    ck_assert_int_eq(rt_trace_open_stream(&t, f, 2, err, sizeof err), 0);
+    ck_assert_int_eq(rt_trace_open_stream(&t, f, chunk_size, err, errlen), 0);
+    t.async_min_bytes = async_min;
     struct rv_ctx c = {0};
     c.clk = 1;
     c.pc = 0x1000;
-    c.max_trace_size = 2;
+    c.max_trace_size = chunk_size;
     c.regs[5] = 55;
     rt_trace_begin_chunk(&t, &c);
-    for (int i = 0; i < 5; i++) {
-        rt_trace_push(&c, 0, 100 + i);
+    for (int i = 0; i < n; i++) {
+        rt_trace_push(&c, (uint64_t)i * 3, 100 + (uint64_t)i);
         c.clk += 8;
         c.global_clk++;
         c.pc += 4;
+        c.regs[6] = (uint64_t)i;
         if (c.num_mem_reads >= c.max_trace_size)
             rt_trace_next_chunk(&t, &c);
     }
     rt_trace_end_chunk(&t, &c);
-    ck_assert_uint_eq(t.chunks, 3);
-    ck_assert_int_eq(rt_trace_close(&t, err, sizeof err), 0);
+    *chunks = t.chunks;
+    return rt_trace_close(&t, err, errlen);
+}
+
+static int check_buf(const char *buf, size_t len, char *err, size_t n,
+                     struct rt_trace_summary *s);
+
+/* A 3-chunk trace in a memory stream, written without the writer thread. */
+static char *make_trace(size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    char err[256];
+    uint64_t chunks;
+    ck_assert_int_eq(record(f, 2, 5, SIZE_MAX, &chunks, err, sizeof err), 0);
+    ck_assert_uint_eq(chunks, 3);
     fclose(f);
     return buf;
 }
+
+/* Chunks written by the writer thread, which swaps buffers under the run, are the bytes the
+ * run would have written itself (every chunk through it, and the default threshold). */
+START_TEST(writer_thread_writes_the_same_bytes)
+{
+    const size_t mins[] = {0, RV_TRACE_ASYNC_MIN_BYTES};
+    const uint64_t sizes[] = {1, 7, 4000, 40000};   /* 40000 records: over the threshold */
+    const int counts[] = {20000, 20000, 20000, 200000};
+    for (size_t k = 0; k < 4; k++) {
+        char *ref = NULL, *got = NULL, err[256];
+        size_t ref_len, got_len;
+        uint64_t ref_chunks, got_chunks;
+        FILE *f = open_memstream(&ref, &ref_len);
+        ck_assert_int_eq(record(f, sizes[k], counts[k], SIZE_MAX, &ref_chunks, err, sizeof err), 0);
+        fclose(f);
+        for (size_t m = 0; m < 2; m++) {
+            f = open_memstream(&got, &got_len);
+            ck_assert_int_eq(record(f, sizes[k], counts[k], mins[m], &got_chunks, err, sizeof err),
+                             0);
+            fclose(f);
+            ck_assert_uint_eq(got_chunks, ref_chunks);
+            ck_assert_uint_eq(got_len, ref_len);
+            ck_assert_msg(memcmp(got, ref, ref_len) == 0, "chunk size %llu, threshold %zu",
+                          (unsigned long long)sizes[k], mins[m]);
+            free(got);
+        }
+        struct rt_trace_summary s;
+        ck_assert_msg(check_buf(ref, ref_len, err, sizeof err, &s) == 0, "%s", err);
+        ck_assert_uint_eq(s.records, (uint64_t)counts[k]);
+        free(ref);
+    }
+}
+END_TEST
+
+/* A stream that takes its first 1 MB, then fails as a full disk does. */
+static ssize_t fill_up(void *cookie, const char *buf, size_t len)
+{
+    (void)buf;
+    size_t *room = cookie;
+    if (*room < len) {
+        errno = ENOSPC;
+        return -1;
+    }
+    *room -= len;
+    return (ssize_t)len;
+}
+
+/* A write that fails in the writer thread (a full disk) is reported when the trace closes. */
+START_TEST(writer_thread_failure_is_reported)
+{
+    size_t room = 1 << 20;
+    FILE *f = fopencookie(&room, "w", (cookie_io_functions_t){.write = fill_up});
+    ck_assert_ptr_nonnull(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    char err[256];
+    uint64_t chunks;
+    ck_assert_int_eq(record(f, 40000, 200000, RV_TRACE_ASYNC_MIN_BYTES, &chunks, err,
+                            sizeof err), -1);
+    ck_assert_msg(strstr(err, "writing the trace failed") && strstr(err, "space"), "%s", err);
+    ck_assert_uint_eq(chunks, 6);
+    ck_assert_uint_lt(room, (size_t)640 << 10);   /* it wrote the first chunk, then failed */
+    fclose(f);
+}
+END_TEST
 
 static int check_buf(const char *buf, size_t len, char *err, size_t n, struct rt_trace_summary *s)
 {
@@ -157,6 +238,8 @@ Suite *test_trace_suite(void)
     tcase_add_test(tc, written_layout);
     tcase_add_test(tc, checker_catches);
     tcase_add_test(tc, input_queue_order);
+    tcase_add_test(tc, writer_thread_writes_the_same_bytes);
+    tcase_add_test(tc, writer_thread_failure_is_reported);
     suite_add_tcase(s, tc);
     return s;
 }
