@@ -62,8 +62,7 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
             continue;
         memcpy((uint8_t *)words + (s->vaddr - p->pc_base), s->data, s->filesz);
     }
-    for (uint64_t i = 0; i < p->n_insns; i++)
-        rv_decode(words[i], &p->insns[i]);
+    rv_decode_text(words, p->n_insns, p->insns);
     free(words);
     rv_find_leaders(p->insns, p->n_insns, p->pc_base, p->img.entry, p->leader);
     *out = p;

@@ -522,6 +522,10 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     else
         rv_regmap_default(&c->map);
     e.map = e.home = &c->map;
+    for (unsigned r = 1; r < 32; r++) {
+        e.xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
+        e.gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
+    }
     e.insn_off = c->insn_off;
     e.t0_table = c->t0_only.table;
     e.owed_disp = T0_OWED_DISP(p->n_insns);

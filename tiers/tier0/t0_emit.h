@@ -44,6 +44,7 @@ struct t0_emitter {
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     const uint32_t *insn_off;       /* struct t0_code's: where the gate finds a head's code */
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
+    uint32_t xmm_regs, gpr_regs;    /* guest registers (bit r) with an XMM / GPR home */
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
 

@@ -16,7 +16,6 @@
  *        t0_swaps_undo(e, asm, tmp) in a stub. */
 #include <string.h>
 
-#include "frontend/blocks.h"
 #include "tiers/tier0/t0_emit.h"
 
 /* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
@@ -63,24 +62,22 @@ size_t t0_exit_tail(struct t0_emitter *e, int reason)
     return e->undo_tail[reason];
 }
 
-/* Uses (reads and writes) of each guest register in instructions [i, end); returns the most
- * uses of one XMM-resident register (most blocks have none worth a swap: a quick reject). */
+/* Uses (reads and writes) of each guest register in instructions [i, end); returns the set
+ * of registers used (bit r), x0 left out. */
 static uint32_t count_uses(const struct t0_emitter *e, uint64_t i, uint64_t end,
                            uint32_t *uses)
 {
     const struct rvt_program *p = e->p;
-    uint32_t max_xmm = 0;
+    uint32_t used = 0;
     for (; i < end; i++) {
         const struct rv_insn *in = &p->insns[i];
-        const uint8_t f[3] = {in->rd, in->rs1, in->rs2};   /* absent fields are 0 (decode.h) */
-        for (int k = 0; k < 3; k++) {
-            const uint32_t u = ++uses[f[k]];
-            if (e->home->loc[f[k]].kind == RV_LOC_XMM && u > max_xmm)
-                max_xmm = u;
-        }
+        uses[in->rd]++;   /* absent fields are 0 (decode.h) */
+        uses[in->rs1]++;
+        uses[in->rs2]++;
+        used |= 1u << in->rd | 1u << in->rs1 | 1u << in->rs2;
     }
     uses[0] = 0;
-    return max_xmm;
+    return used & ~1u;
 }
 
 /* The re-entry stub of a block with swaps: make them, then continue at the instruction the
@@ -102,28 +99,42 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
                     const void **tiered)
 {
     const struct rvt_program *p = e->p;
-    const uint64_t end = rv_block_end(p->insns, p->leader, p->n_insns, i);
     e->n_swaps = 0;
+    /* rv_find_leaders marks the instruction after every block end, so the block runs to the
+     * next leader: a byte scan (memchr) instead of rv_block_end's look at every instruction */
+    const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
+                                             : NULL;
+    const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
     if (end - i < MIN_BLOCK)
         return;
     uint32_t uses[32] = {0};
-    if (count_uses(e, i, end, uses) < MIN_GAIN)
+    /* only used XMM-resident registers can be promoted (most blocks have none worth it: a
+     * quick reject); candidates in ascending register order, as the sorts below are stable */
+    const uint32_t xmm = count_uses(e, i, end, uses) & e->xmm_regs;
+    uint32_t max_xmm = 0;
+    for (uint32_t m = xmm; m; m &= m - 1)
+        if (uses[__builtin_ctz(m)] > max_xmm)
+            max_xmm = uses[__builtin_ctz(m)];
+    if (max_xmm < MIN_GAIN)
         return;
     /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending */
     uint8_t in[31], out[RV_REGMAP_GPRS];
     unsigned n_in = 0, n_out = 0;
-    for (unsigned r = 1; r < 32; r++) {
-        if (e->home->loc[r].kind == RV_LOC_XMM && uses[r] >= MIN_GAIN) {
+    for (uint32_t m = xmm; m; m &= m - 1) {
+        const unsigned r = (unsigned)__builtin_ctz(m);
+        if (uses[r] >= MIN_GAIN) {
             unsigned k = n_in++;
             for (; k > 0 && uses[in[k - 1]] < uses[r]; k--)
                 in[k] = in[k - 1];
             in[k] = (uint8_t)r;
-        } else if (e->home->loc[r].kind == RV_LOC_GPR) {
-            unsigned k = n_out++;
-            for (; k > 0 && uses[out[k - 1]] > uses[r]; k--)
-                out[k] = out[k - 1];
-            out[k] = (uint8_t)r;
         }
+    }
+    for (uint32_t m = e->gpr_regs; m; m &= m - 1) {
+        const unsigned r = (unsigned)__builtin_ctz(m);
+        unsigned k = n_out++;
+        for (; k > 0 && uses[out[k - 1]] > uses[r]; k--)
+            out[k] = out[k - 1];
+        out[k] = (uint8_t)r;
     }
     for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + MIN_GAIN; k++) {
         e->swap[k][0] = in[k];
