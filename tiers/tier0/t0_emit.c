@@ -7,6 +7,8 @@
  * counter (profiling for tier-up), and every jump to a known target goes through the dispatch
  * table.
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,10 +402,10 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
 /* 0 if the next instruction's code and stubs fit; sets the assembler error otherwise. */
 static int code_room(struct t0_emitter *e)
 {
-    if (e->a.error || e->s.error)
-        return -1;
+    /* an error sets cap = len (x86_asm_fail), so this catches it too */
     if (e->a.cap - e->a.len < INSN_ROOM || e->s.cap - e->s.len < STUB_ROOM) {
-        x86_asm_fail(&e->a, "generated code outgrew its reservation");
+        if (!e->a.error && !e->s.error)
+            x86_asm_fail(&e->a, "generated code outgrew its reservation");
         return -1;
     }
     return 0;
@@ -429,10 +431,6 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     c->code_len = len;
     c->epilogue_off = e->epilogue_off;
     c->stubs_off = e->stubs_off;
-    for (uint64_t i = 0; i < c->n_insns; i++) {   /* offsets until now */
-        c->tiered.table[i] = m + (uintptr_t)c->tiered.table[i];
-        c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];
-    }
     c->insn_off[c->n_insns] = (uint32_t)e->main_end;
     c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
@@ -548,14 +546,15 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
         const size_t at = x86_here(&e.a);
         c->insn_off[i] = (uint32_t)at;
         owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
+        /* the code is written at its final address: table entries are final too */
         if (p->leader[i]) {
             emit_block_counter(&e, i);
-            tiered[i] = (const void *)at;
+            tiered[i] = e.a.buf + at;
             /* tier-0-only runs never tier up: their table jumps skip the counter */
-            t0_only[i] = (const void *)x86_here(&e.a);
+            t0_only[i] = e.a.buf + x86_here(&e.a);
             t0_block_begin(&e, i, c->insn_off, t0_only, tiered);
         } else if (!e.n_swaps) {   /* with swaps, the block's re-entry stub */
-            tiered[i] = t0_only[i] = (const void *)at;
+            tiered[i] = t0_only[i] = e.a.buf + at;
         }
         emit_insn(&e, i, &p->insns[i]);
     }

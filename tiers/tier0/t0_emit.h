@@ -146,7 +146,7 @@ void t0_jump_to(struct t0_emitter *e, uint32_t idx);
 /* ---- block-local promotion (t0_swap.c) ---- */
 
 /* At leader i (after its counter): choose and make the block's swaps; the table entries of
- * its other instructions (offsets while translating) are pointed at its re-entry stub. */
+ * its other instructions are pointed at its re-entry stub. */
 void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
                     const void **tiered);
 /* Undoes the swaps in the main code (flag-neutral; clobbers rdx) and returns to the home map. */

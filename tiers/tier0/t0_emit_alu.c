@@ -8,6 +8,8 @@
  * #DE: the RISC-V special cases (x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0; ISA §7.2) are
  * branched around idiv/div, matching tiers/semantics.h.
  * Usage: t0_emit_alu(e, i, in) from the translate loop. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include "runtime/ctx.h"
 #include "tiers/semantics.h"
 #include "tiers/tier0/t0_emit.h"

@@ -9,6 +9,8 @@
  * (t0_emit.h) and then exits with CYCLES (pc = the next pc) when clk > clk_limit, as the
  * interpreter does.
  * Usage: t0_emit_branch(e, i, in) / t0_emit_jump(e, i, in) from the translate loop. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include "runtime/ctx.h"
 #include "tiers/tier0/t0_emit.h"
 

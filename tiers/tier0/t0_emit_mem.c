@@ -10,6 +10,8 @@
  * instruction, a full chunk (tail >= ctx->trace_limit, which is UINTPTR_MAX when not
  * recording, so no test of r9 is needed) exits with CHUNK and pc = next.
  * Usage: t0_emit_mem(e, i, in) from the translate loop. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include "runtime/ctx.h"
 #include "runtime/memory.h"
 #include "tiers/semantics.h"

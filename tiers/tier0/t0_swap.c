@@ -14,6 +14,8 @@
  * the instruction. A swap is symmetric: the same three moves make and undo it.
  * Usage: t0_block_begin(e, i) at a leader; t0_block_end(e) before leaving the block;
  *        t0_swaps_undo(e, asm, tmp) in a stub. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include <string.h>
 
 #include "tiers/tier0/t0_emit.h"
@@ -152,9 +154,9 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
     }
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->map = &e->cur;
-    const uintptr_t reentry = emit_reentry(e, insn_off);
+    const void *reentry = e->a.buf + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
-        t0_only[j] = tiered[j] = (const void *)reentry;
+        t0_only[j] = tiered[j] = reentry;
 }
 
 void t0_block_end(struct t0_emitter *e)

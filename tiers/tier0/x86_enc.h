@@ -111,9 +111,20 @@ void x86_emit_u64(struct x86_asm *a, uint64_t v);
 /* Room for X86_MAX_INSN more bytes (grows a malloc'ed buffer), or the error is set. */
 void x86_room_slow(struct x86_asm *a);
 
+/* A translation unit that guarantees room itself defines X86_ROOM_CHECKED to 0 before its
+ * first include of this header: tier 0's emitter checks once per guest instruction for far
+ * more than its longest sequence (t0_emit.c code_room) and stops at the first error, and the
+ * check per host instruction was ~10% of its translation work. Its forms then write at the
+ * end of the buffer without looking (an error still sticks, and still fails the result). */
+#ifndef X86_ROOM_CHECKED
+#define X86_ROOM_CHECKED 1
+#endif
+
 /* Where the next instruction's bytes go, or NULL after an error. */
 static inline uint8_t *x86_begin(struct x86_asm *a)
 {
+    if (!X86_ROOM_CHECKED)
+        return a->buf + a->len;
     if (__builtin_expect(a->cap - a->len < X86_MAX_INSN, 0)) {
         x86_room_slow(a);
         if (a->error)
