@@ -87,7 +87,7 @@ void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason)
 /* jmp rel32 to an offset already emitted. */
 static void jmp_back(struct x86_asm *a, size_t to)
 {
-    x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)a->len + 5)));
+    x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)x86_here(a) + 5)));
 }
 
 /* ---- clocks and table jumps ---- */
@@ -266,7 +266,7 @@ static void emit_gate(struct t0_emitter *e)
     x86_test_rr(a, RM_TMP_A, RM_TMP_A);
     x86_cmovcc(a, X86_CC_E, RM_TRACE_TAIL, RM_TMP_A);
     x86_cmp_mi(a, t0_ctx(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
-    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)e->epilogue_off - ((int64_t)a->len + 6)));
+    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)e->epilogue_off - ((int64_t)x86_here(a) + 6)));
     x86_test_ri32(a, RM_TMP_C, 1);
     size_t resume = x86_jcc8_fwd(a, X86_CC_NE);
     emit_dispatch_rax(e);
@@ -389,10 +389,10 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
         madvise(base, size, MADV_HUGEPAGE);
     /* never realloc'ed: code_room() keeps the forms inside their areas */
     e->stubs_off = main_size;
-    e->a.buf = base;
+    e->a.buf = e->a.pos = base;
     e->a.cap = main_size;
     e->a.fixed = 1;
-    e->s.buf = base + main_size;
+    e->s.buf = e->s.pos = base + main_size;
     e->s.cap = size - main_size;
     e->s.fixed = 1;
     *reserved = size;
@@ -403,7 +403,7 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
 static int code_room(struct t0_emitter *e)
 {
     /* an error sets cap = len (x86_asm_fail), so this catches it too */
-    if (e->a.cap - e->a.len < INSN_ROOM || e->s.cap - e->s.len < STUB_ROOM) {
+    if (e->a.cap - x86_here(&e->a) < INSN_ROOM || e->s.cap - x86_here(&e->s) < STUB_ROOM) {
         if (!e->a.error && !e->s.error)
             x86_asm_fail(&e->a, "generated code outgrew its reservation");
         return -1;
@@ -414,7 +414,7 @@ static int code_room(struct t0_emitter *e)
 static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
                     size_t errlen)
 {
-    const size_t len = e->stubs_off + e->s.len;
+    const size_t len = e->stubs_off + x86_here(&e->s);
     uint8_t *m = e->a.buf;
     size_t size = (len + 4095) & ~(size_t)4095;
     if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
@@ -424,7 +424,7 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     }
     if (reserved > size)
         munmap(m + size, reserved - size);
-    e->a.buf = e->s.buf = NULL;   /* now owned by c */
+    e->a.buf = e->s.buf = e->a.pos = e->s.pos = NULL;   /* now owned by c */
     e->a.cap = e->s.cap = 0;
     c->code = m;
     c->code_size = size;
