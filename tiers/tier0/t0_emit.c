@@ -118,6 +118,29 @@ void t0_jump_to(struct t0_emitter *e, uint32_t idx)
     x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)idx));
 }
 
+void t0_jump_checked(struct t0_emitter *e, uint32_t idx)
+{
+    if (e->n_swaps) {   /* its exits must undo the swaps: a stub of its own */
+        t0_cycle_check(e, t0_pc(e, idx));
+        t0_jump_to(e, idx);
+        return;
+    }
+    t0_commit_clock(e);
+    x86_mov_ri32(&e->a, RM_TMP_A, idx);   /* flag-neutral; rbx is set for the jump anyway */
+    x86_cmp_rm(&e->a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
+    jcc_to(e, X86_CC_A, e->cycles_rbx);
+    x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)idx));
+}
+
+void t0_cycle_check_rax(struct t0_emitter *e)
+{
+    x86_cmp_rm(&e->a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
+    if (e->n_swaps || e->pend)
+        t0_jcc_exit_rax(e, X86_CC_A, RV_EXIT_CYCLES);
+    else
+        jcc_to(e, X86_CC_A, e->cycles_rax);
+}
+
 /* ---- entry, exit and the tier 1 gate ---- */
 
 /* Guest registers, clk and the trace tail: from the map into ctx. */
@@ -217,6 +240,20 @@ static void emit_epilogue(struct t0_emitter *e)
         x86_mov_mi(a, t0_ctx(RV_CTX_EXIT_REASON), reasons[k]);
         jmp_back(a, exit_pc);
     }
+    /* the shared CYCLES exits (t0_jump_checked, t0_cycle_check_rax): a stub's work with
+     * nothing pending, the pc from the table index in rbx or from rax */
+    const uint64_t base = e->p->pc_base;
+    e->cycles_rbx = x86_here(a);
+    if (base + 4 * e->p->n_insns <= INT32_MAX) {
+        x86_lea(a, RM_TMP_D, x86_mem_idx(X86_NOREG, RM_TMP_A, 4, (int32_t)base));
+    } else {
+        x86_mov_imm(a, RM_TMP_D, base);
+        x86_lea(a, RM_TMP_D, x86_mem_idx(RM_TMP_D, RM_TMP_A, 4, 0));
+    }
+    jmp_back(a, e->exit_tail[RV_EXIT_CYCLES]);
+    e->cycles_rax = x86_here(a);
+    x86_mov_rr(a, RM_TMP_D, RM_TMP_C);
+    jmp_back(a, e->exit_tail[RV_EXIT_CYCLES]);
 }
 
 /* The tier 1 gate: the dispatcher points a region head's table entry here. Entered with

@@ -23,9 +23,7 @@
 /* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
  * the demoted one) to pay for its six moves and the longer exits. */
 #define MIN_GAIN 4
-/* Shorter blocks are not looked at: few of them would gain, and the look costs translation
- * time in every block. */
-#define MIN_BLOCK 6
+_Static_assert(T0_MIN_BLOCK >= 2 && T0_MIN_BLOCK <= 9, "t0_block_begin reads 8 leader bytes");
 
 /* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
 static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned x, unsigned y,
@@ -97,29 +95,22 @@ static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
     return at;
 }
 
-void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
-                    const void **tiered)
+void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
+                      const void **t0_only, const void **tiered)
 {
     const struct rvt_program *p = e->p;
-    e->n_swaps = 0;
     /* rv_find_leaders marks the instruction after every block end, so the block runs to the
-     * next leader: a byte scan (memchr) instead of rv_block_end's look at every instruction */
+     * next leader: a byte scan instead of rv_block_end's look at every instruction */
     const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
                                              : NULL;
     const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
-    if (end - i < MIN_BLOCK)
+    if (end - i < T0_MIN_BLOCK)
         return;
     uint32_t uses[32] = {0};
-    /* only used XMM-resident registers can be promoted (most blocks have none worth it: a
-     * quick reject); candidates in ascending register order, as the sorts below are stable */
+    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending. Only used
+     * XMM-resident registers can be promoted, taken in ascending register order (the sorts
+     * are stable); most blocks have none used MIN_GAIN times: a quick reject. */
     const uint32_t xmm = count_uses(e, i, end, uses) & e->xmm_regs;
-    uint32_t max_xmm = 0;
-    for (uint32_t m = xmm; m; m &= m - 1)
-        if (uses[__builtin_ctz(m)] > max_xmm)
-            max_xmm = uses[__builtin_ctz(m)];
-    if (max_xmm < MIN_GAIN)
-        return;
-    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending */
     uint8_t in[31], out[RV_REGMAP_GPRS];
     unsigned n_in = 0, n_out = 0;
     for (uint32_t m = xmm; m; m &= m - 1) {
@@ -131,6 +122,8 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
             in[k] = (uint8_t)r;
         }
     }
+    if (!n_in)
+        return;
     for (uint32_t m = e->gpr_regs; m; m &= m - 1) {
         const unsigned r = (unsigned)__builtin_ctz(m);
         unsigned k = n_out++;
@@ -159,10 +152,8 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
         t0_only[j] = tiered[j] = reentry;
 }
 
-void t0_block_end(struct t0_emitter *e)
+void t0_block_undo(struct t0_emitter *e)
 {
-    if (!e->n_swaps)
-        return;
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->n_swaps = 0;
     e->map = e->home;
