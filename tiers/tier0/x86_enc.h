@@ -93,8 +93,8 @@ void x86_asm_init(struct x86_asm *a);
 void x86_asm_free(struct x86_asm *a);
 /* Patches every fixup. Returns 0, or -1 with a->err set (also for any earlier error). */
 int x86_asm_finish(struct x86_asm *a);
-/* Sets the sticky error (first message wins); cap drops to the length, so every later form fails its
- * room check and emits nothing. */
+/* Sets the sticky error (first message wins); cap drops to the length, so every later form
+ * fails its room check and emits nothing (unless the room is checked by the caller). */
 void x86_asm_fail(struct x86_asm *a, const char *what);
 
 int x86_label_new(struct x86_asm *a);
