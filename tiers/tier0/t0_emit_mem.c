@@ -65,7 +65,9 @@ static void emit_record(struct t0_emitter *e, enum x86_reg idx)
     struct t0_record_tpl *t = &e->record_tpl[idx];
     const int32_t clk1 = t0_clk_disp(e) + 1;
     if (t->len && x86_is_simm8(clk1)) {
-        memcpy(a->pos, t->bytes, sizeof t->bytes);   /* room: code_room */
+        /* a fixed-size copy (room: code_room); the bytes past len are overwritten by what
+         * follows, or lie in the unused part of the reservation */
+        memcpy(a->pos, t->bytes, sizeof t->bytes);
         a->pos[t->disp_at] = (uint8_t)clk1;
         a->pos += t->len;
         return;
