@@ -545,8 +545,7 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     if (c)
         c->n_insns = p->n_insns;   /* first: t0_code_free sizes the tables by it */
     if (!c || !(c->insn_off = table_alloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
-        alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0 ||
-        alloc_dispatch(&c->tiered, p->n_insns, 1) != 0) {
+        alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0) {
         snprintf(err, errlen, "tier 0: out of memory for the jump tables (%llu entries)",
                  (unsigned long long)p->n_insns);
         goto fail;
@@ -573,8 +572,8 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     emit_prologue(&e);
     emit_epilogue(&e);
     emit_gate(&e);
-    uint32_t *owed0 = c->t0_only.owed_clk, *owed1 = c->tiered.owed_clk;
-    const void **t0_only = c->t0_only.table, **tiered = c->tiered.table;
+    uint32_t *owed = c->t0_only.owed_clk;
+    const void **t0_only = c->t0_only.table;
     for (uint64_t i = 0; i < p->n_insns && code_room(&e) == 0; i++) {
         if (p->leader[i]) {
             t0_block_end(&e);   /* falling into the next block: the home map again */
@@ -582,16 +581,16 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
         }
         const size_t at = x86_here(&e.a);
         c->insn_off[i] = (uint32_t)at;
-        owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
+        owed[i] = e.pend * RV_CLK_STEP;
         /* the code is written at its final address: table entries are final too */
         if (p->leader[i]) {
             emit_block_counter(&e, i);
-            tiered[i] = e.a.buf + at;
-            /* tier-0-only runs never tier up: their table jumps skip the counter */
+            /* tier-0-only runs never tier up: their table jumps skip the counter (the tiered
+             * table, t0_code_tiered, enters at insn_off, before it) */
             t0_only[i] = e.a.buf + x86_here(&e.a);
-            t0_block_begin(&e, i, c->insn_off, t0_only, tiered);
+            t0_block_begin(&e, i, c->insn_off, t0_only);
         } else if (!e.n_swaps) {   /* with swaps, the block's re-entry stub */
-            tiered[i] = t0_only[i] = e.a.buf + at;
+            t0_only[i] = e.a.buf + at;
         }
         emit_insn(&e, i, &p->insns[i]);
     }
@@ -621,6 +620,21 @@ fail:
     x86_asm_free(&e.s);
     t0_code_free(c);
     return -1;
+}
+
+int t0_code_tiered(struct t0_code *c, const struct rvt_program *p)
+{
+    if (c->tiered.block)
+        return 0;
+    const uint64_t n = c->n_insns;
+    struct t0_dispatch *d = &c->tiered;
+    if (alloc_dispatch(d, n, 1) != 0)
+        return -1;
+    memcpy(d->owed_clk, c->t0_only.owed_clk, n * sizeof *d->owed_clk);
+    /* as the tier-0-only table, but block heads enter at their counter */
+    for (uint64_t i = 0; i < n; i++)
+        d->table[i] = p->leader[i] ? c->code + c->insn_off[i] : c->t0_only.table[i];
+    return 0;
 }
 
 void t0_code_free(struct t0_code *c)

@@ -167,12 +167,12 @@ void t0_cycle_check_rax(struct t0_emitter *e);
 #define T0_MIN_BLOCK 6
 /* The look at a block of at least T0_MIN_BLOCK instructions (or one near the text end). */
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
-                      const void **t0_only, const void **tiered);
+                      const void **t0_only);
 /* At leader i (after its counter): choose and make the block's swaps; the table entries of
  * its other instructions are pointed at its re-entry stub. Inline: most blocks are short, and
  * one 8-byte look at the leader bytes after i rejects them. */
 static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
-                                  const void **t0_only, const void **tiered)
+                                  const void **t0_only)
 {
     e->n_swaps = 0;
     if (i + 1 + 8 <= e->p->n_insns) {
@@ -181,7 +181,7 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
         if (next8 & ((1ull << (8 * (T0_MIN_BLOCK - 1))) - 1))   /* a leader in i+1 .. i+5 */
             return;
     }
-    t0_block_analyze(e, i, insn_off, t0_only, tiered);
+    t0_block_analyze(e, i, insn_off, t0_only);
 }
 /* Undoes the swaps in force in the main code (flag-neutral; clobbers rdx), back to the home map. */
 void t0_block_undo(struct t0_emitter *e);

@@ -96,7 +96,7 @@ static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
 }
 
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
-                      const void **t0_only, const void **tiered)
+                      const void **t0_only)
 {
     const struct rvt_program *p = e->p;
     /* rv_find_leaders marks the instruction after every block end, so the block runs to the
@@ -149,7 +149,7 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     e->map = &e->cur;
     const void *reentry = e->a.buf + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
-        t0_only[j] = tiered[j] = reentry;
+        t0_only[j] = reentry;   /* t0_code_tiered copies these */
 }
 
 void t0_block_undo(struct t0_emitter *e)
