@@ -26,6 +26,12 @@ uint64_t rv_block_end(const struct rv_insn *insns, const uint8_t *leader, uint64
 
 /* Static target pc of a branch or JAL at pc; returns 0 for other instructions (then *target
  * is left alone). */
-int rv_insn_static_target(const struct rv_insn *in, uint64_t pc, uint64_t *target);
+static inline int rv_insn_static_target(const struct rv_insn *in, uint64_t pc, uint64_t *target)
+{
+    if (rv_op_class((enum rv_op)in->op) != RV_CLS_BRANCH && in->op != RV_OP_JAL)
+        return 0;
+    *target = pc + (uint64_t)in->imm;
+    return 1;
+}
 
 #endif

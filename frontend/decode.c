@@ -42,7 +42,7 @@ static const unsigned char op_formats[RV_OP_COUNT] = {
 #undef _
 };
 
-static const unsigned char op_classes[RV_OP_COUNT] = {
+const unsigned char rv_op_classes[RV_OP_COUNT] = {
 #define _(name, mnem, fmt, cls) [RV_OP_##name] = cls,
 #include "frontend/rv_insns.def"
 #undef _
@@ -142,7 +142,8 @@ static uint16_t decode_op32(uint32_t f3, uint32_t f7)
     }
 }
 
-void rv_decode(uint32_t w, struct rv_insn *out)
+/* Inlined into both entry points: a whole text decodes without a call per word. */
+static inline void decode_one(uint32_t w, struct rv_insn *out)
 {
     uint32_t f3 = (w >> 12) & 7, f7 = w >> 25;
     uint16_t op = RV_OP_ILLEGAL;
@@ -253,6 +254,17 @@ void rv_decode(uint32_t w, struct rv_insn *out)
     out->raw = w;
 }
 
+void rv_decode(uint32_t w, struct rv_insn *out)
+{
+    decode_one(w, out);
+}
+
+void rv_decode_text(const uint32_t *words, uint64_t n, struct rv_insn *out)
+{
+    for (uint64_t i = 0; i < n; i++)
+        decode_one(words[i], &out[i]);
+}
+
 const char *rv_op_name(enum rv_op op)
 {
     return (unsigned)op < RV_OP_COUNT ? op_names[op] : "?";
@@ -261,22 +273,4 @@ const char *rv_op_name(enum rv_op op)
 enum rv_format rv_op_format(enum rv_op op)
 {
     return (unsigned)op < RV_OP_COUNT ? (enum rv_format)op_formats[op] : RV_FMT_WORD;
-}
-
-enum rv_class rv_op_class(enum rv_op op)
-{
-    return (unsigned)op < RV_OP_COUNT ? (enum rv_class)op_classes[op] : RV_CLS_TRAP;
-}
-
-int rv_insn_ends_block(const struct rv_insn *in)
-{
-    switch (rv_op_class((enum rv_op)in->op)) {
-    case RV_CLS_BRANCH:
-    case RV_CLS_JUMP:
-    case RV_CLS_SYSTEM:
-    case RV_CLS_TRAP:
-        return 1;
-    default:
-        return 0;
-    }
 }

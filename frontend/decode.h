@@ -36,12 +36,25 @@ struct rv_insn {
 };
 
 void rv_decode(uint32_t word, struct rv_insn *out);
+/* out[i] = rv_decode(words[i]) for i < n. */
+void rv_decode_text(const uint32_t *words, uint64_t n, struct rv_insn *out);
 
 const char *rv_op_name(enum rv_op op);
 enum rv_format rv_op_format(enum rv_op op);
-enum rv_class rv_op_class(enum rv_op op);
+
+/* Per-op class (generated from rv_insns.def); read through rv_op_class. Inline because
+ * translation asks it several times per guest instruction. */
+extern const unsigned char rv_op_classes[RV_OP_COUNT];
+static inline enum rv_class rv_op_class(enum rv_op op)
+{
+    return (unsigned)op < RV_OP_COUNT ? (enum rv_class)rv_op_classes[op] : RV_CLS_TRAP;
+}
 
 /* Does this instruction end a basic block (branch, jump, ECALL, trap)? */
-int rv_insn_ends_block(const struct rv_insn *in);
+static inline int rv_insn_ends_block(const struct rv_insn *in)
+{
+    const enum rv_class c = rv_op_class((enum rv_op)in->op);
+    return c == RV_CLS_BRANCH || c == RV_CLS_JUMP || c == RV_CLS_SYSTEM || c == RV_CLS_TRAP;
+}
 
 #endif

@@ -222,6 +222,13 @@ static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code
     }
     pthread_mutex_init(&t1->lock, NULL);
     t1->code = code;
+    /* the tiered dispatch block, made now rather than at translation (p->lock is held; the
+     * code is p's, so not really const) */
+    if (t0_code_tiered((struct t0_code *)code, p) != 0) {
+        snprintf(err, errlen, "out of memory for the tiered jump table");
+        rt_tier1_free(t1);
+        return NULL;
+    }
     if (!(t1->state[0] = calloc(p->n_insns, 1)) || !(t1->state[1] = calloc(p->n_insns, 1)) ||
         !(t1->attempts = calloc(p->n_insns, 1))) {
         snprintf(err, errlen, "out of memory for tier 1 state");

@@ -64,7 +64,7 @@ static void t_fini(struct enc_t *t)
 
 static void t_begin(struct enc_t *t)
 {
-    t->start = t->a.len;
+    t->start = x86_here(&t->a);
 }
 
 /* Disassembles one instruction at buf[0..len) and normalizes LLVM's "\tmnem\tops" to
@@ -101,7 +101,7 @@ __attribute__((format(printf, 2, 3))) static void t_expect(struct enc_t *t, cons
     vsnprintf(want, sizeof want, fmt, ap);
     va_end(ap);
     ck_assert_msg(!t->a.error, "encoder error for '%s': %s", want, t->a.err);
-    size_t n = t->a.len - t->start;
+    size_t n = x86_here(&t->a) - t->start;
     hex(t->a.buf + t->start, n, bytes, sizeof bytes);
     ck_assert_msg(n > 0, "nothing emitted for '%s'", want);
     size_t used = disasm_one(t, t->a.buf + t->start, n, got, sizeof got);
@@ -398,9 +398,9 @@ START_TEST(test_mem)
     x86_mov_rm(&bad, X86_RAX, x86_mem_idx(X86_RBX, X86_RSP, 1, 0));
     ck_assert_int_eq(bad.error, 1);
     ck_assert_ptr_nonnull(strstr(bad.err, "rsp cannot be an index"));
-    size_t len = bad.len;
+    size_t len = x86_here(&bad);
     x86_ret(&bad);
-    ck_assert_uint_eq(bad.len, len);   /* sticky: nothing more is emitted */
+    ck_assert_uint_eq(x86_here(&bad), len);   /* sticky: nothing more is emitted */
     ck_assert_int_eq(x86_asm_finish(&bad), -1);
     x86_asm_free(&bad);
     x86_asm_init(&bad);
@@ -538,7 +538,7 @@ START_TEST(test_forward_jumps)
     struct x86_asm *a = &t.a;
     char got[128];
     for (int cc = 0; cc < 16; cc++) {
-        const size_t start = a->len;
+        const size_t start = x86_here(a);
         const size_t j8 = x86_jcc8_fwd(a, cc);
         x86_ret(a);
         x86_ret(a);
@@ -547,7 +547,7 @@ START_TEST(test_forward_jumps)
         char want[32];
         snprintf(want, sizeof want, "j%s 2", CC[cc]);
         ck_assert_str_eq(got, want);
-        const size_t s32 = a->len;
+        const size_t s32 = x86_here(a);
         const size_t j32 = x86_jcc32_fwd(a, cc);
         for (int k = 0; k < 200; k++)
             x86_ret(a);
@@ -556,11 +556,11 @@ START_TEST(test_forward_jumps)
         snprintf(want, sizeof want, "j%s 200", CC[cc]);
         ck_assert_str_eq(got, want);
     }
-    const size_t s8 = a->len, jmp8 = x86_jmp8_fwd(a);
+    const size_t s8 = x86_here(a), jmp8 = x86_jmp8_fwd(a);
     x86_bind8(a, jmp8, s8);   /* backwards is fine too: jmp -2 */
     ck_assert_uint_eq(disasm_one(&t, a->buf + s8, 2, got, sizeof got), 2);
     ck_assert_str_eq(got, "jmp -2");
-    const size_t s32 = a->len, jmp32 = x86_jmp32_fwd(a);
+    const size_t s32 = x86_here(a), jmp32 = x86_jmp32_fwd(a);
     x86_bind32(a, jmp32, 0);
     ck_assert_uint_eq(disasm_one(&t, a->buf + s32, 5, got, sizeof got), 5);
     char want[32];
@@ -604,7 +604,7 @@ START_TEST(test_golden)
         t_begin(&t);
         emit_golden(&t.a, (int)i);
         char bytes[128];
-        hex(t.a.buf + t.start, t.a.len - t.start, bytes, sizeof bytes);
+        hex(t.a.buf + t.start, x86_here(&t.a) - t.start, bytes, sizeof bytes);
         ck_assert_msg(strcmp(bytes, rows[i].hex) == 0, "golden row %zu '%s': want [%s], got [%s]",
                       i, rows[i].text, rows[i].hex, bytes);
         t_expect(&t, "%s", rows[i].text);

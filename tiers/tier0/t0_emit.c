@@ -7,6 +7,8 @@
  * counter (profiling for tier-up), and every jump to a known target goes through the dispatch
  * table.
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +87,7 @@ void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason)
 /* jmp rel32 to an offset already emitted. */
 static void jmp_back(struct x86_asm *a, size_t to)
 {
-    x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)a->len + 5)));
+    x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)x86_here(a) + 5)));
 }
 
 /* ---- clocks and table jumps ---- */
@@ -114,6 +116,29 @@ void t0_jump_to(struct t0_emitter *e, uint32_t idx)
 {
     x86_mov_ri32(&e->a, RM_TMP_A, idx);
     x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)idx));
+}
+
+void t0_jump_checked(struct t0_emitter *e, uint32_t idx)
+{
+    if (e->n_swaps) {   /* its exits must undo the swaps: a stub of its own */
+        t0_cycle_check(e, t0_pc(e, idx));
+        t0_jump_to(e, idx);
+        return;
+    }
+    t0_commit_clock(e);
+    x86_mov_ri32(&e->a, RM_TMP_A, idx);   /* flag-neutral; rbx is set for the jump anyway */
+    x86_cmp_rm(&e->a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
+    jcc_to(e, X86_CC_A, e->cycles_rbx);
+    x86_jmp_m(&e->a, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)idx));
+}
+
+void t0_cycle_check_rax(struct t0_emitter *e)
+{
+    x86_cmp_rm(&e->a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
+    if (e->n_swaps || e->pend)
+        t0_jcc_exit_rax(e, X86_CC_A, RV_EXIT_CYCLES);
+    else
+        jcc_to(e, X86_CC_A, e->cycles_rax);
 }
 
 /* ---- entry, exit and the tier 1 gate ---- */
@@ -215,6 +240,20 @@ static void emit_epilogue(struct t0_emitter *e)
         x86_mov_mi(a, t0_ctx(RV_CTX_EXIT_REASON), reasons[k]);
         jmp_back(a, exit_pc);
     }
+    /* the shared CYCLES exits (t0_jump_checked, t0_cycle_check_rax): a stub's work with
+     * nothing pending, the pc from the table index in rbx or from rax */
+    const uint64_t base = e->p->pc_base;
+    e->cycles_rbx = x86_here(a);
+    if (base + 4 * e->p->n_insns <= INT32_MAX) {
+        x86_lea(a, RM_TMP_D, x86_mem_idx(X86_NOREG, RM_TMP_A, 4, (int32_t)base));
+    } else {
+        x86_mov_imm(a, RM_TMP_D, base);
+        x86_lea(a, RM_TMP_D, x86_mem_idx(RM_TMP_D, RM_TMP_A, 4, 0));
+    }
+    jmp_back(a, e->exit_tail[RV_EXIT_CYCLES]);
+    e->cycles_rax = x86_here(a);
+    x86_mov_rr(a, RM_TMP_D, RM_TMP_C);
+    jmp_back(a, e->exit_tail[RV_EXIT_CYCLES]);
 }
 
 /* The tier 1 gate: the dispatcher points a region head's table entry here. Entered with
@@ -264,7 +303,7 @@ static void emit_gate(struct t0_emitter *e)
     x86_test_rr(a, RM_TMP_A, RM_TMP_A);
     x86_cmovcc(a, X86_CC_E, RM_TRACE_TAIL, RM_TMP_A);
     x86_cmp_mi(a, t0_ctx(RV_CTX_EXIT_REASON), RV_EXIT_NONE);
-    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)e->epilogue_off - ((int64_t)a->len + 6)));
+    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)e->epilogue_off - ((int64_t)x86_here(a) + 6)));
     x86_test_ri32(a, RM_TMP_C, 1);
     size_t resume = x86_jcc8_fwd(a, X86_CC_NE);
     emit_dispatch_rax(e);
@@ -387,10 +426,10 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
         madvise(base, size, MADV_HUGEPAGE);
     /* never realloc'ed: code_room() keeps the forms inside their areas */
     e->stubs_off = main_size;
-    e->a.buf = base;
+    e->a.buf = e->a.pos = base;
     e->a.cap = main_size;
     e->a.fixed = 1;
-    e->s.buf = base + main_size;
+    e->s.buf = e->s.pos = base + main_size;
     e->s.cap = size - main_size;
     e->s.fixed = 1;
     *reserved = size;
@@ -400,10 +439,10 @@ static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved
 /* 0 if the next instruction's code and stubs fit; sets the assembler error otherwise. */
 static int code_room(struct t0_emitter *e)
 {
-    if (e->a.error || e->s.error)
-        return -1;
-    if (e->a.cap - e->a.len < INSN_ROOM || e->s.cap - e->s.len < STUB_ROOM) {
-        x86_asm_fail(&e->a, "generated code outgrew its reservation");
+    /* an error sets cap = len (x86_asm_fail), so this catches it too */
+    if (e->a.cap - x86_here(&e->a) < INSN_ROOM || e->s.cap - x86_here(&e->s) < STUB_ROOM) {
+        if (!e->a.error && !e->s.error)
+            x86_asm_fail(&e->a, "generated code outgrew its reservation");
         return -1;
     }
     return 0;
@@ -412,7 +451,7 @@ static int code_room(struct t0_emitter *e)
 static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
                     size_t errlen)
 {
-    const size_t len = e->stubs_off + e->s.len;
+    const size_t len = e->stubs_off + x86_here(&e->s);
     uint8_t *m = e->a.buf;
     size_t size = (len + 4095) & ~(size_t)4095;
     if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
@@ -422,17 +461,13 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     }
     if (reserved > size)
         munmap(m + size, reserved - size);
-    e->a.buf = e->s.buf = NULL;   /* now owned by c */
+    e->a.buf = e->s.buf = e->a.pos = e->s.pos = NULL;   /* now owned by c */
     e->a.cap = e->s.cap = 0;
     c->code = m;
     c->code_size = size;
     c->code_len = len;
     c->epilogue_off = e->epilogue_off;
     c->stubs_off = e->stubs_off;
-    for (uint64_t i = 0; i < c->n_insns; i++) {   /* offsets until now */
-        c->tiered.table[i] = m + (uintptr_t)c->tiered.table[i];
-        c->t0_only.table[i] = m + (uintptr_t)c->t0_only.table[i];
-    }
     c->insn_off[c->n_insns] = (uint32_t)e->main_end;
     c->t1_gate = m + e->gate_off;
     c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
@@ -510,8 +545,7 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     if (c)
         c->n_insns = p->n_insns;   /* first: t0_code_free sizes the tables by it */
     if (!c || !(c->insn_off = table_alloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
-        alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0 ||
-        alloc_dispatch(&c->tiered, p->n_insns, 1) != 0) {
+        alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0) {
         snprintf(err, errlen, "tier 0: out of memory for the jump tables (%llu entries)",
                  (unsigned long long)p->n_insns);
         goto fail;
@@ -522,6 +556,10 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     else
         rv_regmap_default(&c->map);
     e.map = e.home = &c->map;
+    for (unsigned r = 1; r < 32; r++) {
+        e.xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
+        e.gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
+    }
     e.insn_off = c->insn_off;
     e.t0_table = c->t0_only.table;
     e.owed_disp = T0_OWED_DISP(p->n_insns);
@@ -534,8 +572,8 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     emit_prologue(&e);
     emit_epilogue(&e);
     emit_gate(&e);
-    uint32_t *owed0 = c->t0_only.owed_clk, *owed1 = c->tiered.owed_clk;
-    const void **t0_only = c->t0_only.table, **tiered = c->tiered.table;
+    uint32_t *owed = c->t0_only.owed_clk;
+    const void **t0_only = c->t0_only.table;
     for (uint64_t i = 0; i < p->n_insns && code_room(&e) == 0; i++) {
         if (p->leader[i]) {
             t0_block_end(&e);   /* falling into the next block: the home map again */
@@ -543,15 +581,16 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
         }
         const size_t at = x86_here(&e.a);
         c->insn_off[i] = (uint32_t)at;
-        owed0[i] = owed1[i] = e.pend * RV_CLK_STEP;
+        owed[i] = e.pend * RV_CLK_STEP;
+        /* the code is written at its final address: table entries are final too */
         if (p->leader[i]) {
             emit_block_counter(&e, i);
-            tiered[i] = (const void *)at;
-            /* tier-0-only runs never tier up: their table jumps skip the counter */
-            t0_only[i] = (const void *)x86_here(&e.a);
-            t0_block_begin(&e, i, c->insn_off, t0_only, tiered);
+            /* tier-0-only runs never tier up: their table jumps skip the counter (the tiered
+             * table, t0_code_tiered, enters at insn_off, before it) */
+            t0_only[i] = e.a.buf + x86_here(&e.a);
+            t0_block_begin(&e, i, c->insn_off, t0_only);
         } else if (!e.n_swaps) {   /* with swaps, the block's re-entry stub */
-            tiered[i] = t0_only[i] = (const void *)at;
+            t0_only[i] = e.a.buf + at;
         }
         emit_insn(&e, i, &p->insns[i]);
     }
@@ -581,6 +620,21 @@ fail:
     x86_asm_free(&e.s);
     t0_code_free(c);
     return -1;
+}
+
+int t0_code_tiered(struct t0_code *c, const struct rvt_program *p)
+{
+    if (c->tiered.block)
+        return 0;
+    const uint64_t n = c->n_insns;
+    struct t0_dispatch *d = &c->tiered;
+    if (alloc_dispatch(d, n, 1) != 0)
+        return -1;
+    memcpy(d->owed_clk, c->t0_only.owed_clk, n * sizeof *d->owed_clk);
+    /* as the tier-0-only table, but block heads enter at their counter */
+    for (uint64_t i = 0; i < n; i++)
+        d->table[i] = p->leader[i] ? c->code + c->insn_off[i] : c->t0_only.table[i];
+    return 0;
 }
 
 void t0_code_free(struct t0_code *c)

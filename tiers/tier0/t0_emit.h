@@ -20,12 +20,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "frontend/decode.h"
 #include "runtime/ctx.h"
 #include "runtime/program.h"
 #include "tiers/regmap.h"
 #include "tiers/tier0/x86_enc.h"
+
+/* A load/store's trace record as emitted for one address register (t0_emit_mem.c). */
+struct t0_record_tpl {
+    uint8_t len;                    /* 0: not made yet */
+    uint8_t disp_at;                /* where its clk + 1 disp8 is */
+    uint8_t bytes[46];
+};
 
 struct t0_emitter {
     const struct rv_regmap *map;    /* where guest registers are now: home, or cur in a block
@@ -41,9 +49,12 @@ struct t0_emitter {
     const struct rvt_program *p;
     size_t exit_tail[RV_EXIT_HOT + 1];   /* per reason: store it, store pc (rcx), epilogue */
     size_t epilogue_off, gate_off;
+    size_t cycles_rbx, cycles_rax;  /* shared CYCLES exits: pc = that of index rbx / rax */
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     const uint32_t *insn_off;       /* struct t0_code's: where the gate finds a head's code */
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
+    uint32_t xmm_regs, gpr_regs;    /* guest registers (bit r) with an XMM / GPR home */
+    struct t0_record_tpl record_tpl[16];   /* by the entry's index register */
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
 
@@ -141,15 +152,45 @@ void t0_cycle_check(struct t0_emitter *e, uint64_t next_pc);
 void t0_owed_correct(struct t0_emitter *e);
 /* Jump to instruction idx through the dispatch table (rbx = idx: the tier 1 gate needs it). */
 void t0_jump_to(struct t0_emitter *e, uint32_t idx);
+/* A control transfer to instruction idx: commit, the cycle-limit check, the table jump. Its
+ * CYCLES exit is shared by every such site (the pc is derived from rbx = idx), so it needs
+ * no stub of its own. Outside a block with swaps only. */
+void t0_jump_checked(struct t0_emitter *e, uint32_t idx);
+/* After a commit outside a block with swaps, with the target pc in rax: exit with CYCLES if
+ * clk > clk_limit, through one exit shared by every such site. */
+void t0_cycle_check_rax(struct t0_emitter *e);
 
 /* ---- block-local promotion (t0_swap.c) ---- */
 
+/* Shorter blocks are not looked at: few of them would gain, and the look costs translation
+ * time in every block. */
+#define T0_MIN_BLOCK 6
+/* The look at a block of at least T0_MIN_BLOCK instructions (or one near the text end). */
+void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
+                      const void **t0_only);
 /* At leader i (after its counter): choose and make the block's swaps; the table entries of
- * its other instructions (offsets while translating) are pointed at its re-entry stub. */
-void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
-                    const void **tiered);
-/* Undoes the swaps in the main code (flag-neutral; clobbers rdx) and returns to the home map. */
-void t0_block_end(struct t0_emitter *e);
+ * its other instructions are pointed at its re-entry stub. Inline: most blocks are short, and
+ * one 8-byte look at the leader bytes after i rejects them. */
+static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
+                                  const void **t0_only)
+{
+    e->n_swaps = 0;
+    if (i + 1 + 8 <= e->p->n_insns) {
+        uint64_t next8;
+        memcpy(&next8, e->p->leader + i + 1, 8);
+        if (next8 & ((1ull << (8 * (T0_MIN_BLOCK - 1))) - 1))   /* a leader in i+1 .. i+5 */
+            return;
+    }
+    t0_block_analyze(e, i, insn_off, t0_only);
+}
+/* Undoes the swaps in force in the main code (flag-neutral; clobbers rdx), back to the home map. */
+void t0_block_undo(struct t0_emitter *e);
+/* Leaving the block: t0_block_undo when it has swaps (inline: most blocks have none). */
+static inline void t0_block_end(struct t0_emitter *e)
+{
+    if (e->n_swaps)
+        t0_block_undo(e);
+}
 /* The block left by a jump to a stub that undid the swaps itself: back to the home map. */
 static inline void t0_block_forget(struct t0_emitter *e)
 {

@@ -7,8 +7,11 @@
  * from pc_base rotated right by 2 is the table index when aligned, and huge when not), then
  * jumps through the jump table. Every control transfer commits the block's clock steps
  * (t0_emit.h) and then exits with CYCLES (pc = the next pc) when clk > clk_limit, as the
- * interpreter does.
+ * interpreter does; a taken branch, JAL or JALR does so through an exit shared by all of them
+ * (the pc from rbx, set for the table jump anyway, or from rax), not a stub of its own.
  * Usage: t0_emit_branch(e, i, in) / t0_emit_jump(e, i, in) from the translate loop. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include "runtime/ctx.h"
 #include "tiers/tier0/t0_emit.h"
 
@@ -43,8 +46,7 @@ void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         const uint32_t pend = e->pend;   /* the taken path commits; the other still owes it */
         const size_t not_taken = x86_jcc8_fwd(a, (enum x86_cc)(cc ^ 1));   /* cc ^ 1 = not cc */
         t0_step_clock(e);
-        t0_cycle_check(e, target);
-        t0_jump_to(e, (uint32_t)tl);
+        t0_jump_checked(e, (uint32_t)tl);
         x86_bind8(a, not_taken, x86_here(a));
         e->pend = pend;
     }
@@ -72,8 +74,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         t0_store_reg(e, in->rd, d);
         t0_block_end(e);
         t0_step_clock(e);
-        t0_cycle_check(e, target);
-        t0_jump_to(e, (uint32_t)tl);
+        t0_jump_checked(e, (uint32_t)tl);
         return;
     }
 
@@ -105,8 +106,7 @@ void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     t0_block_end(e);
     t0_step_clock(e);
     t0_commit_clock(e);
-    x86_cmp_rm(a, RM_CLK, t0_ctx(RV_CTX_CLK_LIMIT));
-    t0_jcc_exit_rax(e, X86_CC_A, RV_EXIT_CYCLES);
+    t0_cycle_check_rax(e);
     t0_owed_correct(e);   /* a computed target may be inside a block */
     x86_jmp_m(a, x86_mem_idx(RM_JUMP_TABLE, X86_RBX, 8, 0));
 }

@@ -10,6 +10,10 @@
  * instruction, a full chunk (tail >= ctx->trace_limit, which is UINTPTR_MAX when not
  * recording, so no test of r9 is needed) exits with CHUNK and pc = next.
  * Usage: t0_emit_mem(e, i, in) from the translate loop. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
+#include <string.h>
+
 #include "runtime/ctx.h"
 #include "runtime/memory.h"
 #include "tiers/semantics.h"
@@ -29,22 +33,53 @@ static unsigned log2_size(unsigned size)
  * recording). The old {clk, value} is copied with two 8-byte loads, not one 16-byte one: the
  * entry was often just written by 8-byte stores (its clk by the last record, its value by the
  * program), and a load spanning two pending stores cannot be forwarded from them (a ~10 cycle
- * stall, measured: 1.5x the recording cost on bigint). */
-static void emit_record(struct t0_emitter *e, struct x86_mem entry)
+ * stall, measured: 1.5x the recording cost on bigint). Returns the offset of the lea's disp
+ * (this instruction's clk + 1) from the start of the sequence, or 0 when it is not a disp8. */
+static size_t emit_record_code(struct t0_emitter *e, struct x86_mem entry)
 {
     struct x86_asm *a = &e->a;
     struct x86_mem value = entry;
     value.disp += 8;
+    const size_t start = x86_here(a);
+    const int32_t clk1 = t0_clk_disp(e) + 1;
     x86_test_rr(a, RM_TRACE_TAIL, RM_TRACE_TAIL);
     const size_t skip = x86_jcc8_fwd(a, X86_CC_E);
     x86_mov_rm(a, X86_RDX, entry);
     x86_mov_mr(a, x86_mem(RM_TRACE_TAIL, 0), X86_RDX);
     x86_mov_rm(a, X86_RDX, value);
     x86_mov_mr(a, x86_mem(RM_TRACE_TAIL, 8), X86_RDX);
-    x86_lea(a, X86_RDX, x86_mem(RM_CLK, t0_clk_disp(e) + 1));   /* this instruction's clk + 1 */
+    x86_lea(a, X86_RDX, x86_mem(RM_CLK, clk1));   /* this instruction's clk + 1 */
+    const size_t disp_at = x86_here(a) - 1 - start;
     x86_mov_mr(a, entry, X86_RDX);
     x86_add_ri(a, RM_TRACE_TAIL, 16);
     x86_bind8(a, skip, x86_here(a));
+    return x86_is_simm8(clk1) ? disp_at : 0;
+}
+
+/* The record for the entry at mem + 2 * idx. Its bytes depend only on idx and the clk disp,
+ * so each idx's sequence is kept after its first use and later copied with the disp8 patched:
+ * ~10 instructions of emitter work instead of ~160 (the sequence is 9 host instructions). */
+static void emit_record(struct t0_emitter *e, enum x86_reg idx)
+{
+    struct x86_asm *a = &e->a;
+    struct t0_record_tpl *t = &e->record_tpl[idx];
+    const int32_t clk1 = t0_clk_disp(e) + 1;
+    if (t->len && x86_is_simm8(clk1)) {
+        /* a fixed-size copy (room: code_room); the bytes past len are overwritten by what
+         * follows, or lie in the unused part of the reservation */
+        memcpy(a->pos, t->bytes, sizeof t->bytes);
+        a->pos[t->disp_at] = (uint8_t)clk1;
+        a->pos += t->len;
+        return;
+    }
+    const size_t start = x86_here(a);
+    const size_t disp_at = emit_record_code(e, x86_mem_idx(RM_MEM, idx, 2, 0));
+    const size_t len = x86_here(a) - start;
+    if (disp_at && len <= sizeof t->bytes && !a->error) {
+        memcpy(t->bytes, a->buf + start, len);
+        t->len = (uint8_t)len;
+        t->disp_at = (uint8_t)disp_at;
+    }
 }
 
 void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
@@ -71,12 +106,12 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     struct x86_mem m;
     if (size == 8) {
         /* aligned: a & 7 = 0, so the entry is at mem + 2a and the value 8 bytes further */
-        emit_record(e, x86_mem_idx(RM_MEM, addr, 2, 0));
+        emit_record(e, addr);
         m = x86_mem_idx(RM_MEM, addr, 2, 8);
     } else {
         x86_mov_rr(a, HOST, addr);
         x86_and_ri(a, HOST, -8);
-        emit_record(e, x86_mem_idx(RM_MEM, HOST, 2, 0));
+        emit_record(e, HOST);
         x86_add_rr(a, HOST, addr);
         m = x86_mem_idx(RM_MEM, HOST, 1, 8);
     }

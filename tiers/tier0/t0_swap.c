@@ -14,17 +14,16 @@
  * the instruction. A swap is symmetric: the same three moves make and undo it.
  * Usage: t0_block_begin(e, i) at a leader; t0_block_end(e) before leaving the block;
  *        t0_swaps_undo(e, asm, tmp) in a stub. */
+/* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
+#define X86_ROOM_CHECKED 0
 #include <string.h>
 
-#include "frontend/blocks.h"
 #include "tiers/tier0/t0_emit.h"
 
 /* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
  * the demoted one) to pay for its six moves and the longer exits. */
 #define MIN_GAIN 4
-/* Shorter blocks are not looked at: few of them would gain, and the look costs translation
- * time in every block. */
-#define MIN_BLOCK 6
+_Static_assert(T0_MIN_BLOCK >= 2 && T0_MIN_BLOCK <= 9, "t0_block_begin reads 8 leader bytes");
 
 /* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
 static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned x, unsigned y,
@@ -63,24 +62,22 @@ size_t t0_exit_tail(struct t0_emitter *e, int reason)
     return e->undo_tail[reason];
 }
 
-/* Uses (reads and writes) of each guest register in instructions [i, end); returns the most
- * uses of one XMM-resident register (most blocks have none worth a swap: a quick reject). */
+/* Uses (reads and writes) of each guest register in instructions [i, end); returns the set
+ * of registers used (bit r), x0 left out. */
 static uint32_t count_uses(const struct t0_emitter *e, uint64_t i, uint64_t end,
                            uint32_t *uses)
 {
     const struct rvt_program *p = e->p;
-    uint32_t max_xmm = 0;
+    uint32_t used = 0;
     for (; i < end; i++) {
         const struct rv_insn *in = &p->insns[i];
-        const uint8_t f[3] = {in->rd, in->rs1, in->rs2};   /* absent fields are 0 (decode.h) */
-        for (int k = 0; k < 3; k++) {
-            const uint32_t u = ++uses[f[k]];
-            if (e->home->loc[f[k]].kind == RV_LOC_XMM && u > max_xmm)
-                max_xmm = u;
-        }
+        uses[in->rd]++;   /* absent fields are 0 (decode.h) */
+        uses[in->rs1]++;
+        uses[in->rs2]++;
+        used |= 1u << in->rd | 1u << in->rs1 | 1u << in->rs2;
     }
     uses[0] = 0;
-    return max_xmm;
+    return used & ~1u;
 }
 
 /* The re-entry stub of a block with swaps: make them, then continue at the instruction the
@@ -98,32 +95,41 @@ static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
     return at;
 }
 
-void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const void **t0_only,
-                    const void **tiered)
+void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
+                      const void **t0_only)
 {
     const struct rvt_program *p = e->p;
-    const uint64_t end = rv_block_end(p->insns, p->leader, p->n_insns, i);
-    e->n_swaps = 0;
-    if (end - i < MIN_BLOCK)
+    /* rv_find_leaders marks the instruction after every block end, so the block runs to the
+     * next leader: a byte scan instead of rv_block_end's look at every instruction */
+    const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
+                                             : NULL;
+    const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
+    if (end - i < T0_MIN_BLOCK)
         return;
     uint32_t uses[32] = {0};
-    if (count_uses(e, i, end, uses) < MIN_GAIN)
-        return;
-    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending */
+    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending. Only used
+     * XMM-resident registers can be promoted, taken in ascending register order (the sorts
+     * are stable); most blocks have none used MIN_GAIN times: a quick reject. */
+    const uint32_t xmm = count_uses(e, i, end, uses) & e->xmm_regs;
     uint8_t in[31], out[RV_REGMAP_GPRS];
     unsigned n_in = 0, n_out = 0;
-    for (unsigned r = 1; r < 32; r++) {
-        if (e->home->loc[r].kind == RV_LOC_XMM && uses[r] >= MIN_GAIN) {
+    for (uint32_t m = xmm; m; m &= m - 1) {
+        const unsigned r = (unsigned)__builtin_ctz(m);
+        if (uses[r] >= MIN_GAIN) {
             unsigned k = n_in++;
             for (; k > 0 && uses[in[k - 1]] < uses[r]; k--)
                 in[k] = in[k - 1];
             in[k] = (uint8_t)r;
-        } else if (e->home->loc[r].kind == RV_LOC_GPR) {
-            unsigned k = n_out++;
-            for (; k > 0 && uses[out[k - 1]] > uses[r]; k--)
-                out[k] = out[k - 1];
-            out[k] = (uint8_t)r;
         }
+    }
+    if (!n_in)
+        return;
+    for (uint32_t m = e->gpr_regs; m; m &= m - 1) {
+        const unsigned r = (unsigned)__builtin_ctz(m);
+        unsigned k = n_out++;
+        for (; k > 0 && uses[out[k - 1]] > uses[r]; k--)
+            out[k] = out[k - 1];
+        out[k] = (uint8_t)r;
     }
     for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + MIN_GAIN; k++) {
         e->swap[k][0] = in[k];
@@ -141,15 +147,13 @@ void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *insn_off, const 
     }
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->map = &e->cur;
-    const uintptr_t reentry = emit_reentry(e, insn_off);
+    const void *reentry = e->a.buf + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
-        t0_only[j] = tiered[j] = (const void *)reentry;
+        t0_only[j] = reentry;   /* t0_code_tiered copies these */
 }
 
-void t0_block_end(struct t0_emitter *e)
+void t0_block_undo(struct t0_emitter *e)
 {
-    if (!e->n_swaps)
-        return;
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->n_swaps = 0;
     e->map = e->home;

@@ -63,7 +63,9 @@ struct t0_code {
     size_t code_len;          /* bytes of generated code */
     uint32_t *insn_off;       /* offset of instruction i's code; insn_off[n] = stubs_off */
     /* Runs of --mode tier0 use t0_only (its table never changes); tiered and tier1 runs use
-     * tiered, whose table the dispatcher (runtime/tierup.c) rewrites while code runs. */
+     * tiered, whose table the dispatcher (runtime/tierup.c) rewrites while code runs. tiered
+     * is made by t0_code_tiered when the first such run starts (block == NULL until then):
+     * tier 0 runs do not pay for its 16 bytes per instruction. */
     struct t0_dispatch t0_only, tiered;
     const void *t1_gate;      /* enters tier 1 code: see t0_emit.c emit_gate */
     uint64_t n_insns;
@@ -92,6 +94,9 @@ int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, s
 int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *map,
                           struct t0_code **out, char *err, size_t errlen);
 void t0_code_free(struct t0_code *code);
+/* Makes code->tiered (once; p must be the program code was translated from; the caller
+ * serializes calls, as rvt_program's lock does). Returns 0, or -1 when out of memory. */
+int t0_code_tiered(struct t0_code *code, const struct rvt_program *p);
 
 /* Writes a listing of code to out: per guest instruction its RISC-V disassembly followed by
  * the host instructions emitted for it (LLVM's x86-64 disassembler, Intel syntax, offsets

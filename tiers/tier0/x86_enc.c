@@ -27,8 +27,8 @@ void x86_asm_fail(struct x86_asm *a, const char *what)
     if (a->error)
         return;
     a->error = 1;
-    a->cap = a->len;   /* every later form fails its room check, which sees the error */
-    snprintf(a->err, sizeof a->err, "x86 encoder: %s (at code offset %zu)", what, a->len);
+    a->cap = x86_here(a);   /* every later form fails its room check, which sees the error */
+    snprintf(a->err, sizeof a->err, "x86 encoder: %s (at code offset %zu)", what, x86_here(a));
 }
 
 static int grow(struct x86_asm *a, void **p, size_t *cap, size_t need, size_t elem)
@@ -56,7 +56,9 @@ void x86_room_slow(struct x86_asm *a)
         x86_asm_fail(a, "code buffer full");
         return;
     }
-    grow(a, (void **)&a->buf, &a->cap, a->len + X86_MAX_INSN, 1);
+    const size_t len = x86_here(a);
+    if (grow(a, (void **)&a->buf, &a->cap, len + X86_MAX_INSN, 1) == 0)
+        a->pos = a->buf + len;   /* the buffer may have moved */
 }
 
 static void put(struct x86_asm *a, const void *bytes, size_t n)
@@ -124,7 +126,7 @@ void x86_label_bind(struct x86_asm *a, int label)
         x86_asm_fail(a, "label bound twice or never created");
         return;
     }
-    a->labels[label] = (int64_t)a->len;
+    a->labels[label] = (int64_t)x86_here(a);
 }
 
 int64_t x86_label_offset(const struct x86_asm *a, int label)
@@ -148,7 +150,7 @@ static void emit_label_jump(struct x86_asm *a, const uint8_t *op, size_t nop, in
     uint8_t bytes[6] = {op[0], nop > 1 ? op[1] : 0};
     put(a, bytes, nop + 4);
     if (!a->error)
-        a->fixups[a->n_fixups++] = (struct x86_fixup){(uint32_t)(a->len - 4), (uint32_t)label};
+        a->fixups[a->n_fixups++] = (struct x86_fixup){(uint32_t)(x86_here(a) - 4), (uint32_t)label};
 }
 
 void x86_jcc_label(struct x86_asm *a, enum x86_cc cc, int label)
@@ -171,7 +173,7 @@ void x86_call_label(struct x86_asm *a, int label)
 
 int x86_asm_finish(struct x86_asm *a)
 {
-    if (!a->error && a->len > INT32_MAX)
+    if (!a->error && x86_here(a) > INT32_MAX)
         x86_asm_fail(a, "code larger than 2 GiB: rel32 jumps cannot reach");
     for (size_t i = 0; i < a->n_fixups && !a->error; i++) {
         const struct x86_fixup *f = &a->fixups[i];

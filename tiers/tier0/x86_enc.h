@@ -16,7 +16,7 @@
  *   struct x86_asm a; x86_asm_init(&a);
  *   int l = x86_label_new(&a); x86_jcc_label(&a, X86_CC_E, l); x86_add_rr(&a, X86_RAX, X86_RBX);
  *   x86_label_bind(&a, l); x86_ret(&a);
- *   if (x86_asm_finish(&a)) fail(a.err); use a.buf[0 .. a.len); x86_asm_free(&a); */
+ *   if (x86_asm_finish(&a)) fail(a.err); use a.buf[0 .. x86_here(&a)); x86_asm_free(&a); */
 #ifndef RVT_TIER0_X86_ENC_H
 #define RVT_TIER0_X86_ENC_H
 
@@ -77,7 +77,9 @@ struct x86_fixup {
 
 struct x86_asm {
     uint8_t *buf;
-    size_t len, cap;
+    uint8_t *pos;              /* where the next byte goes: the code is [buf, pos). A pointer,
+                                * not a length: each form then loads and stores one field */
+    size_t cap;
     int fixed;                 /* buf is caller-owned (an mmap): running out is an error */
     int error;                 /* sticky: set by the first failure, everything after is a no-op */
     char err[160];
@@ -91,8 +93,8 @@ void x86_asm_init(struct x86_asm *a);
 void x86_asm_free(struct x86_asm *a);
 /* Patches every fixup. Returns 0, or -1 with a->err set (also for any earlier error). */
 int x86_asm_finish(struct x86_asm *a);
-/* Sets the sticky error (first message wins); cap drops to len, so every later form fails its
- * room check and emits nothing. */
+/* Sets the sticky error (first message wins); cap drops to the length, so every later form
+ * fails its room check and emits nothing (unless the room is checked by the caller). */
 void x86_asm_fail(struct x86_asm *a, const char *what);
 
 int x86_label_new(struct x86_asm *a);
@@ -111,19 +113,34 @@ void x86_emit_u64(struct x86_asm *a, uint64_t v);
 /* Room for X86_MAX_INSN more bytes (grows a malloc'ed buffer), or the error is set. */
 void x86_room_slow(struct x86_asm *a);
 
+/* A translation unit that guarantees room itself defines X86_ROOM_CHECKED to 0 before its
+ * first include of this header: tier 0's emitter checks once per guest instruction for far
+ * more than its longest sequence (t0_emit.c code_room) and stops at the first error, and the
+ * check per host instruction was ~10% of its translation work. Its forms then write at the
+ * end of the buffer without looking (an error still sticks, and still fails the result). */
+#ifndef X86_ROOM_CHECKED
+#define X86_ROOM_CHECKED 1
+#endif
+
 /* Where the next instruction's bytes go, or NULL after an error. */
 static inline uint8_t *x86_begin(struct x86_asm *a)
 {
-    if (__builtin_expect(a->cap - a->len < X86_MAX_INSN, 0)) {
+    if (!X86_ROOM_CHECKED) {
+        uint8_t *p = a->pos;
+        if (!p)   /* never (the buffer is mapped): lets the forms drop their NULL tests */
+            __builtin_unreachable();
+        return p;
+    }
+    if (__builtin_expect(a->cap - (size_t)(a->pos - a->buf) < X86_MAX_INSN, 0)) {
         x86_room_slow(a);
         if (a->error)
             return NULL;
     }
-    return a->buf + a->len;
+    return a->pos;
 }
 static inline void x86_end(struct x86_asm *a, uint8_t *p)
 {
-    a->len = (size_t)(p - a->buf);
+    a->pos = p;
 }
 static inline uint8_t *x86_put32(uint8_t *p, uint32_t v)
 {

@@ -386,7 +386,7 @@ X86_FORM void x86_call_rel32(struct x86_asm *a, int32_t rel) { x86_op_rel32(a, 0
 /* Forward jumps without labels, for code emitted in one pass: *_fwd emits the jump with a zero
  * displacement and returns the offset of its displacement field; x86_bind8 / x86_bind32 point
  * it at `to` (x86_here(a) for the current position). A rel8 that cannot reach sets the error. */
-X86_FORM size_t x86_here(const struct x86_asm *a) { return a->len; }
+X86_FORM size_t x86_here(const struct x86_asm *a) { return (size_t)(a->pos - a->buf); }
 /* jcc rel8 / jmp rel8 */
 X86_FORM size_t x86_op8_fwd(struct x86_asm *a, uint8_t op)
 {
@@ -396,7 +396,7 @@ X86_FORM size_t x86_op8_fwd(struct x86_asm *a, uint8_t op)
     p[0] = op;
     p[1] = 0;
     x86_end(a, p + 2);
-    return a->len - 1;
+    return x86_here(a) - 1;
 }
 X86_FORM size_t x86_jcc8_fwd(struct x86_asm *a, enum x86_cc cc)
 {
@@ -407,12 +407,12 @@ X86_FORM size_t x86_jmp8_fwd(struct x86_asm *a) { return x86_op8_fwd(a, 0xEB); }
 X86_FORM size_t x86_jcc32_fwd(struct x86_asm *a, enum x86_cc cc)
 {
     x86_jcc_rel32(a, cc, 0);
-    return a->len - 4;
+    return x86_here(a) - 4;
 }
 X86_FORM size_t x86_jmp32_fwd(struct x86_asm *a)
 {
     x86_jmp_rel32(a, 0);
-    return a->len - 4;
+    return x86_here(a) - 4;
 }
 void x86_bind_range_error(struct x86_asm *a);
 X86_FORM void x86_bind8(struct x86_asm *a, size_t at, size_t to)
@@ -420,7 +420,7 @@ X86_FORM void x86_bind8(struct x86_asm *a, size_t at, size_t to)
     const int64_t rel = (int64_t)to - ((int64_t)at + 1);
     if (a->error)
         return;
-    if (at >= a->len || !x86_is_simm8(rel))
+    if (at >= x86_here(a) || !x86_is_simm8(rel))
         x86_bind_range_error(a);
     else
         a->buf[at] = (uint8_t)(int8_t)rel;
@@ -430,7 +430,7 @@ X86_FORM void x86_bind32(struct x86_asm *a, size_t at, size_t to)
     const int64_t rel = (int64_t)to - ((int64_t)at + 4);
     if (a->error)
         return;
-    if (at + 4 > a->len || rel < INT32_MIN || rel > INT32_MAX) {
+    if (at + 4 > x86_here(a) || rel < INT32_MIN || rel > INT32_MAX) {
         x86_bind_range_error(a);
         return;
     }
