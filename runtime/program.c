@@ -8,35 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
 #include "frontend/blocks.h"
+#include "runtime/bigalloc.h"
 #include "include/rvtier.h"
 #include "tiers/tier0/tier0.h"
-
-/* Zeroed memory for the decoded text: calloc, or for a large text its own mapping with
- * transparent huge pages (a million instructions decode into 24 MB: ~6000 page faults at
- * 4 KiB). Free with big_free(p, bytes). */
-#define BIG_MIN ((size_t)4 << 20)
-static void *big_alloc(size_t bytes)
-{
-    if (bytes < BIG_MIN)
-        return calloc(1, bytes ? bytes : 1);
-    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    madvise(m, bytes, MADV_HUGEPAGE);
-    return m;
-}
-
-static void big_free(void *p, size_t bytes)
-{
-    if (bytes < BIG_MIN)
-        free(p);
-    else if (p)
-        munmap(p, bytes);
-}
 
 void rvt_program_free(struct rvt_program *p)
 {
@@ -48,8 +25,8 @@ void rvt_program_free(struct rvt_program *p)
     pthread_mutex_destroy(&p->lock);
     free(p->name);
     free(p->elf);
-    big_free(p->insns, p->n_insns * sizeof *p->insns);
-    big_free(p->leader, p->n_insns);
+    rt_big_free(p->insns, p->n_insns * sizeof *p->insns);
+    rt_big_free(p->leader, p->n_insns);
     free(p);
 }
 
@@ -74,11 +51,11 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
     p->n_insns = (p->img.text_end - p->img.text_start) / 4;
     /* Words of the executable segments; gaps and .bss-like tails read as 0 (a trap). */
     const size_t words_bytes = p->n_insns * sizeof(uint32_t);
-    uint32_t *words = big_alloc(words_bytes);
-    p->insns = big_alloc(p->n_insns * sizeof *p->insns);
-    p->leader = big_alloc(p->n_insns);
+    uint32_t *words = rt_big_alloc(words_bytes);
+    p->insns = rt_big_alloc(p->n_insns * sizeof *p->insns);
+    p->leader = rt_big_alloc(p->n_insns);
     if (!words || !p->insns || !p->leader) {
-        big_free(words, words_bytes);
+        rt_big_free(words, words_bytes);
         goto oom;
     }
     for (unsigned i = 0; i < p->img.n_seg; i++) {
@@ -88,7 +65,7 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
         memcpy((uint8_t *)words + (s->vaddr - p->pc_base), s->data, s->filesz);
     }
     rv_decode_text(words, p->n_insns, p->insns);
-    big_free(words, words_bytes);
+    rt_big_free(words, words_bytes);
     rv_find_leaders(p->insns, p->n_insns, p->pc_base, p->img.entry, p->leader);
     *out = p;
     return 0;

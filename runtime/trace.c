@@ -7,20 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "runtime/bigalloc.h"
 #include "runtime/trace_writer.h"
-
-/* A chunk buffer on its own mapping with transparent huge pages: the default chunk is 16 MB,
- * 4096 page faults at 4 KiB on the first chunk. NULL if it cannot be mapped. */
-static uint8_t *map_chunk_buffer(size_t bytes)
-{
-    void *b = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (b == MAP_FAILED)
-        return NULL;
-    madvise(b, bytes, MADV_HUGEPAGE);
-    return b;
-}
 
 static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_t errlen)
 {
@@ -34,7 +23,7 @@ static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_
     t->chunk_size = chunk_size;
     t->async_min_bytes = RV_TRACE_ASYNC_MIN_BYTES;
     size_t bytes = RV_TRACE_HDR_SIZE + (chunk_size + RV_TRACE_SLACK_RECORDS) * 16;
-    t->buf = map_chunk_buffer(bytes);
+    t->buf = rt_big_alloc(bytes);
     t->buf_bytes = bytes;
     if (!t->buf) {
         snprintf(err, errlen, "cannot allocate a %zu-byte trace chunk buffer (chunk size %llu); "
@@ -100,9 +89,9 @@ int rt_trace_close(struct rt_trace *t, char *err, size_t errlen)
         rc = -1;
     }
     if (t->buf)
-        munmap(t->buf, t->buf_bytes);
+        rt_big_free(t->buf, t->buf_bytes);
     if (t->spare)
-        munmap(t->spare, t->buf_bytes);
+        rt_big_free(t->spare, t->buf_bytes);
     memset(t, 0, sizeof *t);
     return rc;
 }
@@ -152,10 +141,10 @@ void rt_trace_end_chunk(struct rt_trace *t, struct rv_ctx *ctx)
 /* The writer thread and the second buffer, or neither (then chunks are written here). */
 static void start_writer(struct rt_trace *t)
 {
-    if (!(t->spare = map_chunk_buffer(t->buf_bytes)))
+    if (!(t->spare = rt_big_alloc(t->buf_bytes)))
         return;
     if (!(t->writer = rt_trace_writer_start(t->out))) {
-        munmap(t->spare, t->buf_bytes);
+        rt_big_free(t->spare, t->buf_bytes);
         t->spare = NULL;
     }
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "runtime/bigalloc.h"
 #include "runtime/ctx.h"
 #include "runtime/memory.h"
 #include "runtime/trace.h"
@@ -474,29 +475,6 @@ static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, ch
     return 0;
 }
 
-/* Zeroed memory for a table: calloc, or for a large one its own mapping with transparent huge
- * pages (a million-instruction text has ~40 MB of tables: ~10k page faults at 4 KiB, a third
- * of its translation time). Free with table_free(p, bytes). */
-#define TABLE_HUGE_MIN ((size_t)4 << 20)
-static void *table_alloc(size_t bytes)
-{
-    if (bytes < TABLE_HUGE_MIN)
-        return calloc(1, bytes);
-    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    madvise(m, bytes, MADV_HUGEPAGE);
-    return m;
-}
-
-static void table_free(void *p, size_t bytes)
-{
-    if (bytes < TABLE_HUGE_MIN)
-        free(p);
-    else if (p)
-        munmap(p, bytes);
-}
-
 static size_t dispatch_bytes(uint64_t n, int with_t1)
 {
     return 8 * T0_COUNTER_SLOTS(n) + 32 + n * 8 * (with_t1 ? 3 : 1);
@@ -508,7 +486,7 @@ static size_t dispatch_bytes(uint64_t n, int with_t1)
 static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 {
     const uint64_t slots = T0_COUNTER_SLOTS(n);   /* keeps the table 8-byte aligned */
-    uint8_t *b = table_alloc(dispatch_bytes(n, with_t1));
+    uint8_t *b = rt_big_alloc(dispatch_bytes(n, with_t1));
     if (!b)
         return -1;
     d->block = b;
@@ -544,7 +522,7 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
     struct t0_code *c = calloc(1, sizeof *c);
     if (c)
         c->n_insns = p->n_insns;   /* first: t0_code_free sizes the tables by it */
-    if (!c || !(c->insn_off = table_alloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
+    if (!c || !(c->insn_off = rt_big_alloc((p->n_insns + 1) * sizeof *c->insn_off)) ||
         alloc_dispatch(&c->t0_only, p->n_insns, 0) != 0) {
         snprintf(err, errlen, "tier 0: out of memory for the jump tables (%llu entries)",
                  (unsigned long long)p->n_insns);
@@ -643,8 +621,8 @@ void t0_code_free(struct t0_code *c)
         return;
     if (c->code)
         munmap(c->code, c->code_size);
-    table_free(c->insn_off, (c->n_insns + 1) * sizeof *c->insn_off);
-    table_free(c->t0_only.block, dispatch_bytes(c->n_insns, 0));
-    table_free(c->tiered.block, dispatch_bytes(c->n_insns, 1));
+    rt_big_free(c->insn_off, (c->n_insns + 1) * sizeof *c->insn_off);
+    rt_big_free(c->t0_only.block, dispatch_bytes(c->n_insns, 0));
+    rt_big_free(c->tiered.block, dispatch_bytes(c->n_insns, 1));
     free(c);
 }
