@@ -95,6 +95,10 @@ START_TEST(compiled_region_has_code)
     ck_assert_ptr_nonnull(strstr(c.ir_before, "define i64 @r_10004("));
     ck_assert_ptr_nonnull(strstr(c.ir_after, "define"));
     t1_compiled_free(&c);
+    /* a region without its head block is refused with a message, not lifted */
+    struct rt_region empty = {.head = 1, .rejoin = RT_REGION_NO_REJOIN};
+    ck_assert_int_eq(t1_compile(e, p, &empty, NULL, 1, &c, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "does not start with its head block") != NULL, "%s", err);
     rt_region_free(&r);
     t1_engine_free(e);
     rvt_program_free(p);

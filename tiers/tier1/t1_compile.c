@@ -107,6 +107,11 @@ int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
     for (size_t k = 0; k < n; k++) {
         ir_region_name(p->pc_base + 4ull * r[k]->head, r[k]->recording, names[k],
                        sizeof names[k]);
+        if (r[k]->n_blocks == 0 || r[k]->blocks[0].start != r[k]->head) {
+            snprintf(err, errlen, "tier 1: region %s does not start with its head block (an "
+                     "rvtier bug)", names[k]);
+            goto done;
+        }
         fns[k] = ir_lift_region(m, p, r[k], entries ? entries[k] : NULL);
         if (!fns[k]) {
             snprintf(err, errlen, "tier 1: out of memory lifting region %s", names[k]);
