@@ -13,21 +13,11 @@
 #define LOOP_WORDS {RV_ADDI(5, 0, 10), RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -8), \
                     RV_ADDI(10, 6, 0), RV_HALT}
 
-static struct rvt_program *load(const uint32_t *w, size_t n)
-{
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, n, NULL, 0, 0, &len);
-    struct rvt_program *p;
-    char err[512];
-    ck_assert_msg(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0, "%s", err);
-    free(elf);
-    return p;
-}
 
 START_TEST(loop_region_without_profile)
 {
     const uint32_t w[] = LOOP_WORDS;
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     struct rt_region r;
     ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
     ck_assert_uint_eq(r.head, 1);
@@ -53,7 +43,7 @@ START_TEST(rotated_loop_rejoins_where_it_jumps_back)
 {
     const uint32_t w[] = {RV_ADDI(5, 0, 10), RV_JAL(0, 8), RV_ADDI(7, 6, 0), RV_ADDI(6, 6, 1),
                           RV_ADDI(5, 5, -1), RV_BNE(5, 0, -12), RV_ADDI(10, 6, 0), RV_HALT};
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     struct rt_region r;
     ck_assert_int_eq(rt_region_form(p, 3, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
     ck_assert(!r.has_back_edge);
@@ -72,7 +62,7 @@ END_TEST
 START_TEST(cold_blocks_stay_out)
 {
     const uint32_t w[] = LOOP_WORDS;
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     int32_t counters[7] = {0, 0, 0, 0, 0, 0, 0};
     const int32_t armed = 100;
     counters[1] = 0;        /* the hot head */
@@ -94,7 +84,7 @@ END_TEST
 START_TEST(rare_blocks_stay_out)
 {
     const uint32_t w[] = LOOP_WORDS;
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     int32_t counters[7] = {0, 0, 0, 0, 0, 0, 0};
     const int32_t armed = 100 * RT_REGION_WARM_SHARE;
     const int32_t share = armed / RT_REGION_WARM_SHARE;
@@ -126,7 +116,7 @@ START_TEST(called_regions_stay_out)
     const uint32_t w[] = {RV_ADDI(5, 0, 3), RV_JAL(1, 20), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -8),
                           RV_HALT, RV_ADDI(7, 0, 4), RV_ADDI(7, 7, -1), RV_BNE(7, 0, -4),
                           RV_JALR(0, 1, 0)};
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     int32_t counters[10] = {0};   /* all ran: warm */
     uint8_t heads[10] = {0};
     struct rt_region r;
@@ -156,7 +146,7 @@ START_TEST(called_regions_stay_out)
      * 4: x5 -= 1   5: bne x5, x0, outer */
     const uint32_t n[] = {RV_ADDI(5, 0, 3), RV_ADDI(7, 0, 4), RV_ADDI(7, 7, -1),
                           RV_BNE(7, 0, -4), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -16), RV_HALT};
-    p = load(n, sizeof n / 4);
+    p = tu_load(n, sizeof n / 4, NULL, 0);
     uint8_t nheads[8] = {0};
     nheads[2] = RT_HEAD_INSTALLED;
     nheads[1] = RT_HEAD_BUSY;   /* the head's own state (its caller claimed it) is no reason */
@@ -172,7 +162,7 @@ END_TEST
 START_TEST(size_cap_keeps_the_head)
 {
     const uint32_t w[] = LOOP_WORDS;
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     struct rt_region r;
     ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, NULL, 2, &r), 0);
     ck_assert_uint_eq(r.n_blocks, 1);   /* the head alone is 3 insns: over the cap, kept */
@@ -185,7 +175,7 @@ END_TEST
 START_TEST(static_heads_are_loop_heads)
 {
     const uint32_t w[] = LOOP_WORDS;
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     uint32_t *heads;
     ck_assert_int_eq(rt_region_static_heads(p, &heads), 1);
     ck_assert_uint_eq(heads[0], 1);
@@ -208,7 +198,7 @@ START_TEST(calls_followed_with_profile)
         RV_JALR(0, 1, 0),          /* 6: ret */
         RV_HALT,                   /* 7, 8 */
     };
-    struct rvt_program *p = load(w, sizeof w / 4);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     int32_t counters[9] = {0};
     struct rt_region r;
     ck_assert_int_eq(rt_region_form(p, 1, counters, 10, NULL, RT_REGION_MAX_INSNS, &r), 0);

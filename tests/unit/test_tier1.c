@@ -79,11 +79,8 @@ START_TEST(compiled_region_has_code)
 {
     const uint32_t w[] = {RV_ADDI(5, 0, 10), RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1),
                                  RV_BNE(5, 0, -8), RV_ADDI(10, 6, 0), RV_HALT};
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, sizeof w / 4, NULL, 0, 0, &len);
-    struct rvt_program *p;
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     char err[512];
-    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
     struct t1_engine *e = t1_engine_new(2, 1, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
     struct rt_region r;
@@ -102,7 +99,6 @@ START_TEST(compiled_region_has_code)
     rt_region_free(&r);
     t1_engine_free(e);
     rvt_program_free(p);
-    free(elf);
 }
 END_TEST
 
@@ -125,11 +121,8 @@ static unsigned count(const char *text, const char *what)
 START_TEST(guard_moves_into_the_predecessor)
 {
     const uint32_t w[] = ROTATED_WORDS;
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, sizeof w / 4, NULL, 0, 0, &len);
-    struct rvt_program *p;
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     char err[512];
-    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
     struct t1_engine *e = t1_engine_new(1, 1, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
     struct rt_region r;
@@ -168,7 +161,6 @@ START_TEST(guard_moves_into_the_predecessor)
         rvt_result_free(&got);
     }
     rvt_program_free(p);
-    free(elf);
 }
 END_TEST
 
@@ -189,11 +181,7 @@ static void *cancel_later(void *arg)
 static void run_cancelled(enum rvt_mode mode)
 {
     const uint32_t w[] = {RV_ADDI(6, 6, 1), RV_JAL(0, -4)};
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, 2, NULL, 0, 0, &len);
-    struct rvt_program *p;
-    char err[512];
-    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
+    struct rvt_program *p = tu_load(w, 2, NULL, 0);
     struct rvt_options o;
     rvt_options_init(&o);
     o.mode = mode;
@@ -215,7 +203,6 @@ static void run_cancelled(enum rvt_mode mode)
     rvt_result_free(&r);
     rvt_monitor_free(c.m);
     rvt_program_free(p);
-    free(elf);
 }
 
 START_TEST(cancel_in_every_mode)
@@ -236,11 +223,8 @@ START_TEST(rotated_loop_region_headed_where_it_jumps_back)
 {
     const uint32_t w[] = {RV_LUI(5, 0x18), RV_JAL(0, 8), RV_ADDI(7, 6, 0), RV_ADDI(6, 6, 3),
                           RV_ADDI(5, 5, -1), RV_BNE(5, 0, -12), RV_ADDI(10, 7, 0), RV_HALT};
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, sizeof w / 4, NULL, 0, 0, &len);
-    struct rvt_program *p;
-    char err[512], dir[] = "/tmp/rvt_test_rotated_XXXXXX";
-    ck_assert(rvt_program_load(elf, len, "t", &p, err, sizeof err) == 0);
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
+    char dir[] = "/tmp/rvt_test_rotated_XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     struct rvt_options o;
     rvt_options_init(&o);
@@ -272,7 +256,6 @@ START_TEST(rotated_loop_region_headed_where_it_jumps_back)
     ck_assert_int_eq(system(cmd), 0);
     rvt_result_free(&r);
     rvt_program_free(p);
-    free(elf);
 }
 END_TEST
 

@@ -91,19 +91,26 @@ uint8_t *tu_make_elf(const uint32_t *words, size_t n_words, const uint8_t *data,
     return b;
 }
 
-void tu_run(const uint32_t *words, size_t n, const uint8_t *data, size_t data_len,
-            enum rvt_mode mode, const char *trace_path, uint64_t chunk_size, uint64_t max_cycles,
-            struct rvt_result *r)
+struct rvt_program *tu_load(const uint32_t *words, size_t n, const uint8_t *data,
+                            size_t data_len)
 {
     size_t len;
     uint8_t *elf = tu_make_elf(words, n, data, data_len, TU_DATA_ADDR, &len);
     struct rvt_program *p;
     char err[512];
     if (rvt_program_load(elf, len, "test", &p, err, sizeof err) != 0) {
-        fprintf(stderr, "tu_run: program refused: %s\n", err);
+        fprintf(stderr, "tu_load: program refused: %s\n", err);
         abort();
     }
     free(elf);
+    return p;
+}
+
+void tu_run(const uint32_t *words, size_t n, const uint8_t *data, size_t data_len,
+            enum rvt_mode mode, const char *trace_path, uint64_t chunk_size, uint64_t max_cycles,
+            struct rvt_result *r)
+{
+    struct rvt_program *p = tu_load(words, n, data, data_len);
     struct rvt_options o;
     rvt_options_init(&o);
     o.mode = mode;

@@ -22,11 +22,16 @@ uint8_t *tu_make_elf(const uint32_t *words, size_t n_words, const uint8_t *data,
 
 #include "include/rvtier.h"
 
-/* Loads words (at 0x10000) plus an optional data segment (at TU_DATA_ADDR) and runs them in
- * `mode` with the SP1 ABI. trace_path may be NULL (no trace) and chunk_size 0 (default).
- * Returns rvt_run's result; the caller calls rvt_result_free. Aborts if the ELF is refused. */
 #define TU_TEXT_ADDR 0x10000ull
 #define TU_DATA_ADDR 0x20000ull
+
+/* words (at TU_TEXT_ADDR) plus an optional data segment (at TU_DATA_ADDR) as a loaded SP1
+ * program; the caller calls rvt_program_free. Aborts if the ELF is refused. */
+struct rvt_program *tu_load(const uint32_t *words, size_t n, const uint8_t *data,
+                            size_t data_len);
+/* Loads words as tu_load does and runs them in `mode` with the SP1 ABI. trace_path may be
+ * NULL (no trace) and chunk_size 0 (default). Returns rvt_run's result; the caller calls
+ * rvt_result_free. */
 void tu_run(const uint32_t *words, size_t n, const uint8_t *data, size_t data_len,
             enum rvt_mode mode, const char *trace_path, uint64_t chunk_size, uint64_t max_cycles,
             struct rvt_result *r);
