@@ -11,6 +11,13 @@
 #include "runtime/bigalloc.h"
 #include "runtime/trace_writer.h"
 
+/* The first failed write is the one reported (errno e, 0: none). */
+static void keep_error(struct rt_trace *t, int e)
+{
+    if (e && !t->write_error)
+        t->write_error = e;
+}
+
 static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_t errlen)
 {
     if (chunk_size == 0)
@@ -30,14 +37,13 @@ static int trace_setup(struct rt_trace *t, uint64_t chunk_size, char *err, size_
                  "use a smaller --chunk-size", bytes, (unsigned long long)chunk_size);
         return -1;
     }
-    memset(t->buf, 0, RV_TRACE_HDR_SIZE);
     if (t->out) {
         struct rv_trace_file_header fh = {0};
         memcpy(fh.magic, RV_TRACE_FILE_MAGIC, 8);
         fh.version = RV_TRACE_FILE_VERSION;
         fh.chunk_size = chunk_size;
         if (fwrite(&fh, sizeof fh, 1, t->out) != 1)
-            t->write_error = errno ? errno : EIO;
+            keep_error(t, errno ? errno : EIO);
         t->bytes += sizeof fh;
     }
     return 0;
@@ -73,25 +79,20 @@ int rt_trace_open(struct rt_trace *t, const char *path, uint64_t chunk_size, cha
 int rt_trace_close(struct rt_trace *t, char *err, size_t errlen)
 {
     int rc = 0;
-    if (t->writer) {
-        int e = rt_trace_writer_stop(t->writer);
-        if (e && !t->write_error)
-            t->write_error = e;
-    }
+    if (t->writer)
+        keep_error(t, rt_trace_writer_stop(t->writer));
     if (t->out) {
-        if (fflush(t->out) != 0 && !t->write_error)
-            t->write_error = errno ? errno : EIO;
-        if (t->owns_out && fclose(t->out) != 0 && !t->write_error)
-            t->write_error = errno ? errno : EIO;
+        if (fflush(t->out) != 0)
+            keep_error(t, errno ? errno : EIO);
+        if (t->owns_out && fclose(t->out) != 0)
+            keep_error(t, errno ? errno : EIO);
     }
     if (t->write_error) {
         snprintf(err, errlen, "writing the trace failed: %s (disk full?)", strerror(t->write_error));
         rc = -1;
     }
-    if (t->buf)
-        rt_big_free(t->buf, t->buf_bytes);
-    if (t->spare)
-        rt_big_free(t->spare, t->buf_bytes);
+    rt_big_free(t->buf, t->buf_bytes);
+    rt_big_free(t->spare, t->buf_bytes);
     memset(t, 0, sizeof *t);
     return rc;
 }
@@ -125,17 +126,23 @@ static size_t finish_chunk(struct rt_trace *t, const struct rv_ctx *ctx)
 /* 0 once the writer thread has written everything handed to it (a failure is kept). */
 static int writer_idle(struct rt_trace *t)
 {
-    int e = t->writer ? rt_trace_writer_wait(t->writer) : 0;
-    if (e && !t->write_error)
-        t->write_error = e;
+    if (t->writer)
+        keep_error(t, rt_trace_writer_wait(t->writer));
     return t->write_error;
+}
+
+/* Writes the current chunk's n bytes on this thread. */
+static void write_here(struct rt_trace *t, size_t n)
+{
+    if (fwrite(t->buf, 1, n, t->out) != n)
+        keep_error(t, errno ? errno : EIO);
 }
 
 void rt_trace_end_chunk(struct rt_trace *t, struct rv_ctx *ctx)
 {
     size_t n = finish_chunk(t, ctx);
-    if (t->out && writer_idle(t) == 0 && fwrite(t->buf, 1, n, t->out) != n)
-        t->write_error = errno ? errno : EIO;
+    if (t->out && writer_idle(t) == 0)
+        write_here(t, n);
 }
 
 /* The writer thread and the second buffer, or neither (then chunks are written here). */
@@ -162,8 +169,8 @@ void rt_trace_next_chunk(struct rt_trace *t, struct rv_ctx *ctx)
             uint8_t *b = t->buf;
             t->buf = t->spare;
             t->spare = b;
-        } else if (fwrite(t->buf, 1, n, t->out) != n) {
-            t->write_error = errno ? errno : EIO;
+        } else {
+            write_here(t, n);
         }
     }
     rt_trace_begin_chunk(t, ctx);
