@@ -385,13 +385,14 @@ static int guard_plan(struct ir_lifter *l)
     for (uint32_t k = 0; k < r->n_blocks; k++)   /* a candidate entered from a candidate */
         for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++)
             bad[succ[i]] |= cand[k];
-    for (uint32_t k = 0; k < r->n_blocks; k++)
+    for (uint32_t k = 0; k < r->n_blocks; k++) {   /* cover the longest guard-less successor */
+        const uint32_t own = r->blocks[k].end - r->blocks[k].start;
         for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++) {
-            const uint32_t b = succ[i], len = r->blocks[b].end - r->blocks[b].start;
-            if (cand[b] && !bad[b] && l->guard_insns[k] < r->blocks[k].end -
-                                                              r->blocks[k].start + len)
-                l->guard_insns[k] = r->blocks[k].end - r->blocks[k].start + len;
+            const uint32_t b = succ[i], with = own + r->blocks[b].end - r->blocks[b].start;
+            if (cand[b] && !bad[b] && l->guard_insns[k] < with)
+                l->guard_insns[k] = with;
         }
+    }
     for (uint32_t k = 0; k < r->n_blocks; k++)
         if (cand[k] && !bad[k])
             l->guard_insns[k] = 0;

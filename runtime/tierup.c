@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "ir/lift.h"
 #include "runtime/job.h"
 #include "runtime/wallclock.h"
 #include "runtime/region.h"
@@ -21,10 +22,10 @@
 /* Per leader and variant (plain, recording: region.h), an enum rt_head_state. Members are
  * marked covered: every block of a hot loop reaches the threshold at about the same time, and
  * without this each would form its own copy of the same loop (seven 19-instruction regions
- * for one loop of sort). The two variants of a head are formed and
- * compiled independently, each when the head gets hot in runs of its kind: a head whose
- * region exists only in the other variant is run by tier 0 (the gate falls back to the head's
- * code and counter), so it gets hot again there. */
+ * for one loop of sort). The two variants of a head are formed and compiled independently,
+ * each when the head gets hot in runs of its kind: a head whose region exists only in the
+ * other variant is run by tier 0 (the gate falls back to the head's code and counter), so it
+ * gets hot again there. */
 #define RETRIES_UNTIL_LOOP 2   /* re-arm a non-loop region this often before taking it */
 
 struct region_rec {
@@ -151,9 +152,8 @@ static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
         for (size_t k = 0; k < n; k++) {
             if (dump_dir) {
                 char name[32];
-                snprintf(name, sizeof name, "r_%llx%s",
-                         (unsigned long long)(p->pc_base + 4ull * r[k]->head),
-                         r[k]->recording ? "_rec" : "");
+                ir_region_name(p->pc_base + 4ull * r[k]->head, r[k]->recording, name,
+                               sizeof name);
                 write_text(dump_dir, name, ".before.ll", c[k].ir_before);
                 write_text(dump_dir, name, ".after.ll", c[k].ir_after);
             }
