@@ -27,6 +27,10 @@ expect() {
 }
 
 expect "help" 0 "commands:" "$B" help
+# every command main() dispatches is in the top-level help
+for c in run disasm trace serve submit; do
+    expect "help names $c" 0 "  $c " "$B" help
+done
 expect "no args" 2 "usage: rvtier" "$B"
 expect "unknown command" 2 "unknown command 'frob'" "$B" frob
 expect "run --help" 0 "--max-cycles N" "$B" run --help
