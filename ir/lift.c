@@ -245,7 +245,7 @@ static uint32_t alu_sources(const struct rv_insn *in)
  * block when
  *   - clk + the block's clock steps <= the limit (re-read here every time, atomic, relaxed: a
  *     cancel from another thread lowers it while we run),
- *   - num + the block's accesses < the chunk's records, and
+ *   - the trace tail + the block's records stays below the chunk's limit, and
  *   - no access whose address the head can compute faults: an address that depends on no load
  *     of the block is computed here from the head's registers (the body computes it again;
  *     CSE merges the two). checked[i - start] says which accesses this guard covers; the
@@ -286,9 +286,10 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
     LLVMValueRef stop = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildAdd(B, clk, ir_c64(l, steps), ""),
                                       lim, "");
     if (n_mem) {
-        LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
-        LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildAdd(B, num, ir_c64(l, n_mem), ""),
-                                          l->max_trace, "");
+        LLVMValueRef tail = LLVMBuildLoad2(B, l->ptr, l->tail, "");
+        LLVMValueRef off = ir_c64(l, 16 * n_mem);
+        LLVMValueRef after = LLVMBuildGEP2(B, l->i8, tail, &off, 1, "");
+        LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, after, l->rec_limit, "");
         stop = LLVMBuildOr(B, stop, LLVMBuildAnd(B, l->recording, full, ""), "");
     }
     /* forward: the registers' values as the head can compute them (NULL: the head's own,
@@ -450,28 +451,29 @@ static LLVMBasicBlockRef finish_block(struct ir_lifter *l)
     LLVMValueRef pc = l->fin_pc = LLVMBuildPhi(B, l->i64, "pc");
     LLVMValueRef reason = l->fin_reason = LLVMBuildPhi(B, l->i64, "reason");
     LLVMValueRef clk = l->fin_clk = LLVMBuildPhi(B, l->i64, "clk");
-    LLVMValueRef num = l->fin_num = LLVMBuildPhi(B, l->i64, "num");
+    LLVMValueRef tail = l->fin_tail = LLVMBuildPhi(B, l->ptr, "tail");
     store_ctx(l, RV_CTX_CLK, clk);
     LLVMValueRef steps = LLVMBuildUDiv(B, LLVMBuildSub(B, clk, l->clk0, ""),
                                        ir_c64(l, RV_CLK_STEP), "");
     store_ctx(l, RV_CTX_GLOBAL_CLK, LLVMBuildAdd(B, l->gclk0, steps, ""));
     LLVMValueRef t1 = load_ctx(l, RV_CTX_TIER1_INSNS);
     store_ctx(l, RV_CTX_TIER1_INSNS, LLVMBuildAdd(B, t1, steps, ""));
-    store_ctx(l, RV_CTX_NUM_MEM_READS, num);
     store_ctx(l, RV_CTX_PC, pc);
     LLVMValueRef resume = LLVMBuildICmp(B, LLVMIntEQ, reason, ir_c64(l, IR_EXIT_RESUME), "");
     store_ctx(l, RV_CTX_EXIT_REASON,
               LLVMBuildSelect(B, resume, ir_c64(l, RV_EXIT_NONE), reason, ""));
     LLVMValueRef ret = LLVMBuildOr(B, pc, LLVMBuildZExt(B, resume, l->i64, ""), "");
-    /* the tail follows num (trace.h); a non-recording entry left both alone */
+    /* the count follows the tail (trace.h); a non-recording entry left both alone */
     LLVMBasicBlockRef tail_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "tail");
     LLVMBasicBlockRef ret_bb = LLVMAppendBasicBlockInContext(l->c, l->fn, "ret");
     LLVMBuildCondBr(B, l->recording, tail_bb, ret_bb);
     LLVMPositionBuilderAtEnd(B, tail_bb);
-    LLVMValueRef off = LLVMBuildAdd(B, ir_c64(l, RV_TRACE_HDR_SIZE),
-                                    LLVMBuildShl(B, num, ir_c64(l, 4), ""), "");
-    LLVMValueRef tail = LLVMBuildInBoundsGEP2(B, l->i8, l->rec, &off, 1, "");
     LLVMSetAlignment(LLVMBuildStore(B, tail, ctx_field(l, RV_CTX_TRACE_TAIL)), 8);
+    LLVMValueRef bytes = LLVMBuildSub(B, LLVMBuildPtrToInt(B, tail, l->i64, ""),
+                                      LLVMBuildPtrToInt(B, l->rec, l->i64, ""), "");
+    LLVMValueRef num = LLVMBuildLShr(B, LLVMBuildSub(B, bytes, ir_c64(l, RV_TRACE_HDR_SIZE), ""),
+                                     ir_c64(l, 4), "");
+    store_ctx(l, RV_CTX_NUM_MEM_READS, num);
     LLVMBuildBr(B, ret_bb);
     LLVMPositionBuilderAtEnd(B, ret_bb);
     LLVMBuildRet(B, ret);
@@ -499,12 +501,12 @@ static LLVMBasicBlockRef exit_block(struct ir_lifter *l)
         if (l->written[r])
             store_ctx(l, RV_CTX_REGS + 8 * (int)r, LLVMBuildLoad2(B, l->i64, l->reg[r], ""));
     LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
-    LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
+    LLVMValueRef tail = LLVMBuildLoad2(B, l->ptr, l->tail, "");
     LLVMBuildBr(B, fin);
     LLVMAddIncoming(l->fin_pc, &pc, &bb, 1);
     LLVMAddIncoming(l->fin_reason, &reason, &bb, 1);
     LLVMAddIncoming(l->fin_clk, &clk, &bb, 1);
-    LLVMAddIncoming(l->fin_num, &num, &bb, 1);
+    LLVMAddIncoming(l->fin_tail, &tail, &bb, 1);
     LLVMPositionBuilderAtEnd(B, saved);
     return l->exit_bb[k] = bb;
 }
@@ -573,14 +575,23 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
                        l->reg[i]);
     }
     l->clk = LLVMBuildAlloca(B, l->i64, "clk");
-    l->num = LLVMBuildAlloca(B, l->i64, "num");
+    l->tail = LLVMBuildAlloca(B, l->ptr, "tail");
     l->clk0 = load_ctx(l, RV_CTX_CLK);
     l->gclk0 = load_ctx(l, RV_CTX_GLOBAL_CLK);
     /* a constant: LLVM folds every record and chunk test of the other case away */
     l->recording = LLVMConstInt(l->i1, r->recording != 0, 0);
     LLVMBuildStore(B, l->clk0, l->clk);
-    LLVMBuildStore(B, load_ctx(l, RV_CTX_NUM_MEM_READS), l->num);
-    l->max_trace = load_ctx(l, RV_CTX_MAX_TRACE_SIZE);
+    /* records + num_mem_reads and records + max_trace_size (the gate stored the count); not
+     * inbounds: the plain variant's rec is NULL, and folds every use away */
+    LLVMValueRef rec_off[2] = {load_ctx(l, RV_CTX_NUM_MEM_READS),
+                               load_ctx(l, RV_CTX_MAX_TRACE_SIZE)};
+    for (int k = 0; k < 2; k++) {
+        LLVMValueRef off = LLVMBuildAdd(B, ir_c64(l, RV_TRACE_HDR_SIZE),
+                                        LLVMBuildShl(B, rec_off[k], ir_c64(l, 4), ""), "");
+        rec_off[k] = LLVMBuildGEP2(B, l->i8, l->rec, &off, 1, "");
+    }
+    LLVMBuildStore(B, rec_off[0], l->tail);
+    l->rec_limit = rec_off[1];
     if (entries) {   /* a statistic: relaxed load and store, not a locked add on every entry */
         LLVMValueRef cnt = LLVMConstIntToPtr(ir_c64(l, (uint64_t)(uintptr_t)entries), l->ptr);
         LLVMValueRef v = LLVMBuildLoad2(B, l->i64, cnt, "");

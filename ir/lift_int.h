@@ -22,10 +22,13 @@ struct ir_lifter {
     LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr;
     LLVMValueRef fn, ctx, rec, mem;
     LLVMValueRef reg[32];             /* allocas (NULL for x0) */
-    LLVMValueRef clk, num;            /* allocas */
+    LLVMValueRef clk;                 /* alloca */
+    LLVMValueRef tail;                /* alloca: the next record slot (a pointer, not the count:
+                                       * one add per record, no shift and index) */
     LLVMValueRef clk0, gclk0;         /* ctx->clk and ctx->global_clk at entry */
     LLVMValueRef recording;           /* i1 constant: the variant (rt_region.recording) */
-    LLVMValueRef max_trace;           /* i64: ctx->max_trace_size */
+    LLVMValueRef rec_limit;           /* the slot at which the chunk is full: records +
+                                       * max_trace_size (at most 2^32, so inside the buffer) */
     uint8_t written[32];              /* registers some member writes: stored at every exit */
     uint32_t cur;                     /* member block being lifted */
     LLVMBasicBlockRef *exit_bb;       /* per member block, made on its first exit */
@@ -34,7 +37,7 @@ struct ir_lifter {
     uint32_t *guard_insns;            /* per member block: instructions its guard covers
                                        * (its own and a guard-less successor's), 0: none */
     LLVMBasicBlockRef finish_bb;      /* the one return block, made on the first exit */
-    LLVMValueRef fin_pc, fin_reason, fin_clk, fin_num;   /* its phis */
+    LLVMValueRef fin_pc, fin_reason, fin_clk, fin_tail;   /* its phis */
     unsigned prof_kind;               /* "prof" metadata */
     LLVMValueRef unlikely;            /* branch weights of an exit branch: taken rarely */
     const struct rvt_program *p;

@@ -141,9 +141,7 @@ static void record_access(struct ir_lifter *l, LLVMValueRef dw)
     LLVMBuildCondBr(B, l->recording, rec_bb, done);
     LLVMPositionBuilderAtEnd(B, rec_bb);
     LLVMValueRef entry = gep8(l, l->mem, LLVMBuildShl(B, dw, ir_c64(l, 1), ""));
-    LLVMValueRef num = LLVMBuildLoad2(B, l->i64, l->num, "");
-    LLVMValueRef slot = gep8(l, l->rec, LLVMBuildAdd(B, ir_c64(l, RV_TRACE_HDR_SIZE),
-                                                     LLVMBuildShl(B, num, ir_c64(l, 4), ""), ""));
+    LLVMValueRef slot = LLVMBuildLoad2(B, l->ptr, l->tail, "");
     for (int half = 0; half < 2; half++) {
         LLVMValueRef from = half ? gep8(l, entry, ir_c64(l, 8)) : entry;
         LLVMValueRef to = half ? gep8(l, slot, ir_c64(l, 8)) : slot;
@@ -153,7 +151,7 @@ static void record_access(struct ir_lifter *l, LLVMValueRef dw)
     }
     LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
     set_align(LLVMBuildStore(B, LLVMBuildAdd(B, clk, ir_c64(l, 1), ""), entry), 16);
-    LLVMBuildStore(B, LLVMBuildAdd(B, num, ir_c64(l, 1), ""), l->num);
+    LLVMBuildStore(B, gep8(l, slot, ir_c64(l, 16)), l->tail);
     LLVMBuildBr(B, done);
     LLVMPositionBuilderAtEnd(B, done);
 }
