@@ -57,4 +57,25 @@ static inline uint32_t rv_j(int32_t off, uint32_t rd) { return J(off, rd, JAL); 
 /* HALT in the SP1 ABI with exit code a0 already set: t0 = 0; ecall */
 #define RV_HALT RV_ADDI(5, 0, 0), RV_ECALL
 
+/* A loop of one block (2..10) over registers that live in XMM lanes in the default map (x5,
+ * x9, x18..x22), with a store and a load at TU_DATA_ADDR + 8k when x22 = 8; rounds <= 2047;
+ * halts with a0 = the last value loaded. Tier 0 keeps such a loop in its block-local swaps
+ * (tiers/tier0/t0_swap.c). */
+#define RV_ONE_BLOCK_LOOP(rounds)                                                             \
+    {                                                                                         \
+        RV_ADDI(5, 0, rounds),          /* 0 */                                               \
+        RV_LUI(9, TU_DATA_ADDR >> 12),  /* 1 */                                               \
+        rv_r(0, 5, 18, 0, 18, 0x33),    /* 2: head: x18 += x5 */                              \
+        rv_r(0, 18, 19, 4, 19, 0x33),   /* 3: x19 ^= x18 */                                   \
+        RV_ADDI(20, 20, 3),             /* 4 */                                               \
+        rv_r(0, 20, 19, 0, 19, 0x33),   /* 5: x19 += x20 */                                   \
+        RV_SD(19, 9, 0),                /* 6 */                                               \
+        RV_LD(21, 9, 0),                /* 7 */                                               \
+        rv_r(0, 22, 9, 0, 9, 0x33),     /* 8: x9 += x22 */                                    \
+        RV_ADDI(5, 5, -1),              /* 9 */                                               \
+        RV_BNE(5, 0, -32),              /* 10: back to 2 */                                   \
+        RV_ADDI(10, 21, 0),             /* 11 */                                              \
+        RV_HALT,                        /* 12, 13 */                                          \
+    }
+
 #endif

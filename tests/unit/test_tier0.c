@@ -513,6 +513,55 @@ START_TEST(branches_loops_calls)
 }
 END_TEST
 
+/* RV_ONE_BLOCK_LOOP (rv_asm.h): its block swaps its registers into GPRs, and in a
+ * tier-0-only run the branch back stays in the swaps and jumps past the head's swap-in
+ * (t0_loop_branch). It must match the interpreter untraced, traced with small chunks, at every
+ * cycle limit, and when the store walks out of guest memory (a fault exit from inside the
+ * swaps); and the branch must have that direct edge. */
+START_TEST(one_block_loop_keeps_its_swaps)
+{
+    const uint32_t w[] = RV_ONE_BLOCK_LOOP(6);
+    uint8_t data[64] = {0};
+    struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
+    uint64_t regs[32] = {0};
+    regs[22] = 8;
+    struct outcome ref;
+    const uint64_t chunks[] = {0, 1, 7};
+    for (size_t k = 0; k < 3; k++) {
+        compare(p, regs, chunks[k], 0, "one-block loop", &ref);
+        ck_assert_int_eq(ref.halted, 1);
+        free(ref.trace);
+    }
+    char what[64];
+    for (uint64_t limit = 1; limit <= 64; limit++) {   /* 59 instructions, then the halt */
+        snprintf(what, sizeof what, "one-block loop, --max-cycles %llu",
+                 (unsigned long long)limit);
+        compare(p, regs, 7, limit, what, &ref);
+        free(ref.trace);
+    }
+    regs[22] = 1ull << 38;   /* the 5th store is at 2^40 + 0x20000: outside guest memory */
+    compare(p, regs, 7, 0, "one-block loop that faults", &ref);
+    ck_assert_int_eq(ref.status, RVT_FAULT);
+    free(ref.trace);
+
+    /* the branch back: lea rdx, [rip + rel32] to the head's tier-0-only table entry */
+    struct t0_code *code;
+    char err[512];
+    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
+    const uint8_t *at = code->code + code->insn_off[10], *end = code->code + code->insn_off[11];
+    int direct = 0;
+    for (; at + 7 <= end; at++)
+        if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
+            int32_t rel;
+            memcpy(&rel, at + 3, 4);
+            direct |= at + 7 + rel == (const uint8_t *)code->t0_only.table[2];
+        }
+    ck_assert_msg(direct, "the loop's branch has no direct edge past the head's swap-in");
+    t0_code_free(code);
+    rvt_program_free(p);
+}
+END_TEST
+
 /* ---- faults and the cycle limit ---- */
 
 START_TEST(faults_match_interp)
@@ -672,6 +721,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, random_alu_programs);
     tcase_add_test(tc, random_memory_programs_traced);
     tcase_add_test(tc, branches_loops_calls);
+    tcase_add_test(tc, one_block_loop_keeps_its_swaps);
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
     tcase_add_test(tc, random_words_translate_and_match);

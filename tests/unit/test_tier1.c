@@ -259,6 +259,36 @@ START_TEST(rotated_loop_region_headed_where_it_jumps_back)
 }
 END_TEST
 
+/* A one-block loop entered once (RV_ONE_BLOCK_LOOP): tier 0 keeps it in its swaps, and in a
+ * tier-0-only run its branch back skips the table (t0_loop_branch); in a tiered run that
+ * branch must still go through the table, or the loop never reaches its counter nor, once
+ * compiled, its region. */
+START_TEST(one_block_loop_tiers_up)
+{
+    const uint32_t w[] = RV_ONE_BLOCK_LOOP(2000);
+    uint8_t data[16] = {0};
+    struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
+    struct rvt_options o;
+    rvt_options_init(&o);
+    struct rvt_result ref, r;
+    o.mode = RVT_MODE_INTERP;
+    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+    o.mode = RVT_MODE_TIERED;
+    o.tier_threshold = 10;
+    o.sync_compile = 1;
+    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
+    ck_assert_msg(r.status == RVT_OK && ref.status == RVT_OK, "%s | %s", r.error, ref.error);
+    ck_assert(memcmp(r.regs, ref.regs, sizeof r.regs) == 0 && r.clk == ref.clk);
+    ck_assert_msg(r.stats.tier1_instructions > r.stats.instructions / 2,
+                  "%llu of %llu instructions in tier 1",
+                  (unsigned long long)r.stats.tier1_instructions,
+                  (unsigned long long)r.stats.instructions);
+    rvt_result_free(&r);
+    rvt_result_free(&ref);
+    rvt_program_free(p);
+}
+END_TEST
+
 static void discard_output(void *user, int fd, const uint8_t *data, size_t len)
 {
     (void)user, (void)fd, (void)data, (void)len;
@@ -345,6 +375,7 @@ Suite *test_tier1_suite(void)
     tcase_add_test(tc, guard_moves_into_the_predecessor);
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
+    tcase_add_test(tc, one_block_loop_tiers_up);
     tcase_add_test(tc, variants_for_traced_and_untraced_runs);
     suite_add_tcase(s, tc);
     return s;

@@ -388,7 +388,7 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
  * is emitted. */
 #define MAIN_PER_INSN 160u         /* the longest guest instruction's code is ~100 bytes */
 #define STUBS_PER_INSN 64u         /* at most 3 stubs of <= 17 bytes per instruction */
-#define STUBS_PER_BLOCK 768u       /* a block with swaps: re-entry and undo tails (t0_swap.c) */
+#define STUBS_PER_BLOCK 1024u      /* a block with swaps: re-entry, undo tails, loop exit (t0_swap.c) */
 #define INSN_ROOM 1024u            /* far above the longest sequence one instruction emits */
 #define STUB_ROOM 1024u            /* an instruction's stubs and its block's */
 #define HUGE_PAGE ((size_t)2 << 20)

@@ -43,6 +43,11 @@ struct t0_emitter {
     unsigned n_swaps;
     uint8_t swap[RV_REGMAP_GPRS][2];   /* (promoted XMM register, demoted GPR register) */
     size_t undo_tail[RV_EXIT_HOT + 1];   /* per reason: undo this block's swaps, exit (or 0) */
+    /* A block with swaps whose last instruction branches back to its own head (a one-block
+     * loop): loop_head = that head, else UINT32_MAX; loop_entry and loop_body are the offsets
+     * of its swap-in code (the tier-0-only table's entry) and of the code after it. */
+    uint32_t loop_head;
+    size_t loop_entry, loop_body;
     struct x86_asm a;               /* guest code, from offset 0 */
     struct x86_asm s;               /* exit stubs, from offset stubs_off */
     size_t stubs_off, main_end;
@@ -185,6 +190,11 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
 }
 /* Undoes the swaps in force in the main code (flag-neutral; clobbers rdx), back to the home map. */
 void t0_block_undo(struct t0_emitter *e);
+/* The taken edge of a one-block loop's branch back to its head (flags from the compare
+ * pending, e->loop_head = the target): in a tier-0-only run it stays in the swaps and jumps
+ * straight past the head's swap-in; the not-taken path then leaves the block as
+ * t0_emit_branch's does. */
+void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc);
 /* Leaving the block: t0_block_undo when it has swaps (inline: most blocks have none). */
 static inline void t0_block_end(struct t0_emitter *e)
 {

@@ -39,6 +39,10 @@ void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         x86_test_rr(a, s1, s1);   /* flags as cmp s1, 0 for every condition used here */
     else
         x86_cmp_rr(a, s1, t0_src(e, in->rs2, X86_RCX));
+    if (tl >= 0 && e->n_swaps && (uint32_t)tl == e->loop_head) {
+        t0_loop_branch(e, i, cc);
+        return;
+    }
     if (tl < 0)
         t0_jcc_exit(e, cc, RV_EXIT_FAULT, pc);
     t0_block_end(e);   /* flag-neutral: between the compare and its jump */

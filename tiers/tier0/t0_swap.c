@@ -21,8 +21,11 @@
 #include "tiers/tier0/t0_emit.h"
 
 /* A swap must save this many XMM accesses (uses of the promoted register, less the uses of
- * the demoted one) to pay for its six moves and the longer exits. */
+ * the demoted one) to pay for its six moves and the longer exits. In a one-block loop the
+ * moves are paid once per entry to the loop, not per iteration (t0_loop_branch), so any
+ * gain pays. */
 #define MIN_GAIN 4
+#define MIN_GAIN_LOOP 1
 _Static_assert(T0_MIN_BLOCK >= 2 && T0_MIN_BLOCK <= 9, "t0_block_begin reads 8 leader bytes");
 
 /* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
@@ -106,6 +109,10 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
     if (end - i < T0_MIN_BLOCK)
         return;
+    const struct rv_insn *last = &p->insns[end - 1];
+    const int loop = rv_op_class((enum rv_op)last->op) == RV_CLS_BRANCH &&
+                     (int64_t)last->imm == -4 * (int64_t)(end - 1 - i);
+    const uint32_t min_gain = loop ? MIN_GAIN_LOOP : MIN_GAIN;
     uint32_t uses[32] = {0};
     /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending. Only used
      * XMM-resident registers can be promoted, taken in ascending register order (the sorts
@@ -115,7 +122,7 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     unsigned n_in = 0, n_out = 0;
     for (uint32_t m = xmm; m; m &= m - 1) {
         const unsigned r = (unsigned)__builtin_ctz(m);
-        if (uses[r] >= MIN_GAIN) {
+        if (uses[r] >= min_gain) {
             unsigned k = n_in++;
             for (; k > 0 && uses[in[k - 1]] < uses[r]; k--)
                 in[k] = in[k - 1];
@@ -131,7 +138,7 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
             out[k] = out[k - 1];
         out[k] = (uint8_t)r;
     }
-    for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + MIN_GAIN; k++) {
+    for (unsigned k = 0; k < n_in && k < n_out && uses[in[k]] >= uses[out[k]] + min_gain; k++) {
         e->swap[k][0] = in[k];
         e->swap[k][1] = out[k];
         e->n_swaps = k + 1;
@@ -145,7 +152,10 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
         e->cur.loc[x] = e->home->loc[y];
         e->cur.loc[y] = e->home->loc[x];
     }
+    e->loop_head = loop ? (uint32_t)i : UINT32_MAX;
+    e->loop_entry = x86_here(&e->a);
     t0_swaps_undo(e, &e->a, X86_RDX);
+    e->loop_body = x86_here(&e->a);
     e->map = &e->cur;
     const void *reentry = e->a.buf + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
@@ -157,4 +167,31 @@ void t0_block_undo(struct t0_emitter *e)
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->n_swaps = 0;
     e->map = e->home;
+}
+
+void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
+{
+    struct x86_asm *a = &e->a;
+    const uint32_t head = e->loop_head;
+    const uint32_t pend = e->pend;   /* the taken path commits; the other still owes it */
+    const size_t not_taken = x86_jcc8_fwd(a, (enum x86_cc)(cc ^ 1));
+    t0_step_clock(e);
+    t0_cycle_check(e, t0_pc(e, head));   /* its CYCLES stub undoes the swaps */
+    /* table[head] is the swap-in code only in the tier-0-only table; the tiered one enters at
+     * the head's counter (and later perhaps tier 1's gate), and is taken as usual: undo, then
+     * the table jump, from a stub */
+    struct x86_asm *s = &e->s;
+    const size_t via_table = e->stubs_off + x86_here(s);
+    t0_swaps_undo(e, s, X86_RDX);
+    x86_mov_ri32(s, RM_TMP_A, head);
+    x86_jmp_m(s, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
+    x86_lea_rip(a, X86_RDX, a->buf + e->loop_entry);
+    x86_cmp_rm(a, X86_RDX, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
+    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)via_table - ((int64_t)x86_here(a) + 6)));
+    x86_jmp_rel32(a, (int32_t)((int64_t)e->loop_body - ((int64_t)x86_here(a) + 5)));
+    x86_bind8(a, not_taken, x86_here(a));
+    e->pend = pend;
+    t0_block_end(e);
+    t0_step_clock(e);
+    t0_cycle_check(e, t0_pc(e, i) + 4);
 }
