@@ -469,6 +469,14 @@ START_TEST(test_control)
         }
         t_begin(&t); x86_jmp_rel32(&t.a, rels[i]); t_expect(&t, "jmp %" PRId32, rels[i]);
         t_begin(&t); x86_call_rel32(&t.a, rels[i]); t_expect(&t, "call %" PRId32, rels[i]);
+        for (int r = 0; r < 16; r++) {
+            t_begin(&t); x86_lea_rip(&t.a, r, rels[i]);
+            if (rels[i] == 0)
+                t_expect(&t, "lea %s, [rip]", R64[r]);
+            else
+                t_expect(&t, "lea %s, [rip %c %lld]", R64[r], rels[i] < 0 ? '-' : '+',
+                         rels[i] < 0 ? -(long long)rels[i] : (long long)rels[i]);
+        }
     }
     for (int r = 0; r < 16; r++) {
         t_begin(&t); x86_jmp_r(&t.a, r); t_expect(&t, "jmp %s", R64[r]);

@@ -185,7 +185,7 @@ void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
     t0_swaps_undo(e, s, X86_RDX);
     x86_mov_ri32(s, RM_TMP_A, head);
     x86_jmp_m(s, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
-    x86_lea_rip(a, X86_RDX, a->buf + e->loop_entry);
+    x86_lea_rip(a, X86_RDX, (int32_t)((int64_t)e->loop_entry - ((int64_t)x86_here(a) + 7)));
     x86_cmp_rm(a, X86_RDX, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
     x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)via_table - ((int64_t)x86_here(a) + 6)));
     x86_jmp_rel32(a, (int32_t)((int64_t)e->loop_body - ((int64_t)x86_here(a) + 5)));

@@ -205,18 +205,17 @@ X86_FORM void x86_mov_ri32(struct x86_asm *a, enum x86_reg d, uint32_t imm)
     *p++ = (uint8_t)(0xB8 + (d & 7));
     x86_end(a, x86_put32(p, imm));
 }
-/* lea r64, [rip + rel32] = target (an address in the code being written, which is at its
- * final address): REX.W 8D /r, ModRM mod 00 rm 101 */
-X86_FORM void x86_lea_rip(struct x86_asm *a, enum x86_reg d, const void *target)
+/* lea r64, [rip + rel] (rel from the end of this 7-byte instruction): REX.W 8D /r, ModRM
+ * mod 00 rm 101 */
+X86_FORM void x86_lea_rip(struct x86_asm *a, enum x86_reg d, int32_t rel)
 {
     uint8_t *p = x86_begin(a);
     if (!p)
         return;
-    const int64_t rel = (const uint8_t *)target - (p + 7);
     *p++ = (uint8_t)(0x48 | (d >> 3) << 2);
     *p++ = 0x8D;
     *p++ = (uint8_t)(0x05 | (d & 7) << 3);
-    x86_end(a, x86_put32(p, (uint32_t)(int32_t)rel));
+    x86_end(a, x86_put32(p, (uint32_t)rel));
 }
 /* mov r64, simm32 (C7 /0) */
 X86_FORM void x86_mov_ri(struct x86_asm *a, enum x86_reg d, int32_t imm)
