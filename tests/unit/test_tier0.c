@@ -518,6 +518,22 @@ END_TEST
  * (t0_loop_branch). It must match the interpreter untraced, traced with small chunks, at every
  * cycle limit, and when the store walks out of guest memory (a fault exit from inside the
  * swaps); and the branch must have that direct edge. */
+/* Whether branch's code has t0_loop_branch's lea rdx, [rip + rel32] to head's tier-0-only
+ * table entry. */
+static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
+{
+    const uint8_t *at = code->code + code->insn_off[branch];
+    const uint8_t *end = code->code + code->insn_off[branch + 1];
+    for (; at + 7 <= end; at++)
+        if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
+            int32_t rel;
+            memcpy(&rel, at + 3, 4);
+            if (at + 7 + rel == (const uint8_t *)code->t0_only.table[head])
+                return 1;
+        }
+    return 0;
+}
+
 START_TEST(one_block_loop_keeps_its_swaps)
 {
     const uint32_t w[] = RV_ONE_BLOCK_LOOP(6);
@@ -548,15 +564,30 @@ START_TEST(one_block_loop_keeps_its_swaps)
     struct t0_code *code;
     char err[512];
     ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
-    const uint8_t *at = code->code + code->insn_off[10], *end = code->code + code->insn_off[11];
-    int direct = 0;
-    for (; at + 7 <= end; at++)
-        if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
-            int32_t rel;
-            memcpy(&rel, at + 3, 4);
-            direct |= at + 7 + rel == (const uint8_t *)code->t0_only.table[2];
-        }
-    ck_assert_msg(direct, "the loop's branch has no direct edge past the head's swap-in");
+    ck_assert_msg(loop_edge(code, 10, 2), "the loop's branch has no direct edge past the head's "
+                  "swap-in");
+    t0_code_free(code);
+    rvt_program_free(p);
+
+    /* a loop shorter than T0_MIN_BLOCK is looked at too */
+    const uint32_t w2[] = {
+        RV_ADDI(5, 0, 5),               /* 0 */
+        rv_r(0, 5, 18, 0, 18, 0x33),    /* 1: head: x18 += x5 */
+        RV_ADDI(5, 5, -1),              /* 2 */
+        RV_BNE(5, 0, -8),               /* 3: back to 1 */
+        RV_ADDI(10, 18, 0),             /* 4 */
+        RV_HALT,
+    };
+    p = load(w2, sizeof w2 / 4, NULL, 0);
+    for (uint64_t limit = 0; limit <= 20; limit++) {
+        snprintf(what, sizeof what, "short loop, --max-cycles %llu", (unsigned long long)limit);
+        compare(p, NULL, 0, limit, what, &ref);
+        free(ref.trace);
+    }
+    ck_assert_uint_eq(ref.regs[10], 15);
+    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(loop_edge(code, 3, 1), "the short loop's branch has no direct edge past its "
+                  "swap-in");
     t0_code_free(code);
     rvt_program_free(p);
 }

@@ -167,8 +167,8 @@ void t0_cycle_check_rax(struct t0_emitter *e);
 
 /* ---- block-local promotion (t0_swap.c) ---- */
 
-/* Shorter blocks are not looked at: few of them would gain, and the look costs translation
- * time in every block. */
+/* Shorter blocks are not looked at, unless they are one-block loops: few of them would gain,
+ * and the look costs translation time in every block. */
 #define T0_MIN_BLOCK 6
 /* The look at a block of at least T0_MIN_BLOCK instructions (or one near the text end). */
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
@@ -183,8 +183,14 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
     if (i + 1 + 8 <= e->p->n_insns) {
         uint64_t next8;
         memcpy(&next8, e->p->leader + i + 1, 8);
-        if (next8 & ((1ull << (8 * (T0_MIN_BLOCK - 1))) - 1))   /* a leader in i+1 .. i+5 */
-            return;
+        next8 &= (1ull << (8 * (T0_MIN_BLOCK - 1))) - 1;
+        if (next8) {   /* a leader in i+1 .. i+5: a short block; is it a loop? */
+            const uint64_t last = i + (unsigned)__builtin_ctzll(next8) / 8;
+            const struct rv_insn *in = &e->p->insns[last];
+            if (rv_op_class((enum rv_op)in->op) != RV_CLS_BRANCH ||
+                (int64_t)in->imm != -4 * (int64_t)(last - i))
+                return;
+        }
     }
     t0_block_analyze(e, i, insn_off, t0_only);
 }

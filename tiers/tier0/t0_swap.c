@@ -107,11 +107,11 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
                                              : NULL;
     const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
-    if (end - i < T0_MIN_BLOCK)
-        return;
     const struct rv_insn *last = &p->insns[end - 1];
     const int loop = rv_op_class((enum rv_op)last->op) == RV_CLS_BRANCH &&
                      (int64_t)last->imm == -4 * (int64_t)(end - 1 - i);
+    if (end - i < T0_MIN_BLOCK && !loop)
+        return;
     const uint32_t min_gain = loop ? MIN_GAIN_LOOP : MIN_GAIN;
     uint32_t uses[32] = {0};
     /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending. Only used
