@@ -70,6 +70,11 @@ static void jcc_to(struct t0_emitter *e, int cc, size_t to)
         x86_jcc_rel32(&e->a, (enum x86_cc)cc, rel);
 }
 
+size_t t0_exit_stub(struct t0_emitter *e, int reason, uint64_t pc)
+{
+    return emit_stub(e, reason, 0, pc);
+}
+
 void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc)
 {
     jcc_to(e, (int)cc, emit_stub(e, reason, 0, pc));

@@ -77,6 +77,8 @@ static inline struct x86_mem t0_ctx(int32_t off)
 /* Index of a static target inside the text, or -1 when it is outside or misaligned. */
 int t0_label_for_pc(const struct t0_emitter *e, uint64_t target);
 
+/* A new exit stub for (reason, pc) with the clocks pending now; returns its code offset. */
+size_t t0_exit_stub(struct t0_emitter *e, int reason, uint64_t pc);
 /* jcc / jmp to a new exit stub for (reason, pc) with the clocks pending now. */
 void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc);
 void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc);
@@ -197,8 +199,9 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
 /* Undoes the swaps in force in the main code (flag-neutral; clobbers rdx), back to the home map. */
 void t0_block_undo(struct t0_emitter *e);
 /* The taken edge of a one-block loop's branch back to its head (flags from the compare
- * pending, e->loop_head = the target): in a tier-0-only run it stays in the swaps and jumps
- * straight past the head's swap-in; the not-taken path then leaves the block as
+ * pending, e->loop_head = the target): while the head's table entry is its own tier 0 code
+ * it stays in the swaps and jumps straight past the head's swap-in (in a tiered run after
+ * counting the iteration on the head's counter); the not-taken path then leaves the block as
  * t0_emit_branch's does. */
 void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc);
 /* Leaving the block: t0_block_undo when it has swaps (inline: most blocks have none). */

@@ -177,17 +177,31 @@ void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
     const size_t not_taken = x86_jcc8_fwd(a, (enum x86_cc)(cc ^ 1));
     t0_step_clock(e);
     t0_cycle_check(e, t0_pc(e, head));   /* its CYCLES stub undoes the swaps */
-    /* table[head] is the swap-in code only in the tier-0-only table; the tiered one enters at
-     * the head's counter (and later perhaps tier 1's gate), and is taken as usual: undo, then
-     * the table jump, from a stub */
+    /* The head's table entry is its swap-in code in the tier-0-only table: straight on. In
+     * the tiered table it is the head's counter until a region is installed, then the gate:
+     * from a stub, count the iteration as the head would (at 0 the HOT exit, before the head
+     * runs) and go on in the swaps, or, once the entry has changed, undo them and take the
+     * table jump as any other branch. */
+    const struct x86_mem entry = x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head);
+    const size_t hot = t0_exit_stub(e, RV_EXIT_HOT, t0_pc(e, head));   /* undoes the swaps */
     struct x86_asm *s = &e->s;
     const size_t via_table = e->stubs_off + x86_here(s);
     t0_swaps_undo(e, s, X86_RDX);
     x86_mov_ri32(s, RM_TMP_A, head);
-    x86_jmp_m(s, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
+    x86_jmp_m(s, entry);
+    const size_t tiered = e->stubs_off + x86_here(s);
+    const int64_t counter = (int64_t)e->insn_off[head];
+    x86_lea_rip(s, X86_RDX, (int32_t)(counter - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 7)));
+    x86_cmp_rm(s, X86_RDX, entry);
+    x86_jcc_rel32(s, X86_CC_NE,
+                  (int32_t)((int64_t)via_table - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 6)));
+    x86_alu_mi(s, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, e->counters_disp + 4 * (int32_t)head), 1);
+    x86_jcc_rel32(s, X86_CC_E,
+                  (int32_t)((int64_t)hot - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 6)));
+    x86_jmp_rel32(s, (int32_t)((int64_t)e->loop_body - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 5)));
     x86_lea_rip(a, X86_RDX, (int32_t)((int64_t)e->loop_entry - ((int64_t)x86_here(a) + 7)));
-    x86_cmp_rm(a, X86_RDX, x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head));
-    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)via_table - ((int64_t)x86_here(a) + 6)));
+    x86_cmp_rm(a, X86_RDX, entry);
+    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)tiered - ((int64_t)x86_here(a) + 6)));
     x86_jmp_rel32(a, (int32_t)((int64_t)e->loop_body - ((int64_t)x86_here(a) + 5)));
     x86_bind8(a, not_taken, x86_here(a));
     e->pend = pend;
