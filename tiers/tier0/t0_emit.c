@@ -46,7 +46,7 @@ static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_
     struct x86_asm *s = &e->s;
     /* in a block with swaps, its undo tail (made on first use) */
     const size_t tail = e->n_swaps ? t0_exit_tail(e, reason) : e->exit_tail[reason];
-    const size_t at = e->stubs_off + x86_here(s);
+    const size_t at = t0_code_at(e, s);
     add_clocks(s, e->pend);
     if (pc_in_rax)
         x86_mov_rr(s, RM_TMP_D, RM_TMP_C);
@@ -54,16 +54,14 @@ static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_
         x86_mov_ri32(s, RM_TMP_D, (uint32_t)pc);
     else
         x86_mov_imm(s, RM_TMP_D, pc);
-    const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
-    x86_jmp_rel32(s, (int32_t)((int64_t)tail - end));
+    x86_jmp_rel32(s, t0_rel(e, s, tail, 5));
     return at;
 }
 
 /* jcc/jmp rel32 from the main code to code offset `to`. */
 static void jcc_to(struct t0_emitter *e, int cc, size_t to)
 {
-    const int64_t end = (int64_t)x86_here(&e->a) + (cc < 0 ? 5 : 6);
-    const int32_t rel = (int32_t)((int64_t)to - end);
+    const int32_t rel = t0_rel(e, &e->a, to, cc < 0 ? 5 : 6);
     if (cc < 0)
         x86_jmp_rel32(&e->a, rel);
     else
@@ -333,8 +331,7 @@ static void emit_gate(struct t0_emitter *e)
  * the block runs (so the state is exactly the head's), once per 2^32 executions at most. */
 static void emit_block_counter(struct t0_emitter *e, uint64_t i)
 {
-    x86_alu_mi(&e->a, X86_ALU_SUB, 0,
-               x86_mem(RM_JUMP_TABLE, e->counters_disp + 4 * (int32_t)i), 1);
+    x86_alu_mi(&e->a, X86_ALU_SUB, 0, t0_counter(e, i), 1);
     t0_jcc_exit(e, X86_CC_E, RV_EXIT_HOT, t0_pc(e, i));
 }
 

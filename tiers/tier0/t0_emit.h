@@ -68,6 +68,33 @@ static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
     return e->p->pc_base + 4 * i;
 }
 
+/* Code offset (from the start of the buffer) of the next byte a writes; a is e->a or e->s. */
+static inline size_t t0_code_at(const struct t0_emitter *e, const struct x86_asm *a)
+{
+    return x86_here(a) + (a == &e->s ? e->stubs_off : 0);
+}
+/* rel32 of an instruction of len bytes about to be written into a, to code offset `to`. */
+static inline int32_t t0_rel(const struct t0_emitter *e, const struct x86_asm *a, size_t to,
+                             int len)
+{
+    return (int32_t)((int64_t)to - (int64_t)t0_code_at(e, a) - len);
+}
+
+/* Block head i's profiling counter (struct t0_dispatch) as a memory operand. */
+static inline struct x86_mem t0_counter(const struct t0_emitter *e, uint64_t i)
+{
+    return x86_mem(RM_JUMP_TABLE, e->counters_disp + 4 * (int32_t)i);
+}
+
+/* Whether instruction last is a branch back to instruction i: the end of a one-block loop
+ * headed at i. */
+static inline int t0_branches_back(const struct rvt_program *p, uint64_t i, uint64_t last)
+{
+    const struct rv_insn *in = &p->insns[last];
+    return rv_op_class((enum rv_op)in->op) == RV_CLS_BRANCH &&
+           (int64_t)in->imm == -4 * (int64_t)(last - i);
+}
+
 /* A field of struct rv_ctx (RV_CTX_* offset) as a memory operand off the biased RM_CTX. */
 static inline struct x86_mem t0_ctx(int32_t off)
 {
@@ -187,10 +214,7 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
         memcpy(&next8, e->p->leader + i + 1, 8);
         next8 &= (1ull << (8 * (T0_MIN_BLOCK - 1))) - 1;
         if (next8) {   /* a leader in i+1 .. i+5: a short block; is it a loop? */
-            const uint64_t last = i + (unsigned)__builtin_ctzll(next8) / 8;
-            const struct rv_insn *in = &e->p->insns[last];
-            if (rv_op_class((enum rv_op)in->op) != RV_CLS_BRANCH ||
-                (int64_t)in->imm != -4 * (int64_t)(last - i))
+            if (!t0_branches_back(e->p, i, i + (unsigned)__builtin_ctzll(next8) / 8))
                 return;
         }
     }

@@ -57,10 +57,9 @@ size_t t0_exit_tail(struct t0_emitter *e, int reason)
         return e->exit_tail[reason];
     if (!e->undo_tail[reason]) {   /* stubs set rcx = pc and add clocks: rdx is free */
         struct x86_asm *s = &e->s;
-        e->undo_tail[reason] = e->stubs_off + x86_here(s);
+        e->undo_tail[reason] = t0_code_at(e, s);
         t0_swaps_undo(e, s, X86_RDX);
-        const int64_t end = (int64_t)(e->stubs_off + x86_here(s)) + 5;
-        x86_jmp_rel32(s, (int32_t)((int64_t)e->exit_tail[reason] - end));
+        x86_jmp_rel32(s, t0_rel(e, s, e->exit_tail[reason], 5));
     }
     return e->undo_tail[reason];
 }
@@ -88,7 +87,7 @@ static uint32_t count_uses(const struct t0_emitter *e, uint64_t i, uint64_t end,
 static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
 {
     struct x86_asm *s = &e->s;
-    const size_t at = e->stubs_off + x86_here(s);
+    const size_t at = t0_code_at(e, s);
     t0_swaps_undo(e, s, X86_RDX);   /* undo = do: a swap is symmetric */
     x86_movabs_ri(s, X86_RCX, (uint64_t)(uintptr_t)insn_off);
     x86_mov_rm32(s, X86_RCX, x86_mem_idx(X86_RCX, RM_TMP_A, 4, 0));
@@ -107,9 +106,7 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
                                              : NULL;
     const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
-    const struct rv_insn *last = &p->insns[end - 1];
-    const int loop = rv_op_class((enum rv_op)last->op) == RV_CLS_BRANCH &&
-                     (int64_t)last->imm == -4 * (int64_t)(end - 1 - i);
+    const int loop = t0_branches_back(p, i, end - 1);
     if (end - i < T0_MIN_BLOCK && !loop)
         return;
     const uint32_t min_gain = loop ? MIN_GAIN_LOOP : MIN_GAIN;
@@ -185,24 +182,21 @@ void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
     const struct x86_mem entry = x86_mem(RM_JUMP_TABLE, 8 * (int32_t)head);
     const size_t hot = t0_exit_stub(e, RV_EXIT_HOT, t0_pc(e, head));   /* undoes the swaps */
     struct x86_asm *s = &e->s;
-    const size_t via_table = e->stubs_off + x86_here(s);
+    const size_t via_table = t0_code_at(e, s);
     t0_swaps_undo(e, s, X86_RDX);
     x86_mov_ri32(s, RM_TMP_A, head);
     x86_jmp_m(s, entry);
-    const size_t tiered = e->stubs_off + x86_here(s);
-    const int64_t counter = (int64_t)e->insn_off[head];
-    x86_lea_rip(s, X86_RDX, (int32_t)(counter - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 7)));
+    const size_t tiered = t0_code_at(e, s);
+    x86_lea_rip(s, X86_RDX, t0_rel(e, s, e->insn_off[head], 7));   /* the head's counter */
     x86_cmp_rm(s, X86_RDX, entry);
-    x86_jcc_rel32(s, X86_CC_NE,
-                  (int32_t)((int64_t)via_table - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 6)));
-    x86_alu_mi(s, X86_ALU_SUB, 0, x86_mem(RM_JUMP_TABLE, e->counters_disp + 4 * (int32_t)head), 1);
-    x86_jcc_rel32(s, X86_CC_E,
-                  (int32_t)((int64_t)hot - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 6)));
-    x86_jmp_rel32(s, (int32_t)((int64_t)e->loop_body - ((int64_t)e->stubs_off + (int64_t)x86_here(s) + 5)));
-    x86_lea_rip(a, X86_RDX, (int32_t)((int64_t)e->loop_entry - ((int64_t)x86_here(a) + 7)));
+    x86_jcc_rel32(s, X86_CC_NE, t0_rel(e, s, via_table, 6));
+    x86_alu_mi(s, X86_ALU_SUB, 0, t0_counter(e, head), 1);
+    x86_jcc_rel32(s, X86_CC_E, t0_rel(e, s, hot, 6));
+    x86_jmp_rel32(s, t0_rel(e, s, e->loop_body, 5));
+    x86_lea_rip(a, X86_RDX, t0_rel(e, a, e->loop_entry, 7));
     x86_cmp_rm(a, X86_RDX, entry);
-    x86_jcc_rel32(a, X86_CC_NE, (int32_t)((int64_t)tiered - ((int64_t)x86_here(a) + 6)));
-    x86_jmp_rel32(a, (int32_t)((int64_t)e->loop_body - ((int64_t)x86_here(a) + 5)));
+    x86_jcc_rel32(a, X86_CC_NE, t0_rel(e, a, tiered, 6));
+    x86_jmp_rel32(a, t0_rel(e, a, e->loop_body, 5));
     x86_bind8(a, not_taken, x86_here(a));
     e->pend = pend;
     t0_block_end(e);
