@@ -69,6 +69,10 @@ struct rvt_options {
     int sync_compile;                 /* compile on the guest's thread when a block gets hot */
     int opt_level;                    /* LLVM pipeline 0..3; -1 = default */
     const char *dump_ir_dir;          /* write each region's IR (.ll) and an index here */
+
+    /* tier 0 translation threads (0 = one per CPU for large texts; tiers/tier0/tier0.h
+     * t0_options); a program is translated once, by its first run */
+    unsigned translate_threads;
 };
 
 /* One region installed while the run ran (the tier-up timeline). */
@@ -88,6 +92,7 @@ struct rvt_stats {
     double seconds;                   /* run time, loading and translation excluded */
     double translate_seconds;         /* tier 0 translation of the program (0 in interp mode) */
     uint64_t translated_instructions; /* guest instructions tier 0 translated */
+    unsigned translate_threads;       /* on how many threads (slices of the text) */
     /* tier 1 */
     uint64_t tier1_instructions;      /* guest instructions executed in tier 1 code */
     uint64_t regions_warm;            /* regions of the program already compiled at start */

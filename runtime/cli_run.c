@@ -33,6 +33,9 @@ static const char run_usage[] =
     "  --sync-compile        (tiered) compile on the guest's thread when a block gets hot:\n"
     "                        slower, but the same regions at the same points in every run\n"
     "  --opt-level N         LLVM optimization level 0..3 for tier 1 (default 1)\n"
+    "  --translate-threads N (not interp) translate the text in N slices of whole blocks,\n"
+    "                        one thread each (default: one per CPU, for texts of 16384\n"
+    "                        instructions or more per thread; at most 8)\n"
     "  --dump-ir DIR         write each region's LLVM IR before and after optimization\n"
     "                        (DIR/r_<pc>.before.ll, .after.ll; r_<pc>_rec.* for the\n"
     "                        variant that records a trace) and DIR/index.tsv\n"
@@ -165,10 +168,12 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
             mode, r->stats.instructions, r->stats.ecalls, r->clk, r->global_clk, r->stats.chunks,
             r->stats.trace_bytes, r->stats.seconds, mips(r));
     if (r->stats.translated_instructions)
-        fprintf(f, "rvtier: tier 0 translated %" PRIu64 " instructions in %.3f ms (%.1f M/s)\n",
+        fprintf(f, "rvtier: tier 0 translated %" PRIu64 " instructions in %.3f ms (%.1f M/s) "
+                "on %u thread%s\n",
                 r->stats.translated_instructions, r->stats.translate_seconds * 1e3,
                 r->stats.translate_seconds > 0
-                    ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0);
+                    ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0,
+                r->stats.translate_threads, r->stats.translate_threads == 1 ? "" : "s");
     if (r->stats.regions_warm || r->stats.regions_compiled || r->stats.tier1_instructions)
         fprintf(f, "rvtier: tier 1: %" PRIu64 " regions compiled during the run (%" PRIu64
                 " already warm), compile %.2f ms total, %.2f ms median; %" PRIu64
@@ -182,14 +187,15 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
 
 /* --dump-asm: the tier 0 listing is written before the run (translating now; rvt_run reuses
  * the code), the tier 1 regions after it. Returns the open file, or NULL. */
-static FILE *dump_asm_tier0(struct rvt_program *prog, enum rvt_mode mode, const char *path)
+static FILE *dump_asm_tier0(struct rvt_program *prog, const struct rvt_options *o,
+                            const char *path)
 {
     char err[512];
-    if (mode == RVT_MODE_INTERP) {
+    if (o->mode == RVT_MODE_INTERP) {
         fprintf(stderr, "rvtier: --dump-asm needs a compiling mode (tier0, tier1, tiered)\n");
         return NULL;
     }
-    const struct t0_code *code = rt_program_tier0(prog, err, sizeof err);
+    const struct t0_code *code = rt_program_tier0(prog, o->translate_threads, err, sizeof err);
     FILE *f = code ? fopen(path, "w") : NULL;
     if (!code || !f) {
         fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, code ? strerror(errno) : err);
@@ -230,7 +236,7 @@ static int parse_mode(const char *s, enum rvt_mode *m)
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
        OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
-       OPT_DUMP_IR };
+       OPT_DUMP_IR, OPT_TRANSLATE_THREADS };
 
 int cli_run(int argc, char **argv)
 {
@@ -252,6 +258,7 @@ int cli_run(int argc, char **argv)
         {"sync-compile", no_argument, 0, OPT_SYNC_COMPILE},
         {"opt-level", required_argument, 0, OPT_OPT_LEVEL},
         {"dump-ir", required_argument, 0, OPT_DUMP_IR},
+        {"translate-threads", required_argument, 0, OPT_TRANSLATE_THREADS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -323,6 +330,15 @@ int cli_run(int argc, char **argv)
             break;
         case OPT_DUMP_IR:
             o.dump_ir_dir = optarg;
+            break;
+        case OPT_TRANSLATE_THREADS:
+            if (parse_u64("--translate-threads", optarg, &v))
+                goto out;
+            if (v < 1 || v > T0_MAX_SLICES) {
+                fprintf(stderr, "rvtier: --translate-threads must be 1 .. %u\n", T0_MAX_SLICES);
+                goto out;
+            }
+            o.translate_threads = (unsigned)v;
             break;
         case OPT_INPUT: {
             FILE *f = fopen(optarg, "rb");
@@ -416,6 +432,11 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: --dump-ir needs --mode tiered or tier1\n");
         goto out;
     }
+    if (o.translate_threads && o.mode == RVT_MODE_INTERP) {
+        fprintf(stderr, "rvtier: --translate-threads needs a compiling mode (tier0, tier1, "
+                "tiered)\n");
+        goto out;
+    }
     if (o.opt_level >= 0 && !compiles) {
         fprintf(stderr, "rvtier: --opt-level needs --mode tiered or tier1\n");
         goto out;
@@ -424,7 +445,7 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: %s\n", err);
         goto out;
     }
-    if (dump_path && !(dump = dump_asm_tier0(prog, o.mode, dump_path)))
+    if (dump_path && !(dump = dump_asm_tier0(prog, &o, dump_path)))
         goto out;
     o.inputs = inputs.v;
     o.n_inputs = inputs.n;

@@ -115,12 +115,14 @@ int rvt_program_load_file(const char *path, struct rvt_program **out, char *err,
     return rc;
 }
 
-const struct t0_code *rt_program_tier0(struct rvt_program *p, char *err, size_t errlen)
+const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads, char *err,
+                                       size_t errlen)
 {
     pthread_mutex_lock(&p->lock);
     if (!p->t0) {
         const double t0 = rt_wallclock();
-        if (t0_translate(p, &p->t0, err, errlen) != 0)
+        const struct t0_options o = {.threads = threads};
+        if (t0_translate_opts(p, &o, &p->t0, err, errlen) != 0)
             p->t0 = NULL;
         p->t0_translate_seconds = rt_wallclock() - t0;
     }

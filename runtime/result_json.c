@@ -38,9 +38,10 @@ static void json_stats(FILE *f, const struct rvt_stats *s)
     double mips = s->seconds > 0 ? s->instructions / s->seconds / 1e6 : 0;
     fprintf(f, "{\"instructions\":%" PRIu64 ",\"ecalls\":%" PRIu64 ",\"chunks\":%" PRIu64
                ",\"trace_bytes\":%" PRIu64 ",\"seconds\":%.6f,\"translate_seconds\":%.6f"
-               ",\"translated_instructions\":%" PRIu64 ",\"mips\":%.2f",
+               ",\"translated_instructions\":%" PRIu64 ",\"translate_threads\":%u"
+               ",\"mips\":%.2f",
             s->instructions, s->ecalls, s->chunks, s->trace_bytes, s->seconds,
-            s->translate_seconds, s->translated_instructions, mips);
+            s->translate_seconds, s->translated_instructions, s->translate_threads, mips);
     fprintf(f, ",\"tier1_instructions\":%" PRIu64 ",\"regions_warm\":%" PRIu64
                ",\"regions_compiled\":%" PRIu64 ",\"tierups\":%" PRIu64
                ",\"compile_seconds_total\":%.6f,\"compile_seconds_median\":%.6f,\"timeline\":[",

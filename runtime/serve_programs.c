@@ -48,7 +48,7 @@ int sv_program_add(struct sv_server *s, const uint8_t *elf, size_t len, const ch
     if (rvt_program_load(elf, len, name, &prog, err, errlen) != 0)
         return -1;
     char terr[512];
-    if (!rt_program_tier0(prog, terr, sizeof terr))   /* interp jobs can still run it */
+    if (!rt_program_tier0(prog, 0, terr, sizeof terr))   /* interp jobs can still run it */
         fprintf(stderr, "{\"event\":\"program\",\"id\":\"%s\",\"warning\":\"tier 0 translation "
                 "failed; tier0 jobs will fail\"}\n", id);
     p = calloc(1, sizeof *p);

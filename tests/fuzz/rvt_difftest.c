@@ -5,7 +5,8 @@
  * fence, loads and stores of every width into a data area, forward branches and jumps, bounded
  * loops, calls to small functions, hot runs that keep reusing two or three registers) that ends by folding the whole data area into a register
  * and halting with that register as a0. The program runs through rvt_run() in interp mode and
- * in one compiled variant of --modes (tier0; tier1; tiered1 / tiered10: tier-up at threshold 1
+ * in one compiled variant of --modes (tier0; tier0x3: tier 0 translated in 3 slices, one
+ * thread each; tier1; tiered1 / tiered10: tier-up at threshold 1
  * or 10, compiled synchronously; tieredbg: threshold 2, background compile thread), taken in
  * turn by seed, with the same options (trace off, or on with chunk size 1, 7, 1000 or the default;
  * sometimes a cycle limit) and everything observable must be identical: status, error text,
@@ -499,18 +500,20 @@ struct dt_variant {
     enum rvt_mode mode;
     uint64_t threshold;
     int sync;
+    unsigned translate_threads;   /* tier 0 translated in this many slices (0: default) */
 };
 
 static const struct dt_variant DT_VARIANTS[] = {
-    {"tier0", RVT_MODE_TIER0, 0, 0},
-    {"tier1", RVT_MODE_TIER1, 0, 0},
-    {"tiered1", RVT_MODE_TIERED, 1, 1},
-    {"tiered10", RVT_MODE_TIERED, 10, 1},
-    {"tieredbg", RVT_MODE_TIERED, 2, 0},
+    {"tier0", RVT_MODE_TIER0, 0, 0, 0},
+    {"tier0x3", RVT_MODE_TIER0, 0, 0, 3},
+    {"tier1", RVT_MODE_TIER1, 0, 0, 0},
+    {"tiered1", RVT_MODE_TIERED, 1, 1, 0},
+    {"tiered10", RVT_MODE_TIERED, 10, 1, 0},
+    {"tieredbg", RVT_MODE_TIERED, 2, 0, 0},
 };
 #define DT_N_VARIANTS (sizeof DT_VARIANTS / sizeof DT_VARIANTS[0])
 
-static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0};
+static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0, 0};
 
 static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
                   const struct dt_config *cfg, const char *trace_path, struct dt_outcome *out)
@@ -521,6 +524,7 @@ static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
     o.mode = v->mode;
     o.tier_threshold = v->threshold;
     o.sync_compile = v->sync;
+    o.translate_threads = v->translate_threads;
     o.trace = cfg->trace;
     o.trace_path = cfg->trace ? trace_path : NULL;
     o.chunk_size = cfg->chunk;
@@ -737,8 +741,9 @@ static void dt_usage(FILE *f)
     fprintf(f, "usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] "
                "[--modes LIST] [--verbose]\n"
                "  runs N random RV64IM programs (seeds S, S+1, ...) in interp mode and in one\n"
-               "  mode of LIST (comma-separated: tier0 tier1 tiered1 tiered10 tieredbg; default\n"
-               "  tier0), the mode chosen by seed, and compares everything observable (every\n"
+               "  mode of LIST (comma-separated: tier0 tier0x3 tier1 tiered1 tiered10 tieredbg;\n"
+               "  default tier0,tier0x3), the mode chosen by seed, and compares everything\n"
+               "  observable (every\n"
                "  fourth program has 1..L items);\n"
                "  defaults: N=1000, S from the clock, L=300 body\n"
                "  items, faults=2 (percent of programs with one deliberate fault)\n");
@@ -749,7 +754,7 @@ int main(int argc, char **argv)
     uint64_t count = 1000, seed = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid(), len = 300,
              faults = 2;
     int verbose = 0;
-    const char *modes = "tier0";
+    const char *modes = "tier0,tier0x3";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = !strcmp(a, "--count")    ? &count

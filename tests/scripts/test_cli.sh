@@ -43,6 +43,9 @@ expect "--tier-threshold 0" 2 "must be 1" "$B" run "$G/sp1/hello.elf" --tier-thr
 expect "--tier-threshold in tier0" 2 "need --mode tiered" "$B" run "$G/sp1/hello.elf" --mode tier0 --tier-threshold 5
 expect "--opt-level 4" 2 "must be 0, 1, 2 or 3" "$B" run "$G/sp1/hello.elf" --opt-level 4
 expect "--opt-level in interp" 2 "needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode interp --opt-level 1
+expect "--translate-threads 0" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 0
+expect "--translate-threads 9" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 9
+expect "--translate-threads in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --translate-threads 2
 expect "--dump-asm in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --dump-asm "$T_TMP/x.s"
 expect "bad --input-hex" 2 "odd number of hex digits" "$B" run "$G/sp1/hello.elf" --input-hex abc
 expect "bad --input-hex digit" 2 "is not hex" "$B" run "$G/sp1/hello.elf" --input-hex zz
@@ -83,6 +86,7 @@ done
 
 expect "--stats" 0 "instructions.*MIPS" "$B" run "$G/sp1/hello.elf" --stats
 expect "--stats tier0 translation" 0 "tier 0 translated [0-9]+ instructions" "$B" run "$G/sp1/hello.elf" --stats --mode tier0
+expect "--stats translation threads" 0 "tier 0 translated [0-9]+ instructions .* on 3 threads" "$B" run "$G/sp1/sha256.elf" --stats --mode tier0 --translate-threads 3
 expect "--stats tier 1" 0 "tier 1: [1-9][0-9]* regions compiled.*ran in tier 1" "$B" run "$G/sp1/fibonacci.elf" --stats --sync-compile --tier-threshold 10
 
 # --json of a tiered run: the tier-up stats add up and the timeline has one entry per tier-up

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_difftest.sh — the random-program differential tester (tests/fuzz/rvt_difftest.c): random
-# RV64IM programs run in interp and tier 0 mode through the library, everything observable
-# compared (status, error text, exit code, pc, registers, clocks, data-area checksum, trace
-# bytes). A fixed seed keeps CI deterministic; set RVT_DIFFTEST_SEED / RVT_DIFFTEST_COUNT to
+# RV64IM programs run in interp and tier 0 mode (translated whole, or in 3 slices on 3
+# threads) through the library, everything observable compared (status, error text, exit
+# code, pc, registers, clocks, data-area checksum, trace bytes). A fixed seed keeps CI deterministic; set RVT_DIFFTEST_SEED / RVT_DIFFTEST_COUNT to
 # explore further. About 15 s for 3000 programs in a Debug build on 2 cores.
 # Usage: RVT_BUILD_DIR=build [RVT_DIFFTEST_SEED=S] [RVT_DIFFTEST_COUNT=N] bash test_difftest.sh
 set -euo pipefail

@@ -7,7 +7,8 @@
 # write byte-identical trace files at chunk sizes 1, 7, 1000 and the default.
 # A mode is a --mode name, optionally with more run options after commas
 # (tiered,--tier-threshold=1,--sync-compile). The default covers every tier and tier-up with
-# thresholds 1, 10 and 1000, synchronous and background compilation.
+# thresholds 1, 10 and 1000, synchronous and background compilation; the threshold-10 run's
+# tier 0 code is translated in 3 slices (--translate-threads), which must change nothing.
 # Usage: RVT_BIN=... RVT_GUEST_DIR=... RVT_SRC_DIR=... [MODES="interp tier0"] bash test_guests.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,7 +17,7 @@ t_require_tool riscv64-unknown-elf-objdump
 t_require_tool riscv64-unknown-elf-readelf
 t_require_tool cmp
 
-MODES=${MODES:-interp tier0 tier1 tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10 tiered,--tier-threshold=1000,--sync-compile}
+MODES=${MODES:-interp tier0 tier1 tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10,--translate-threads=3 tiered,--tier-threshold=1000,--sync-compile}
 # Every mode runs every case; the --json rerun (digest check) and the traces at every chunk size
 # are for the first FULL modes, the others compare traces at TRACE_CHUNKS_SHORT: each tier-up
 # run pays LLVM compiles, and CI has 2 cores.

@@ -2,7 +2,8 @@
  * with a loop, a load, a store, an ECALL and a halt is translated and dumped; the listing must
  * have every section, every guest instruction in order with at least one host line under it,
  * plausible x86 mnemonics, branch notes that resolve to guest pcs and the epilogue, no
- * undecodable bytes, and host byte counts that add up to the whole code buffer. */
+ * undecodable bytes, and host byte counts that add up to the whole code buffer; translated in
+ * slices too, with each slice's stubs under a heading of their own. */
 #include <check.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -17,7 +18,10 @@
 
 #define N_WORDS 8   /* the program of dump_program, 0x10000 .. 0x1001c */
 
-static char *dump_program(const struct t0_code **code_out, size_t *len, struct rvt_program **pp)
+/* Translates the program on `threads` threads (t0_options) and dumps it; the caller frees
+ * *code_out (t0_code_free) and *pp. */
+static char *dump_program(unsigned threads, struct t0_code **code_out, size_t *len,
+                          struct rvt_program **pp)
 {
     const uint32_t prog_words[N_WORDS] = {
         RV_ADDI(10, 0, 3),         /* 0x10000 */
@@ -36,8 +40,10 @@ static char *dump_program(const struct t0_code **code_out, size_t *len, struct r
     ck_assert_msg(rvt_program_load(elf, elf_len, "dump-test", pp, err, sizeof err) == 0, "%s",
                   err);
     free(elf);
-    const struct t0_code *code = rt_program_tier0(*pp, err, sizeof err);
-    ck_assert_msg(code != NULL, "translate: %s", err);
+    struct t0_code *code;
+    const struct t0_options o = {.threads = threads};
+    ck_assert_msg(t0_translate_opts(*pp, &o, &code, err, sizeof err) == 0, "translate: %s",
+                  err);
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
     ck_assert_msg(t0_dump_asm(f, *pp, code, err, sizeof err) == 0, "dump: %s", err);
@@ -48,12 +54,16 @@ static char *dump_program(const struct t0_code **code_out, size_t *len, struct r
 
 START_TEST(listing_has_sections_guest_lines_and_host_code)
 {
-    const struct t0_code *code;
+    const unsigned threads = (unsigned)_i;   /* 1, or slices */
+    struct t0_code *code;
     struct rvt_program *p;
     size_t len;
-    char *text = dump_program(&code, &len, &p);
+    char *text = dump_program(threads, &code, &len, &p);
+    ck_assert_uint_eq(code->n_slices, threads);
+    ck_assert_msg((strstr(text, "-- slice 1 (from 0x") != NULL) == (threads > 1),
+                  "slice headings with %u slices:\n%s", threads, text);
     static const char *const must[] = {
-        "== prologue", "== epilogue", "== guest code ==", "== stubs",
+        "== prologue", "== epilogue", "== guest code ==", "== exit stubs",
         "0x10000: addi x10,x0,3\n", "0x10008: ld x7,0(x11)\n", "0x10010: sd x10,8(x11)\n",
         "0x10014: bne x10,x0,1000c\n", "0x1001c: ecall\n",
         "push\t", "pop\t", "ret", "mov\t", "add\t", "cmp\t", "jmp\t", "pinsrq\t",
@@ -89,16 +99,17 @@ START_TEST(listing_has_sections_guest_lines_and_host_code)
     ck_assert_uint_eq(next_pc, 0x10000 + 4 * N_WORDS);
     ck_assert_uint_eq(host_bytes, t0_code_bytes(code));
     free(text);
+    t0_code_free(code);
     rvt_program_free(p);
 }
 END_TEST
 
 START_TEST(dump_refuses_code_of_another_program)
 {
-    const struct t0_code *code;
+    struct t0_code *code;
     struct rvt_program *p;
     size_t len;
-    free(dump_program(&code, &len, &p));
+    free(dump_program(1, &code, &len, &p));
     struct t0_code other = *code;
     other.n_insns = code->n_insns + 1;
     char err[256] = "";
@@ -106,6 +117,7 @@ START_TEST(dump_refuses_code_of_another_program)
     ck_assert_int_eq(t0_dump_asm(f, p, &other, err, sizeof err), -1);
     fclose(f);
     ck_assert_msg(strstr(err, "not translated from this program") != NULL, "err: %s", err);
+    t0_code_free(code);
     rvt_program_free(p);
 }
 END_TEST
@@ -114,7 +126,7 @@ Suite *test_t0_dump_suite(void)
 {
     Suite *s = suite_create("t0_dump");
     TCase *tc = tcase_create("dump");
-    tcase_add_test(tc, listing_has_sections_guest_lines_and_host_code);
+    tcase_add_loop_test(tc, listing_has_sections_guest_lines_and_host_code, 1, 4);
     tcase_add_test(tc, dump_refuses_code_of_another_program);
     suite_add_tcase(s, tc);
     return s;

@@ -113,8 +113,11 @@ static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier
         struct t0_code *code;
         struct rv_regmap scrambled;
         scrambled_map(p, &scrambled);
-        ck_assert_msg(t0_translate_with_map(p, tier0 == 2 ? &scrambled : NULL, &code, err,
-                                            sizeof err) == 0, "translate: %s", err);
+        /* 2: every register elsewhere; 3: the text cut into slices, one thread each */
+        const struct t0_options to = {.map = tier0 == 2 ? &scrambled : NULL,
+                                      .threads = tier0 == 3 ? 3 : 1};
+        ck_assert_msg(t0_translate_opts(p, &to, &code, err, sizeof err) == 0, "translate: %s",
+                      err);
         out->rc = t0_run_job(job, code);
         t0_code_free(code);
     } else {
@@ -142,7 +145,9 @@ static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier
 static void expect_same(const char *what, int map, const struct outcome *t,
                         const struct outcome *ref)
 {
-    const char *m = map == 2 ? " (scrambled register map)" : "";
+    const char *m = map == 2   ? " (scrambled register map)"
+                    : map == 3 ? " (translated in slices)"
+                               : "";
     ck_assert_msg(t->rc == ref->rc && t->status == ref->status,
                   "%s%s: rc/status %d/%d vs interp %d/%d (%s | %s)", what, m, t->rc, t->status,
                   ref->rc, ref->status, t->error, ref->error);
@@ -170,14 +175,14 @@ static void expect_same(const char *what, int map, const struct outcome *t,
                   t->output_len, ref->output_len);
 }
 
-/* Runs p in the interpreter and in tier 0 with both register maps and asserts identical
- * outcomes; returns the interpreter's in *ref. */
+/* Runs p in the interpreter and in tier 0 with both register maps and translated in slices,
+ * and asserts identical outcomes; returns the interpreter's in *ref. */
 static void compare_abi(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
                         uint64_t max_cycles, enum rvt_abi abi, const char *what,
                         struct outcome *ref)
 {
     run_mode(p, regs, 0, chunk, max_cycles, abi, ref);
-    for (int map = 1; map <= 2; map++) {
+    for (int map = 1; map <= 3; map++) {
         struct outcome t;
         run_mode(p, regs, map, chunk, max_cycles, abi, &t);
         expect_same(what, map, &t, ref);
@@ -523,7 +528,7 @@ END_TEST
 static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
 {
     const uint8_t *at = code->code + code->insn_off[branch];
-    const uint8_t *end = code->code + code->insn_off[branch + 1];
+    const uint8_t *end = code->code + t0_insn_end(code, branch);
     for (; at + 7 <= end; at++)
         if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
             int32_t rel;
@@ -708,6 +713,60 @@ START_TEST(random_words_translate_and_match)
 }
 END_TEST
 
+/* A text translated in slices (t0_options.threads): the slices start at leaders, in text
+ * order, each slice's guest code and stubs inside its own areas and the areas disjoint; the
+ * listing accounts for every byte; a slice that falls through ends with a jmp to the next
+ * slice's first instruction. (That the code runs as the interpreter does is checked by every
+ * compare() above, which runs each program translated in slices too.) */
+START_TEST(slices_are_whole_blocks_in_their_own_areas)
+{
+    char path[2048], err[512];
+    snprintf(path, sizeof path, "%s/sp1/sha256.elf", tu_guest_dir());
+    struct rvt_program *p;
+    ck_assert_msg(rvt_program_load_file(path, &p, err, sizeof err) == 0, "%s", err);
+    for (unsigned threads = 1; threads <= T0_MAX_SLICES; threads++) {
+        struct t0_code *c;
+        const struct t0_options o = {.threads = threads};
+        ck_assert_msg(t0_translate_opts(p, &o, &c, err, sizeof err) == 0, "%s", err);
+        ck_assert_uint_eq(c->n_slices, threads);
+        size_t bytes = 0, prev_end = 0, prev_stubs_end = c->stubs_off;
+        for (unsigned k = 0; k < c->n_slices; k++) {
+            const struct t0_slice_span *sp = &c->slice[k];
+            const uint64_t end = k + 1 < c->n_slices ? c->slice[k + 1].first : p->n_insns;
+            ck_assert(p->leader[sp->first]);
+            ck_assert_uint_lt(sp->first, end);
+            const size_t main_start = k == 0 ? 0 : c->insn_off[sp->first];
+            ck_assert_uint_ge(main_start, prev_end);
+            for (uint64_t i = sp->first; i + 1 < end; i++)
+                ck_assert_uint_lt(c->insn_off[i], c->insn_off[i + 1]);
+            ck_assert_uint_le(t0_insn_end(c, end - 1), sp->main_end);
+            ck_assert_uint_lt(sp->main_end, c->stubs_off);
+            ck_assert_uint_ge(sp->stubs, prev_stubs_end);
+            ck_assert_uint_le(sp->stubs_end, c->code_len);
+            if (k + 1 < c->n_slices) {   /* the last bytes: jmp rel32 to the next slice */
+                const uint8_t *j = c->code + sp->main_end - 5;
+                int32_t rel;
+                memcpy(&rel, j + 1, 4);
+                ck_assert_uint_eq(j[0], 0xE9);
+                ck_assert_uint_eq(sp->main_end + (size_t)(int64_t)rel, c->insn_off[end]);
+            }
+            bytes += sp->main_end - main_start + (sp->stubs_end - sp->stubs);
+            prev_end = sp->main_end;
+            prev_stubs_end = sp->stubs_end;
+        }
+        ck_assert_uint_eq(bytes, t0_code_bytes(c));
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        ck_assert_msg(t0_dump_asm(f, p, c, err, sizeof err) == 0, "%s", err);
+        fclose(f);
+        free(text);
+        t0_code_free(c);
+    }
+    rvt_program_free(p);
+}
+END_TEST
+
 /* ---- the built guest programs, every ABI, traced ---- */
 
 START_TEST(guest_programs)
@@ -756,6 +815,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
     tcase_add_test(tc, random_words_translate_and_match);
+    tcase_add_test(tc, slices_are_whole_blocks_in_their_own_areas);
     tcase_add_test(tc, guest_programs);
     suite_add_tcase(s, tc);
     return s;

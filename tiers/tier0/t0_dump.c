@@ -138,11 +138,16 @@ static int dump_all(const struct dumper *d)
             if (*s == '\t')
                 *s = ' ';
         fprintf(d->out, "0x%" PRIx64 ": %s\n", pc, g);
-        bad |= dump_host(d, insn_off(c, i), insn_off(c, i + 1));
+        bad |= dump_host(d, insn_off(c, i), t0_insn_end(c, i));
     }
-    fprintf(d->out, "\n== stubs: falling off the text, then the exit stubs (set exit_reason "
-                    "and pc, jump to the epilogue) ==\n");
-    bad |= dump_host(d, c->stubs_off, c->code_len);
+    fprintf(d->out, "\n== exit stubs (add the pending clocks, set the pc, jump to the reason's "
+                    "exit tail), per slice of the text; the last one is falling off it ==\n");
+    for (unsigned k = 0; k < c->n_slices; k++) {
+        if (c->n_slices > 1)
+            fprintf(d->out, "-- slice %u (from 0x%" PRIx64 ") --\n", k,
+                    c->pc_base + 4 * c->slice[k].first);
+        bad |= dump_host(d, c->slice[k].stubs, c->slice[k].stubs_end);
+    }
     return bad;
 }
 

@@ -1,18 +1,20 @@
 /* t0_emit.c — tier 0 translation driver: the entry prologue, the common epilogue and exit
  * tails, the tier 1 gate, operand access through the register map, the per-opcode dispatch (a
- * switch with no default: a missing opcode is a compile error), the exit stubs and the W^X
- * code mapping.
+ * switch with no default: a missing opcode is a compile error), the exit stubs, the slices
+ * (threads) a large text is translated in, and the W^X code mapping.
  * Layout of the buffer: [entry prologue][exit pc + epilogue][exit tails][tier 1 gate]
- * [instruction 0 .. n-1][fall-off stub][stubs]. Each block head starts with its execution
- * counter (profiling for tier-up), and every jump to a known target goes through the dispatch
- * table.
+ * [slice 0's instructions] .. [slice k's instructions] [slice 0's stubs] .. [slice k's stubs,
+ * the fall-off stub last]. Each block head starts with its execution counter (profiling for
+ * tier-up), and every jump to a known target goes through the dispatch table.
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
 /* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
 #define X86_ROOM_CHECKED 0
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "runtime/bigalloc.h"
 #include "runtime/ctx.h"
@@ -322,7 +324,7 @@ static void emit_gate(struct t0_emitter *e)
     x86_bind32(a, missing, x86_here(a));
     x86_movabs_ri(a, RM_TMP_D, (uint64_t)(uintptr_t)e->insn_off);
     x86_mov_rm32(a, RM_TMP_D, x86_mem_idx(RM_TMP_D, RM_TMP_A, 4, 0));
-    x86_movabs_ri(a, RM_TMP_E, (uint64_t)(uintptr_t)e->a.buf);
+    x86_movabs_ri(a, RM_TMP_E, (uint64_t)(uintptr_t)e->code);
     x86_add_rr(a, RM_TMP_D, RM_TMP_E);
     x86_jmp_r(a, RM_TMP_D);
 }
@@ -382,59 +384,131 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
 
 /* The code is written straight into its final mapping: a reservation (MAP_NORESERVE, so only
  * touched pages cost) aligned to 2 MiB and marked for transparent huge pages, then made R+X
- * and trimmed. Guest code goes at its start, exit stubs at stubs_off = MAIN_PER_INSN bytes per
- * instruction further, so each stub is written when its jump is, with no fixups (the unused
- * address space between the two is never touched). Copying from a malloc'ed buffer into a
- * fresh mapping faulted in every page twice and was most of the translation time. Neither
- * assembler grows: room for the next instruction (INSN_ROOM, STUB_ROOM) is checked before it
- * is emitted. */
+ * and trimmed. The text is cut into slices of whole blocks (plan_slices), each translated by
+ * its own emitter, the first on the calling thread and the others on threads of their own:
+ * the emitters share nothing but the per-instruction tables, which they write at disjoint
+ * indices, and everything a slice's code refers to outside the slice (the exit tails, the
+ * gate, other instructions through the table) is fixed before they start. Each slice has two
+ * areas, sized by its instruction and block counts before anything is written: its guest
+ * code (the guest code areas first, in text order, the first one after the prologue,
+ * epilogue and gate) and its exit stubs (all stub areas after all guest code), so each stub
+ * is written when its jump is, with no fixups, and nothing moves afterwards (the unused
+ * address space between areas is never touched). A slice whose last instruction can fall
+ * through ends with a jmp to the next slice's first instruction, where its code would have
+ * continued. Copying from a malloc'ed buffer into a fresh mapping faulted in every page twice
+ * and was most of the translation time. Neither assembler grows: room for the next
+ * instruction (INSN_ROOM, STUB_ROOM) is checked before it is emitted. */
 #define MAIN_PER_INSN 160u         /* the longest guest instruction's code is ~100 bytes */
 #define STUBS_PER_INSN 64u         /* at most 3 stubs of <= 17 bytes per instruction */
 #define STUBS_PER_BLOCK 1024u      /* a block with swaps: re-entry, undo tails, loop exit (t0_swap.c) */
 #define INSN_ROOM 1024u            /* far above the longest sequence one instruction emits */
 #define STUB_ROOM 1024u            /* an instruction's stubs and its block's */
+#define SHARED_ROOM 4096u          /* prologue, epilogue, exit tails and gate: ~1.5 KB */
 #define HUGE_PAGE ((size_t)2 << 20)
 #define HUGE_MIN_INSNS 65536u      /* ~3 MB of code */
 #define CODE_MAX ((size_t)INT32_MAX)   /* rel32 jumps must reach across the code */
 
-static int reserve_code(struct t0_emitter *e, uint64_t n_insns, size_t *reserved, char *err,
-                        size_t errlen)
+struct slice {
+    struct t0_emitter e;
+    uint64_t first, end;          /* its instructions [first, end), end a leader or n */
+    size_t main_size, stubs_size; /* its areas */
+    struct t0_code *c;
+    pthread_t thread;
+    int on_thread;
+};
+
+/* Cuts the text into at most k slices of about equal length, each starting at a leader (so
+ * no block is cut: the promotion analysis sees whole blocks). Returns their number. */
+static unsigned plan_slices(const struct rvt_program *p, unsigned k, struct slice *sl)
 {
-    uint64_t n_blocks = 0;
-    for (uint64_t i = 0; i < n_insns; i++)
-        n_blocks += e->p->leader[i];
-    const size_t main_size = n_insns * MAIN_PER_INSN + 2 * INSN_ROOM + 4096;
-    size_t size = main_size + n_insns * STUBS_PER_INSN + n_blocks * STUBS_PER_BLOCK +
-                  2 * STUB_ROOM;
+    const uint64_t n = p->n_insns;
+    unsigned m = 0;
+    uint64_t first = 0;
+    for (unsigned j = 1; j <= k && first < n; j++) {
+        uint64_t end = j == k ? n : n * j / k;
+        if (end <= first)
+            continue;
+        const uint8_t *next = memchr(p->leader + end, 1, n - end);
+        end = next ? (uint64_t)(next - p->leader) : n;
+        sl[m].first = first;
+        sl[m].end = end;
+        m++;
+        first = end;
+    }
+    return m;
+}
+
+static unsigned slice_count(const struct rvt_program *p, const struct t0_options *o)
+{
+    unsigned k = o->threads;
+    if (k == 0) {
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        const uint64_t by_size = p->n_insns / T0_SLICE_MIN;
+        k = cpus > 0 ? (unsigned)cpus : 1;
+        if (k > by_size)
+            k = by_size ? (unsigned)by_size : 1;
+    }
+    return k < T0_MAX_SLICES ? k : T0_MAX_SLICES;
+}
+
+/* Reserves the buffer for the slices' areas and points their assemblers at them (slice 0's
+ * guest code area is also where the shared code goes). */
+static int reserve_code(struct slice *sl, unsigned m, uint8_t **code, size_t *reserved,
+                        char *err, size_t errlen)
+{
+    const struct rvt_program *p = sl[0].e.p;
+    size_t size = SHARED_ROOM;
+    for (unsigned k = 0; k < m; k++) {
+        const uint64_t n = sl[k].end - sl[k].first;
+        uint64_t blocks = 0;
+        for (uint64_t i = sl[k].first; i < sl[k].end; i++)
+            blocks += p->leader[i];
+        sl[k].main_size = ((n * MAIN_PER_INSN + 2 * INSN_ROOM) + 63) & ~(size_t)63;
+        sl[k].stubs_size = ((n * STUBS_PER_INSN + blocks * STUBS_PER_BLOCK + 2 * STUB_ROOM) +
+                            63) & ~(size_t)63;
+        size += sl[k].main_size + sl[k].stubs_size;
+    }
     if (size > CODE_MAX) {
         snprintf(err, errlen, "tier 0: %llu instructions need more than 2 GiB of code; use "
-                 "--mode interp", (unsigned long long)n_insns);
+                 "--mode interp", (unsigned long long)p->n_insns);
         return -1;
     }
     size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uint8_t *m = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
+    uint8_t *m0 = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m0 == MAP_FAILED) {
         snprintf(err, errlen, "tier 0: cannot reserve %zu bytes of address space for "
                  "generated code; raise ulimit -v or use --mode interp", size);
         return -1;
     }
-    uint8_t *base = (uint8_t *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-    if (base > m)
-        munmap(m, (size_t)(base - m));
-    munmap(base + size, (size_t)(m + HUGE_PAGE - base));
+    uint8_t *base = (uint8_t *)(((uintptr_t)m0 + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (base > m0)
+        munmap(m0, (size_t)(base - m0));
+    munmap(base + size, (size_t)(m0 + HUGE_PAGE - base));
     /* a hint (without THP it is just slower); small programs skip it: the first touch of a
      * huge page clears all 2 MiB of it */
-    if (n_insns >= HUGE_MIN_INSNS)
+    if (p->n_insns >= HUGE_MIN_INSNS)
         madvise(base, size, MADV_HUGEPAGE);
     /* never realloc'ed: code_room() keeps the forms inside their areas */
-    e->stubs_off = main_size;
-    e->a.buf = e->a.pos = base;
-    e->a.cap = main_size;
-    e->a.fixed = 1;
-    e->s.buf = e->s.pos = base + main_size;
-    e->s.cap = size - main_size;
-    e->s.fixed = 1;
+    size_t main_at = 0, stubs_at = SHARED_ROOM;
+    for (unsigned k = 0; k < m; k++)
+        stubs_at += sl[k].main_size;
+    for (unsigned k = 0; k < m; k++) {
+        struct t0_emitter *e = &sl[k].e;
+        const size_t main_cap = sl[k].main_size + (k == 0 ? SHARED_ROOM : 0);
+        e->code = base;
+        e->main_off = main_at;
+        e->a.buf = e->a.pos = base + main_at;
+        e->a.cap = main_cap;
+        e->a.fixed = 1;
+        e->stubs_off = stubs_at;
+        e->s.buf = e->s.pos = base + stubs_at;
+        e->s.cap = sl[k].stubs_size;
+        e->s.fixed = 1;
+        main_at += main_cap;
+        stubs_at += sl[k].stubs_size;
+    }
+    *code = base;
     *reserved = size;
     return 0;
 }
@@ -451,29 +525,88 @@ static int code_room(struct t0_emitter *e)
     return 0;
 }
 
-static int map_code(struct t0_emitter *e, struct t0_code *c, size_t reserved, char *err,
-                    size_t errlen)
+/* Translates one slice's instructions into its areas. */
+static void translate_slice(struct slice *sl)
 {
-    const size_t len = e->stubs_off + x86_here(&e->s);
-    uint8_t *m = e->a.buf;
+    struct t0_emitter *e = &sl->e;
+    struct t0_code *c = sl->c;
+    const struct rvt_program *p = e->p;
+    uint32_t *owed = c->t0_only.owed_clk;
+    const void **t0_only = c->t0_only.table;
+    for (uint64_t i = sl->first; i < sl->end && code_room(e) == 0; i++) {
+        if (p->leader[i]) {
+            t0_block_end(e);   /* falling into the next block: the home map again */
+            t0_commit_clock(e);   /* direct jumps land on leaders with nothing pending */
+        }
+        const size_t at = t0_code_at(e, &e->a);
+        c->insn_off[i] = (uint32_t)at;
+        owed[i] = e->pend * RV_CLK_STEP;
+        /* the code is written at its final address: table entries are final too */
+        if (p->leader[i]) {
+            emit_block_counter(e, i);
+            /* tier-0-only runs never tier up: their table jumps skip the counter (the tiered
+             * table, t0_code_tiered, enters at insn_off, before it) */
+            t0_only[i] = e->code + t0_code_at(e, &e->a);
+            t0_block_begin(e, i, c->insn_off, t0_only);
+        } else if (!e->n_swaps) {   /* with swaps, the block's re-entry stub */
+            t0_only[i] = e->code + at;
+        }
+        emit_insn(e, i, &p->insns[i]);
+    }
+    t0_block_end(e);
+    if (sl->end < p->n_insns) {
+        /* where the next slice's first instruction (a leader) would have followed */
+        t0_commit_clock(e);
+        x86_jmp_rel32(&e->a, t0_rel(e, &e->a, sl[1].e.main_off, 5));
+        e->main_end = t0_code_at(e, &e->a);
+    } else {
+        e->main_end = t0_code_at(e, &e->a);
+        /* falling off the end of the text: the interpreter reports a jump fault from the
+         * last instruction to text end, after that instruction completed */
+        if (code_room(e) == 0)
+            t0_jmp_exit(e, RV_EXIT_FAULT, t0_pc(e, p->n_insns));
+    }
+    if (!e->a.error && !e->s.error)
+        x86_asm_finish(&e->a);
+}
+
+static void *slice_thread(void *arg)
+{
+    translate_slice(arg);
+    return NULL;
+}
+
+static int map_code(struct slice *sl, unsigned m, struct t0_code *c, uint8_t *base,
+                    size_t reserved, char *err, size_t errlen)
+{
+    const struct t0_emitter *last = &sl[m - 1].e;
+    const size_t len = last->stubs_off + x86_here(&last->s);
     size_t size = (len + 4095) & ~(size_t)4095;
-    if (mprotect(m, size, PROT_READ | PROT_EXEC) != 0) {
+    if (mprotect(base, size, PROT_READ | PROT_EXEC) != 0) {
         snprintf(err, errlen, "tier 0: cannot make generated code executable (mprotect R+X "
                  "refused: is the process under a W^X policy?); use --mode interp");
         return -1;
     }
     if (reserved > size)
-        munmap(m + size, reserved - size);
-    e->a.buf = e->s.buf = e->a.pos = e->s.pos = NULL;   /* now owned by c */
-    e->a.cap = e->s.cap = 0;
-    c->code = m;
+        munmap(base + size, reserved - size);
+    c->code = base;
     c->code_size = size;
     c->code_len = len;
-    c->epilogue_off = e->epilogue_off;
-    c->stubs_off = e->stubs_off;
-    c->insn_off[c->n_insns] = (uint32_t)e->main_end;
-    c->t1_gate = m + e->gate_off;
-    c->entry = (void (*)(struct rv_ctx *, uint8_t *))m;   /* the prologue is at offset 0 */
+    c->code_bytes = 0;
+    c->n_slices = m;
+    for (unsigned k = 0; k < m; k++) {
+        const struct t0_emitter *e = &sl[k].e;
+        c->slice[k].first = sl[k].first;
+        c->slice[k].main_end = e->main_end;
+        c->slice[k].stubs = e->stubs_off;
+        c->slice[k].stubs_end = e->stubs_off + x86_here(&e->s);
+        c->code_bytes += e->main_end - e->main_off + x86_here(&e->s);
+    }
+    c->epilogue_off = sl[0].e.epilogue_off;
+    c->stubs_off = sl[0].e.stubs_off;
+    c->insn_off[c->n_insns] = (uint32_t)last->main_end;
+    c->t1_gate = base + sl[0].e.gate_off;
+    c->entry = (void (*)(struct rv_ctx *, uint8_t *))base;   /* the prologue is at offset 0 */
     return 0;
 }
 
@@ -507,11 +640,12 @@ static int alloc_dispatch(struct t0_dispatch *d, uint64_t n, int with_t1)
 
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen)
 {
-    return t0_translate_with_map(p, NULL, out, err, errlen);
+    const struct t0_options o = {0};
+    return t0_translate_opts(p, &o, out, err, errlen);
 }
 
-int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *map,
-                          struct t0_code **out, char *err, size_t errlen)
+int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
+                      struct t0_code **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (p->n_insns == 0 || p->n_insns > T0_MAX_INSNS) {
@@ -519,7 +653,10 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
                  "be 1 .. 2^27); use --mode interp", (unsigned long long)p->n_insns);
         return -1;
     }
-    struct t0_emitter e = {.p = p};
+    struct slice sl[T0_MAX_SLICES];
+    memset(sl, 0, sizeof sl);
+    struct t0_emitter *e = &sl[0].e;   /* the shared code's and the first slice's */
+    uint8_t *base = NULL;
     size_t reserved = 0;
     struct t0_code *c = calloc(1, sizeof *c);
     if (c)
@@ -531,73 +668,72 @@ int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *m
         goto fail;
     }
     c->pc_base = p->pc_base;
-    if (map)
-        c->map = *map;
+    if (o->map)
+        c->map = *o->map;
     else
         rv_regmap_default(&c->map);
-    e.map = e.home = &c->map;
+    e->p = p;
+    e->map = e->home = &c->map;
     for (unsigned r = 1; r < 32; r++) {
-        e.xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
-        e.gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
+        e->xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
+        e->gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
     }
-    e.insn_off = c->insn_off;
-    e.t0_table = c->t0_only.table;
-    e.owed_disp = T0_OWED_DISP(p->n_insns);
-    e.counters_disp = T0_COUNTERS_DISP(p->n_insns);
-    x86_asm_init(&e.a);
-    x86_asm_init(&e.s);
-    if (reserve_code(&e, p->n_insns, &reserved, err, errlen) != 0)
+    e->insn_off = c->insn_off;
+    e->t0_table = c->t0_only.table;
+    e->owed_disp = T0_OWED_DISP(p->n_insns);
+    e->counters_disp = T0_COUNTERS_DISP(p->n_insns);
+    const unsigned m = plan_slices(p, slice_count(p, o), sl);
+    for (unsigned k = 1; k < m; k++)
+        sl[k].e = *e;   /* nothing emitted yet: no assembler state is shared */
+    if (reserve_code(sl, m, &base, &reserved, err, errlen) != 0)
         goto fail;
 
-    emit_prologue(&e);
-    emit_epilogue(&e);
-    emit_gate(&e);
-    uint32_t *owed = c->t0_only.owed_clk;
-    const void **t0_only = c->t0_only.table;
-    for (uint64_t i = 0; i < p->n_insns && code_room(&e) == 0; i++) {
-        if (p->leader[i]) {
-            t0_block_end(&e);   /* falling into the next block: the home map again */
-            t0_commit_clock(&e);   /* direct jumps land on leaders with nothing pending */
-        }
-        const size_t at = x86_here(&e.a);
-        c->insn_off[i] = (uint32_t)at;
-        owed[i] = e.pend * RV_CLK_STEP;
-        /* the code is written at its final address: table entries are final too */
-        if (p->leader[i]) {
-            emit_block_counter(&e, i);
-            /* tier-0-only runs never tier up: their table jumps skip the counter (the tiered
-             * table, t0_code_tiered, enters at insn_off, before it) */
-            t0_only[i] = e.a.buf + x86_here(&e.a);
-            t0_block_begin(&e, i, c->insn_off, t0_only);
-        } else if (!e.n_swaps) {   /* with swaps, the block's re-entry stub */
-            t0_only[i] = e.a.buf + at;
-        }
-        emit_insn(&e, i, &p->insns[i]);
+    emit_prologue(e);
+    emit_epilogue(e);
+    emit_gate(e);
+    for (unsigned k = 1; k < m; k++) {   /* what the shared code left in the emitter */
+        struct t0_emitter *ek = &sl[k].e;
+        memcpy(ek->exit_tail, e->exit_tail, sizeof e->exit_tail);
+        ek->epilogue_off = e->epilogue_off;
+        ek->gate_off = e->gate_off;
+        ek->cycles_rbx = e->cycles_rbx;
+        ek->cycles_rax = e->cycles_rax;
     }
-    t0_block_end(&e);
-    e.main_end = x86_here(&e.a);
-    /* falling off the end of the text: the interpreter reports a jump fault from the last
-     * instruction to text end, after that instruction completed */
-    if (code_room(&e) == 0)
-        t0_jmp_exit(&e, RV_EXIT_FAULT, t0_pc(&e, p->n_insns));
-    if (e.a.error || e.s.error || x86_asm_finish(&e.a) != 0) {
-        snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp",
-                 e.a.error ? e.a.err : e.s.err);
-        goto fail;
+    for (unsigned k = 0; k < m; k++) {
+        sl[k].c = c;
+        /* a slice whose thread cannot be made is translated here, after the first */
+        sl[k].on_thread = k > 0 && pthread_create(&sl[k].thread, NULL, slice_thread, &sl[k]) == 0;
     }
-    if (map_code(&e, c, reserved, err, errlen) != 0)
+    translate_slice(&sl[0]);
+    for (unsigned k = 1; k < m; k++) {
+        if (sl[k].on_thread)
+            pthread_join(sl[k].thread, NULL);
+        else
+            translate_slice(&sl[k]);
+    }
+    for (unsigned k = 0; k < m; k++) {
+        const struct t0_emitter *ek = &sl[k].e;
+        if (ek->a.error || ek->s.error) {
+            snprintf(err, errlen, "tier 0: %s; this is an rvtier bug, use --mode interp",
+                     ek->a.error ? ek->a.err : ek->s.err);
+            goto fail;
+        }
+    }
+    if (map_code(sl, m, c, base, reserved, err, errlen) != 0)
         goto fail;
-    x86_asm_free(&e.a);
-    x86_asm_free(&e.s);
+    for (unsigned k = 0; k < m; k++) {
+        x86_asm_free(&sl[k].e.a);
+        x86_asm_free(&sl[k].e.s);
+    }
     *out = c;
     return 0;
 fail:
-    if (e.a.buf) {   /* the reservation: unmapped, never free()d */
-        munmap(e.a.buf, reserved);
-        e.a.buf = NULL;
+    if (base)   /* the reservation: unmapped, never free()d */
+        munmap(base, reserved);
+    for (unsigned k = 0; k < T0_MAX_SLICES; k++) {
+        x86_asm_free(&sl[k].e.a);
+        x86_asm_free(&sl[k].e.s);
     }
-    x86_asm_free(&e.a);
-    x86_asm_free(&e.s);
     t0_code_free(c);
     return -1;
 }

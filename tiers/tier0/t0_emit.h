@@ -48,9 +48,12 @@ struct t0_emitter {
      * of its swap-in code (the tier-0-only table's entry) and of the code after it. */
     uint32_t loop_head;
     size_t loop_entry, loop_body;
-    struct x86_asm a;               /* guest code, from offset 0 */
-    struct x86_asm s;               /* exit stubs, from offset stubs_off */
-    size_t stubs_off, main_end;
+    /* A translation is cut into slices of whole blocks, each translated by its own emitter
+     * (t0_emit.c: on its own thread) into its own two areas of the one code buffer. */
+    uint8_t *code;                  /* the code buffer: offsets below are from here */
+    struct x86_asm a;               /* this slice's guest code, from offset main_off */
+    struct x86_asm s;               /* this slice's exit stubs, from offset stubs_off */
+    size_t main_off, stubs_off, main_end;
     const struct rvt_program *p;
     size_t exit_tail[RV_EXIT_HOT + 1];   /* per reason: store it, store pc (rcx), epilogue */
     size_t epilogue_off, gate_off;
@@ -71,7 +74,7 @@ static inline uint64_t t0_pc(const struct t0_emitter *e, uint64_t i)
 /* Code offset (from the start of the buffer) of the next byte a writes; a is e->a or e->s. */
 static inline size_t t0_code_at(const struct t0_emitter *e, const struct x86_asm *a)
 {
-    return x86_here(a) + (a == &e->s ? e->stubs_off : 0);
+    return x86_here(a) + (a == &e->s ? e->stubs_off : e->main_off);
 }
 /* rel32 of an instruction of len bytes about to be written into a, to code offset `to`. */
 static inline int32_t t0_rel(const struct t0_emitter *e, const struct x86_asm *a, size_t to,

@@ -91,7 +91,7 @@ static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
     t0_swaps_undo(e, s, X86_RDX);   /* undo = do: a swap is symmetric */
     x86_movabs_ri(s, X86_RCX, (uint64_t)(uintptr_t)insn_off);
     x86_mov_rm32(s, X86_RCX, x86_mem_idx(X86_RCX, RM_TMP_A, 4, 0));
-    x86_movabs_ri(s, X86_RDX, (uint64_t)(uintptr_t)e->a.buf);
+    x86_movabs_ri(s, X86_RDX, (uint64_t)(uintptr_t)e->code);
     x86_add_rr(s, X86_RCX, X86_RDX);
     x86_jmp_r(s, X86_RCX);
     return at;
@@ -150,11 +150,11 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
         e->cur.loc[y] = e->home->loc[x];
     }
     e->loop_head = loop ? (uint32_t)i : UINT32_MAX;
-    e->loop_entry = x86_here(&e->a);
+    e->loop_entry = t0_code_at(e, &e->a);
     t0_swaps_undo(e, &e->a, X86_RDX);
-    e->loop_body = x86_here(&e->a);
+    e->loop_body = t0_code_at(e, &e->a);
     e->map = &e->cur;
-    const void *reentry = e->a.buf + emit_reentry(e, insn_off);
+    const void *reentry = e->code + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
         t0_only[j] = reentry;   /* t0_code_tiered copies these */
 }

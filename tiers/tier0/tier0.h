@@ -45,6 +45,8 @@ struct rt_job;
 #define T0_MASKS_DISP (-32)
 #define T0_COUNTERS_DISP(n) (T0_MASKS_DISP - 4 * (int32_t)T0_COUNTER_SLOTS(n))
 #define T0_OWED_DISP(n) (T0_COUNTERS_DISP(n) - 4 * (int32_t)T0_COUNTER_SLOTS(n))
+/* Most slices (threads) one translation is cut into. */
+#define T0_MAX_SLICES 8u
 
 struct t0_dispatch {
     void *block;              /* the allocation */
@@ -72,27 +74,57 @@ struct t0_code {
     uint64_t pc_base;
     /* Layout (byte offsets into code, for --dump-asm): the prologue is [0, epilogue_off), the
      * epilogue, exit tails and the tier 1 gate [epilogue_off, insn_off[0]), instruction i
-     * [insn_off[i], insn_off[i+1]), the last one ends at insn_off[n]; the exit stubs
-     * (falling off the text first) are [stubs_off, code_len). The bytes in between are
-     * reserved address space, never written. */
+     * [insn_off[i], t0_insn_end(i)); all exit stubs are at stubs_off or later. The text was
+     * translated in n_slices slices (t0_translate_opts): slice k holds the instructions
+     * from slice[k].first to the next slice's first, its guest code ends at main_end and its
+     * exit stubs are [stubs, stubs_end) (the last slice's start with falling off the text).
+     * The bytes in between are reserved address space, never written. */
     size_t epilogue_off, stubs_off;
+    unsigned n_slices;
+    struct t0_slice_span {
+        uint64_t first;
+        size_t main_end, stubs, stubs_end;
+    } slice[T0_MAX_SLICES];
+    size_t code_bytes;        /* bytes of generated code in all (the areas, not the gaps) */
     /* entry(ctx, recording): recording = the trace buffer when records are taken (tracing and
      * not unconstrained), NULL otherwise. */
     void (*entry)(struct rv_ctx *ctx, uint8_t *recording);
 };
 
-/* Bytes of generated code (the guest code and the stubs, not the unused gap between them). */
+/* Bytes of generated code (the guest code and the stubs, not the unused gaps between them). */
 static inline size_t t0_code_bytes(const struct t0_code *c)
 {
-    return c->code_len - (c->stubs_off - c->insn_off[c->n_insns]);
+    return c->code_bytes;
+}
+/* Code offset where instruction i's code ends. */
+static inline size_t t0_insn_end(const struct t0_code *c, uint64_t i)
+{
+    for (unsigned k = 0; k + 1 < c->n_slices; k++)
+        if (c->slice[k + 1].first == i + 1)
+            return c->slice[k].main_end;
+    return c->insn_off[i + 1];
 }
 
-/* Translates p's whole text with the default register map. Returns 0, or -1 with err = what
- * failed and where. */
+/* How to translate ({0}: the default). */
+struct t0_options {
+    const struct rv_regmap *map;   /* NULL: rv_regmap_default (tests put every register in
+                                    * every location class) */
+    /* Threads, each translating a slice of whole blocks (at most T0_MAX_SLICES, and no more
+     * than the text has blocks). 0: one per online CPU, with at least T0_SLICE_MIN
+     * instructions each (below that a thread's start costs more than it saves: tier 0
+     * translates ~10-15 M instructions/s per thread); 1: the calling thread only. The code
+     * runs the same either way: each instruction's code is the same but for its rel32s to
+     * stubs and tails, and a slice whose text falls through ends with a jmp to the next. */
+    unsigned threads;
+};
+#define T0_SLICE_MIN 16384u
+
+/* Translates p's whole text with the default register map and threads. Returns 0, or -1
+ * with err = what failed and where. */
 int t0_translate(const struct rvt_program *p, struct t0_code **out, char *err, size_t errlen);
-/* The same with a given map (tests put every register in every location class). */
-int t0_translate_with_map(const struct rvt_program *p, const struct rv_regmap *map,
-                          struct t0_code **out, char *err, size_t errlen);
+/* The same with options. */
+int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
+                      struct t0_code **out, char *err, size_t errlen);
 void t0_code_free(struct t0_code *code);
 /* Makes code->tiered (once; p must be the program code was translated from; the caller
  * serializes calls, as rvt_program's lock does). Returns 0, or -1 when out of memory. */
