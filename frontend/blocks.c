@@ -9,7 +9,20 @@ static void mark(uint8_t *leader, uint64_t n, uint64_t pc_base, uint64_t pc)
         return;
     uint64_t i = (pc - pc_base) / 4;
     if (i < n)
-        leader[i] = 1;
+        __atomic_store_n(&leader[i], 1, __ATOMIC_RELAXED);   /* a plain byte store on x86 */
+}
+
+void rv_mark_leaders(const struct rv_insn *insns, uint64_t first, uint64_t end, uint64_t n,
+                     uint64_t pc_base, uint8_t *leader)
+{
+    for (uint64_t i = first; i < end; i++) {
+        const enum rv_op op = (enum rv_op)insns[i].op;
+        if (!rv_insn_ends_block(&insns[i]))   /* most instructions: one table lookup */
+            continue;
+        if (op == RV_OP_JAL || rv_op_class(op) == RV_CLS_BRANCH)
+            mark(leader, n, pc_base, pc_base + 4 * i + (uint64_t)insns[i].imm);
+        mark(leader, n, pc_base, pc_base + 4 * (i + 1));
+    }
 }
 
 uint64_t rv_find_leaders(const struct rv_insn *insns, uint64_t n, uint64_t pc_base,
@@ -19,15 +32,7 @@ uint64_t rv_find_leaders(const struct rv_insn *insns, uint64_t n, uint64_t pc_ba
         return 0;
     memset(leader_out, 0, n);
     mark(leader_out, n, pc_base, entry);
-    for (uint64_t i = 0; i < n; i++) {
-        const enum rv_op op = (enum rv_op)insns[i].op;
-        if (!rv_insn_ends_block(&insns[i]))   /* most instructions: one table lookup */
-            continue;
-        if (op == RV_OP_JAL || rv_op_class(op) == RV_CLS_BRANCH)
-            mark(leader_out, n, pc_base, pc_base + 4 * i + (uint64_t)insns[i].imm);
-        if (i + 1 < n)
-            leader_out[i + 1] = 1;
-    }
+    rv_mark_leaders(insns, 0, n, n, pc_base, leader_out);
     uint64_t count = 0;
     for (uint64_t i = 0; i < n; i++)
         count += leader_out[i];

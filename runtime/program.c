@@ -1,14 +1,17 @@
 /* program.c — rvt_program_load(): validate the ELF, keep a private copy, decode the text
- * once and find its basic blocks. A program is immutable afterwards and shared by runs. */
+ * once and find its basic blocks (a large text on one thread per CPU). A program is immutable
+ * afterwards and shared by runs. */
 #include "runtime/program.h"
 #include "runtime/tierup.h"
 #include "runtime/wallclock.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "frontend/blocks.h"
 #include "runtime/bigalloc.h"
@@ -28,6 +31,57 @@ void rvt_program_free(struct rvt_program *p)
     rt_big_free(p->insns, p->n_insns * sizeof *p->insns);
     rt_big_free(p->leader, p->n_insns);
     free(p);
+}
+
+/* A large text is decoded and its leaders marked in slices, one thread each, as tier 0
+ * translates it (tiers/tier0/tier0.h, t0_options): decoding costs ~60 host instructions per
+ * guest instruction, so a slice of fewer than LOAD_SLICE_MIN would not pay for its thread. */
+#define LOAD_SLICE_MIN 32768u
+#define LOAD_MAX_THREADS 8u
+
+struct load_slice {
+    const uint32_t *words;
+    struct rvt_program *p;
+    uint64_t first, end;
+    pthread_t thread;
+    int on_thread;
+};
+
+static void *decode_slice(void *arg)
+{
+    struct load_slice *s = arg;
+    struct rvt_program *p = s->p;
+    rv_decode_text(s->words + s->first, s->end - s->first, p->insns + s->first);
+    rv_mark_leaders(p->insns, s->first, s->end, p->n_insns, p->pc_base, p->leader);
+    return NULL;
+}
+
+/* Decodes words into p->insns and fills p->leader (cleared). */
+static void decode_text(struct rvt_program *p, const uint32_t *words)
+{
+    const uint64_t n = p->n_insns;
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t k = cpus > 1 ? (uint64_t)cpus : 1;
+    if (k > LOAD_MAX_THREADS)
+        k = LOAD_MAX_THREADS;
+    if (k > n / LOAD_SLICE_MIN)
+        k = n / LOAD_SLICE_MIN ? n / LOAD_SLICE_MIN : 1;
+    struct load_slice s[LOAD_MAX_THREADS];
+    for (uint64_t j = 0; j < k; j++) {
+        s[j] = (struct load_slice){words, p, n * j / k, n * (j + 1) / k, 0, 0};
+        /* a slice whose thread cannot be made is decoded here, after the first */
+        s[j].on_thread = j > 0 && pthread_create(&s[j].thread, NULL, decode_slice, &s[j]) == 0;
+    }
+    decode_slice(&s[0]);
+    for (uint64_t j = 1; j < k; j++) {
+        if (s[j].on_thread)
+            pthread_join(s[j].thread, NULL);
+        else
+            decode_slice(&s[j]);
+    }
+    const int64_t entry = rt_program_index(p, p->img.entry);
+    if (entry >= 0)
+        p->leader[entry] = 1;
 }
 
 int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
@@ -64,9 +118,8 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
             continue;
         memcpy((uint8_t *)words + (s->vaddr - p->pc_base), s->data, s->filesz);
     }
-    rv_decode_text(words, p->n_insns, p->insns);
+    decode_text(p, words);   /* leader is zeroed: rt_big_alloc */
     rt_big_free(words, words_bytes);
-    rv_find_leaders(p->insns, p->n_insns, p->pc_base, p->img.entry, p->leader);
     *out = p;
     return 0;
 oom:

@@ -63,6 +63,27 @@ START_TEST(test_leaders)
 }
 END_TEST
 
+/* Marking in ranges (as threads do, rv_mark_leaders) gives what one pass gives, wherever
+ * the text is cut. */
+START_TEST(test_mark_in_ranges)
+{
+    struct rv_insn in[N];
+    uint8_t want[N], got[N];
+    decode_all(in);
+    rv_find_leaders(in, N, BASE, BASE, want);
+    for (uint64_t a = 0; a <= N; a++)
+        for (uint64_t b = a; b <= N; b++) {
+            memset(got, 0, sizeof got);
+            got[0] = 1;   /* the entry */
+            rv_mark_leaders(in, b, N, N, BASE, got);
+            rv_mark_leaders(in, 0, a, N, BASE, got);
+            rv_mark_leaders(in, a, b, N, BASE, got);
+            ck_assert_msg(memcmp(got, want, N) == 0, "cut at %llu and %llu",
+                          (unsigned long long)a, (unsigned long long)b);
+        }
+}
+END_TEST
+
 START_TEST(test_block_end)
 {
     struct rv_insn in[N];
@@ -113,6 +134,7 @@ Suite *test_blocks_suite(void)
     Suite *s = suite_create("blocks");
     TCase *tc = tcase_create("blocks");
     tcase_add_test(tc, test_leaders);
+    tcase_add_test(tc, test_mark_in_ranges);
     tcase_add_test(tc, test_block_end);
     tcase_add_test(tc, test_static_target);
     suite_add_tcase(s, tc);
