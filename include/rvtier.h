@@ -64,8 +64,10 @@ struct rvt_options {
 
     /* tier 1 (modes tier1 and tiered); 0 = default for each */
     uint64_t tier_threshold;          /* block executions before its region is compiled */
-    unsigned compile_threads;         /* background compile threads of the program (the first
-                                         tiered run of a program fixes it) */
+    unsigned compile_threads;         /* tiered: background compile threads of the program
+                                         (its first tiered run fixes it; default 1); tier1:
+                                         threads compiling before the run (default one per
+                                         CPU) */
     int sync_compile;                 /* compile on the guest's thread when a block gets hot */
     int opt_level;                    /* LLVM pipeline 0..3; -1 = default */
     const char *dump_ir_dir;          /* write each region's IR (.ll) and an index here */

@@ -29,7 +29,8 @@ static const char run_usage[] =
     "                        starts (for A/B studies; compile time is not run time)\n"
     "  --tier-threshold N    (tiered) executions of a block before its region is compiled\n"
     "                        (default 1000)\n"
-    "  --compile-threads N   (tiered) background compile threads (default 1)\n"
+    "  --compile-threads N   (tiered) background compile threads (default 1); (tier1) threads\n"
+    "                        compiling the regions before the run (default one per CPU)\n"
     "  --sync-compile        (tiered) compile on the guest's thread when a block gets hot:\n"
     "                        slower, but the same regions at the same points in every run\n"
     "  --opt-level N         LLVM optimization level 0..3 for tier 1 (default 1)\n"
@@ -423,9 +424,12 @@ int cli_run(int argc, char **argv)
         goto out;
     }
     const int compiles = o.mode == RVT_MODE_TIERED || o.mode == RVT_MODE_TIER1;
-    if ((o.tier_threshold || o.compile_threads || o.sync_compile) && o.mode != RVT_MODE_TIERED) {
-        fprintf(stderr, "rvtier: --tier-threshold, --compile-threads and --sync-compile need "
-                "--mode tiered\n");
+    if ((o.tier_threshold || o.sync_compile) && o.mode != RVT_MODE_TIERED) {
+        fprintf(stderr, "rvtier: --tier-threshold and --sync-compile need --mode tiered\n");
+        goto out;
+    }
+    if (o.compile_threads && !compiles) {
+        fprintf(stderr, "rvtier: --compile-threads needs --mode tiered or tier1\n");
         goto out;
     }
     if (o.dump_ir_dir && !compiles) {

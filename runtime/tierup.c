@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ir/lift.h"
 #include "runtime/job.h"
@@ -263,8 +264,33 @@ void rt_tier1_free(struct rt_tier1 *t1)
     free(t1);
 }
 
-/* tier1 mode: the static regions, compiled here, once per program and variant (the one this
- * run starts in). */
+/* tier1 mode: the static regions, formed here and compiled here before the run, once per
+ * program and variant (the one this run starts in), on --compile-threads threads (default one
+ * per CPU): this thread and helpers each take the next batch until none is left. A batch is
+ * one module of up to BATCH_MAX regions (its fixed cost is paid once), and there are at least
+ * two batches per thread, so that one thread's long batch does not leave the others idle. */
+struct static_work {
+    struct rt_tier1 *t1;
+    const struct rvt_program *p;
+    const struct rt_region *const *regions;
+    size_t n, per_batch, next;   /* next: the first region no thread has taken (atomic) */
+    const char *dump_dir;
+};
+
+static void *static_worker(void *arg)
+{
+    struct static_work *w = arg;
+    for (;;) {
+        const size_t k = __atomic_fetch_add(&w->next, w->per_batch, __ATOMIC_RELAXED);
+        if (k >= w->n)
+            return NULL;
+        const size_t m = w->n - k < w->per_batch ? w->n - k : w->per_batch;
+        compile_regions(w->t1, w->p, w->regions + k, m, w->dump_dir);
+    }
+}
+
+#define STATIC_MAX_THREADS 16
+
 static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
 {
     const struct rvt_program *p = job->prog;
@@ -279,31 +305,47 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
     int64_t n = rt_region_static_heads(p, &heads);
     if (n < 0)
         return rt_job_fail(job, RVT_HOST_ERROR, "out of memory finding tier 1 regions");
-    struct rt_region batch[BATCH_MAX];
-    const struct rt_region *ptrs[BATCH_MAX];
-    size_t nb = 0;
-    int rc = 0;
-    for (int64_t k = 0; k < n; k++) {
+    struct rt_region *regions = calloc((size_t)n + 1, sizeof *regions);
+    const struct rt_region **ptrs = calloc((size_t)n + 1, sizeof *ptrs);
+    size_t nr = 0;
+    int rc = regions && ptrs ? 0 : rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming "
+                                               "tier 1 regions");
+    for (int64_t k = 0; rc == 0 && k < n; k++) {
         uint8_t expect = RT_HEAD_NONE;
         if (!__atomic_compare_exchange_n(&t1->state[v][heads[k]], &expect, RT_HEAD_BUSY, 0,
                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             continue;
-        if (rt_region_form(p, heads[k], NULL, 0, NULL, RT_REGION_STATIC_MAX_INSNS, &batch[nb]) != 0) {
+        if (rt_region_form(p, heads[k], NULL, 0, NULL, RT_REGION_STATIC_MAX_INSNS,
+                           &regions[nr]) != 0) {
             rc = rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming tier 1 regions");
             break;
         }
-        batch[nb].recording = (uint8_t)v;
-        ptrs[nb] = &batch[nb];
-        if (++nb == BATCH_MAX) {
-            compile_regions(t1, p, ptrs, nb, job->opt->dump_ir_dir);
-            while (nb)
-                rt_region_free(&batch[--nb]);
-        }
+        regions[nr].recording = (uint8_t)v;
+        ptrs[nr] = &regions[nr];
+        nr++;
     }
-    if (nb && rc == 0)
-        compile_regions(t1, p, ptrs, nb, job->opt->dump_ir_dir);
-    while (nb)
-        rt_region_free(&batch[--nb]);
+    if (rc == 0 && nr) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        size_t threads = job->opt->compile_threads ? job->opt->compile_threads
+                                                   : (size_t)(cpus > 0 ? cpus : 1);
+        if (threads > STATIC_MAX_THREADS)
+            threads = STATIC_MAX_THREADS;
+        size_t per = (nr + 2 * threads - 1) / (2 * threads);
+        struct static_work w = {t1, p, ptrs, nr, per < BATCH_MAX ? per : BATCH_MAX, 0,
+                                job->opt->dump_ir_dir};
+        pthread_t tid[STATIC_MAX_THREADS];
+        size_t started = 0;
+        while (started + 1 < threads &&
+               pthread_create(&tid[started], NULL, static_worker, &w) == 0)
+            started++;   /* a helper that cannot be made leaves its batches to the others */
+        static_worker(&w);
+        for (size_t k = 0; k < started; k++)
+            pthread_join(tid[k], NULL);
+    }
+    while (nr)
+        rt_region_free(&regions[--nr]);
+    free(regions);
+    free(ptrs);
     free(heads);
     return rc;
 }

@@ -41,6 +41,7 @@ expect "bad --abi" 2 "expected sp1 or linux" "$B" run "$G/sp1/hello.elf" --abi x
 expect "bad --mode" 2 "expected interp, tier0, tier1 or tiered" "$B" run "$G/sp1/hello.elf" --mode fast
 expect "--tier-threshold 0" 2 "must be 1" "$B" run "$G/sp1/hello.elf" --tier-threshold 0
 expect "--tier-threshold in tier0" 2 "need --mode tiered" "$B" run "$G/sp1/hello.elf" --mode tier0 --tier-threshold 5
+expect "--compile-threads in tier0" 2 "needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode tier0 --compile-threads 2
 expect "--opt-level 4" 2 "must be 0, 1, 2 or 3" "$B" run "$G/sp1/hello.elf" --opt-level 4
 expect "--opt-level in interp" 2 "needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode interp --opt-level 1
 expect "--translate-threads 0" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 0
@@ -88,6 +89,20 @@ expect "--stats" 0 "instructions.*MIPS" "$B" run "$G/sp1/hello.elf" --stats
 expect "--stats tier0 translation" 0 "tier 0 translated [0-9]+ instructions" "$B" run "$G/sp1/hello.elf" --stats --mode tier0
 expect "--stats translation threads" 0 "tier 0 translated [0-9]+ instructions .* on 3 threads" "$B" run "$G/sp1/sha256.elf" --stats --mode tier0 --translate-threads 3
 expect "--stats tier 1" 0 "tier 1: [1-9][0-9]* regions compiled.*ran in tier 1" "$B" run "$G/sp1/fibonacci.elf" --stats --sync-compile --tier-threshold 10
+
+# tier1 mode compiles its regions up front on --compile-threads threads: 1 and 3 threads
+# compile the same regions, and the run gives the same result
+"$B" run "$G/sp1/sha256.elf" --mode tier1 --compile-threads 1 --json > "$T_TMP/c1.json"
+"$B" run "$G/sp1/sha256.elf" --mode tier1 --compile-threads 3 --json > "$T_TMP/c3.json"
+if python3 - "$T_TMP/c1.json" "$T_TMP/c3.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sa, sb = a.pop("stats"), b.pop("stats")
+assert sa["regions_compiled"] == sb["regions_compiled"] > 10, (sa, sb)
+assert sa["tier1_instructions"] == sb["tier1_instructions"] > 0, (sa, sb)
+assert a == b, (a, b)
+PY
+then t_pass "tier1 --compile-threads 1 == 3"; else t_fail "tier1 --compile-threads 1 == 3" "$(head -c 300 "$T_TMP/c3.json")"; fi
 
 # --json of a tiered run: the tier-up stats add up and the timeline has one entry per tier-up
 "$B" run "$G/sp1/sieve.elf" --json --sync-compile --tier-threshold 50 > "$T_TMP/t.json"
