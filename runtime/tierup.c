@@ -405,6 +405,20 @@ static int reroot(struct rt_tier1 *t1, const struct rvt_program *p, struct rt_re
     return 0;
 }
 
+/* While head's region waits for the compile thread, table jumps to head go past its
+ * counter, as in a tier-0-only run: counting it no longer decides anything, and a one-block
+ * loop then stays in its swaps (t0_loop_branch sees its own code in the table). Only while the
+ * entry is still the counter: once a region of either variant is installed it is the gate,
+ * which install() stores after this, or which is already there when the other variant's
+ * region is the one queued now. */
+void rt_tierup_stop_counting(struct rt_tier1 *t1, uint32_t head)
+{
+    const struct t0_code *c = t1->code;
+    const void *counter = c->code + c->insn_off[head];
+    __atomic_compare_exchange_n(&c->tiered.table[head], &counter, c->t0_only.table[head], 0,
+                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 int rt_tierup_hot(struct rt_job *job, uint64_t pc)
 {
     struct rt_tierup *tu = job->tierup;
@@ -453,6 +467,7 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
     }
     const char *dump = job->opt->dump_ir_dir;
     if (!tu->sync) {
+        rt_tierup_stop_counting(t1, (uint32_t)idx);
         struct compile_req *q = calloc(1, sizeof *q);
         if (q) {
             *q = (struct compile_req){t1, p, r, dump ? strdup(dump) : NULL};

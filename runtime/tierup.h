@@ -45,6 +45,10 @@ void rt_tierup_end(struct rt_job *job, struct rt_tierup *tu);
 
 /* HOT exit at pc (a block head). Returns 0 (the run continues), -1 after rt_job_fail(). */
 int rt_tierup_hot(struct rt_job *job, uint64_t pc);
+/* Block head `head`'s region has been queued: from now on table jumps to it go past its
+ * counter, until a region is installed there. Does nothing once its table entry is no longer
+ * the counter (the gate). Called by rt_tierup_hot before it queues a region. */
+void rt_tierup_stop_counting(struct rt_tier1 *t1, uint32_t head);
 
 /* Frees a program's tier 1 state (rvt_program_free): stops its compile threads first. */
 void rt_tier1_free(struct rt_tier1 *t1);

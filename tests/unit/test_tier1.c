@@ -15,8 +15,10 @@
 #include "ir/lift.h"
 #include "runtime/program.h"
 #include "runtime/region.h"
+#include "runtime/tierup.h"
 #include "rv_asm.h"
 #include "testutil.h"
+#include "tiers/tier0/tier0.h"
 #include "tiers/tier1/tier1.h"
 
 /* Lifts every static region of p in both variants (plain, recording); returns how many
@@ -289,6 +291,49 @@ START_TEST(one_block_loop_tiers_up)
 }
 END_TEST
 
+/* A head whose region is queued stops counting (rt_tierup_stop_counting): its tiered table
+ * entry moves from its counter to the tier-0-only entry past it, and the program still runs
+ * exactly; an entry that already leads to the gate (an installed region) is left alone. */
+START_TEST(queued_head_stops_counting)
+{
+    const uint32_t w[] = RV_ONE_BLOCK_LOOP(2000);
+    uint8_t data[16] = {0};
+    struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
+    struct rvt_options o;
+    rvt_options_init(&o);
+    struct rvt_result ref, r;
+    o.mode = RVT_MODE_INTERP;
+    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+    o.mode = RVT_MODE_TIERED;
+    o.tier_threshold = 10;
+    o.sync_compile = 1;
+    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
+    rvt_result_free(&r);
+    const struct t0_code *c = p->t0;
+    const void **table = c->tiered.table;
+    uint32_t installed = UINT32_MAX, counting = UINT32_MAX;
+    for (uint32_t i = 0; i < p->n_insns; i++) {
+        if (table[i] == c->t1_gate && installed == UINT32_MAX)
+            installed = i;
+        if (p->leader[i] && table[i] == c->code + c->insn_off[i] && counting == UINT32_MAX)
+            counting = i;
+    }
+    ck_assert_msg(installed != UINT32_MAX, "no region installed");
+    ck_assert_msg(counting != UINT32_MAX, "no block head still counting");
+    rt_tierup_stop_counting(p->tier1, installed);
+    ck_assert_ptr_eq(table[installed], c->t1_gate);
+    rt_tierup_stop_counting(p->tier1, counting);
+    ck_assert_ptr_eq(table[counting], c->t0_only.table[counting]);
+    ck_assert_ptr_ne(table[counting], c->code + c->insn_off[counting]);
+    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
+    ck_assert_msg(r.status == RVT_OK, "%s", r.error);
+    ck_assert(memcmp(r.regs, ref.regs, sizeof r.regs) == 0 && r.clk == ref.clk);
+    rvt_result_free(&r);
+    rvt_result_free(&ref);
+    rvt_program_free(p);
+}
+END_TEST
+
 static void discard_output(void *user, int fd, const uint8_t *data, size_t len)
 {
     (void)user, (void)fd, (void)data, (void)len;
@@ -376,6 +421,7 @@ Suite *test_tier1_suite(void)
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
     tcase_add_test(tc, one_block_loop_tiers_up);
+    tcase_add_test(tc, queued_head_stops_counting);
     tcase_add_test(tc, variants_for_traced_and_untraced_runs);
     suite_add_tcase(s, tc);
     return s;
