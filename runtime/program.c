@@ -6,7 +6,6 @@
 #include "runtime/wallclock.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "frontend/blocks.h"
 #include "runtime/bigalloc.h"
+#include "runtime/fork_join.h"
 #include "include/rvtier.h"
 #include "tiers/tier0/tier0.h"
 
@@ -43,8 +43,6 @@ struct load_slice {
     const uint32_t *words;
     struct rvt_program *p;
     uint64_t first, end;
-    pthread_t thread;
-    int on_thread;
 };
 
 static void *decode_slice(void *arg)
@@ -67,18 +65,9 @@ static void decode_text(struct rvt_program *p, const uint32_t *words)
     if (k > n / LOAD_SLICE_MIN)
         k = n / LOAD_SLICE_MIN ? n / LOAD_SLICE_MIN : 1;
     struct load_slice s[LOAD_MAX_THREADS];
-    for (uint64_t j = 0; j < k; j++) {
-        s[j] = (struct load_slice){words, p, n * j / k, n * (j + 1) / k, 0, 0};
-        /* a slice whose thread cannot be made is decoded here, after the first */
-        s[j].on_thread = j > 0 && pthread_create(&s[j].thread, NULL, decode_slice, &s[j]) == 0;
-    }
-    decode_slice(&s[0]);
-    for (uint64_t j = 1; j < k; j++) {
-        if (s[j].on_thread)
-            pthread_join(s[j].thread, NULL);
-        else
-            decode_slice(&s[j]);
-    }
+    for (uint64_t j = 0; j < k; j++)
+        s[j] = (struct load_slice){words, p, n * j / k, n * (j + 1) / k};
+    rt_fork_join(k, decode_slice, s, sizeof s[0]);
     const int64_t entry = rt_program_index(p, p->img.entry);
     if (entry >= 0)
         p->leader[entry] = 1;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ir/lift.h"
+#include "runtime/fork_join.h"
 #include "runtime/job.h"
 #include "runtime/wallclock.h"
 #include "runtime/region.h"
@@ -289,7 +290,6 @@ static void *static_worker(void *arg)
     }
 }
 
-#define STATIC_MAX_THREADS 16
 
 static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
 {
@@ -328,19 +328,12 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         size_t threads = job->opt->compile_threads ? job->opt->compile_threads
                                                    : (size_t)(cpus > 0 ? cpus : 1);
-        if (threads > STATIC_MAX_THREADS)
-            threads = STATIC_MAX_THREADS;
+        if (threads > RT_FORK_JOIN_MAX)
+            threads = RT_FORK_JOIN_MAX;
         size_t per = (nr + 2 * threads - 1) / (2 * threads);
         struct static_work w = {t1, p, ptrs, nr, per < BATCH_MAX ? per : BATCH_MAX, 0,
                                 job->opt->dump_ir_dir};
-        pthread_t tid[STATIC_MAX_THREADS];
-        size_t started = 0;
-        while (started + 1 < threads &&
-               pthread_create(&tid[started], NULL, static_worker, &w) == 0)
-            started++;   /* a helper that cannot be made leaves its batches to the others */
-        static_worker(&w);
-        for (size_t k = 0; k < started; k++)
-            pthread_join(tid[k], NULL);
+        rt_fork_join(threads, static_worker, &w, 0);   /* workers share w */
     }
     while (nr)
         rt_region_free(&regions[--nr]);

@@ -265,21 +265,30 @@ END_TEST
  * tier-0-only run its branch back skips the table (t0_loop_branch); in a tiered run that
  * branch must still go through the table, or the loop never reaches its counter nor, once
  * compiled, its region. */
-START_TEST(one_block_loop_tiers_up)
+/* RV_ONE_BLOCK_LOOP(2000) loaded, run by the interpreter into *ref and tiered (threshold 10,
+ * compiled on the spot) into *r; o is left set for more tiered runs. */
+static struct rvt_program *loop_interp_and_tiered(struct rvt_options *o, struct rvt_result *ref,
+                                                  struct rvt_result *r)
 {
     const uint32_t w[] = RV_ONE_BLOCK_LOOP(2000);
     uint8_t data[16] = {0};
     struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
+    rvt_options_init(o);
+    o->mode = RVT_MODE_INTERP;
+    ck_assert_int_eq(rvt_run(p, o, ref), 0);
+    o->mode = RVT_MODE_TIERED;
+    o->tier_threshold = 10;
+    o->sync_compile = 1;
+    ck_assert_int_eq(rvt_run(p, o, r), 0);
+    ck_assert_msg(r->status == RVT_OK && ref->status == RVT_OK, "%s | %s", r->error, ref->error);
+    return p;
+}
+
+START_TEST(one_block_loop_tiers_up)
+{
     struct rvt_options o;
-    rvt_options_init(&o);
     struct rvt_result ref, r;
-    o.mode = RVT_MODE_INTERP;
-    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
-    o.mode = RVT_MODE_TIERED;
-    o.tier_threshold = 10;
-    o.sync_compile = 1;
-    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
-    ck_assert_msg(r.status == RVT_OK && ref.status == RVT_OK, "%s | %s", r.error, ref.error);
+    struct rvt_program *p = loop_interp_and_tiered(&o, &ref, &r);
     ck_assert(memcmp(r.regs, ref.regs, sizeof r.regs) == 0 && r.clk == ref.clk);
     ck_assert_msg(r.stats.tier1_instructions > r.stats.instructions / 2,
                   "%llu of %llu instructions in tier 1",
@@ -296,18 +305,9 @@ END_TEST
  * exactly; an entry that already leads to the gate (an installed region) is left alone. */
 START_TEST(queued_head_stops_counting)
 {
-    const uint32_t w[] = RV_ONE_BLOCK_LOOP(2000);
-    uint8_t data[16] = {0};
-    struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
     struct rvt_options o;
-    rvt_options_init(&o);
     struct rvt_result ref, r;
-    o.mode = RVT_MODE_INTERP;
-    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
-    o.mode = RVT_MODE_TIERED;
-    o.tier_threshold = 10;
-    o.sync_compile = 1;
-    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
+    struct rvt_program *p = loop_interp_and_tiered(&o, &ref, &r);
     rvt_result_free(&r);
     const struct t0_code *c = p->t0;
     const void **table = c->tiered.table;

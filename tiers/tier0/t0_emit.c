@@ -9,7 +9,6 @@
  * Usage: t0_translate(prog, &code, err, n) (tier0.h). */
 /* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
 #define X86_ROOM_CHECKED 0
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 
 #include "runtime/bigalloc.h"
 #include "runtime/ctx.h"
+#include "runtime/fork_join.h"
 #include "runtime/memory.h"
 #include "runtime/trace.h"
 #include "tiers/tier0/t0_emit.h"
@@ -413,8 +413,6 @@ struct slice {
     uint64_t first, end;          /* its instructions [first, end), end a leader or n */
     size_t main_size, stubs_size; /* its areas */
     struct t0_code *c;
-    pthread_t thread;
-    int on_thread;
 };
 
 /* Cuts the text into at most k slices of about equal length, each starting at a leader (so
@@ -525,9 +523,10 @@ static int code_room(struct t0_emitter *e)
     return 0;
 }
 
-/* Translates one slice's instructions into its areas. */
-static void translate_slice(struct slice *sl)
+/* Translates one slice's instructions into its areas (arg: its struct slice). */
+static void *translate_slice(void *arg)
 {
+    struct slice *sl = arg;
     struct t0_emitter *e = &sl->e;
     struct t0_code *c = sl->c;
     const struct rvt_program *p = e->p;
@@ -568,11 +567,6 @@ static void translate_slice(struct slice *sl)
     }
     if (!e->a.error && !e->s.error)
         x86_asm_finish(&e->a);
-}
-
-static void *slice_thread(void *arg)
-{
-    translate_slice(arg);
     return NULL;
 }
 
@@ -699,18 +693,9 @@ int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
         ek->cycles_rbx = e->cycles_rbx;
         ek->cycles_rax = e->cycles_rax;
     }
-    for (unsigned k = 0; k < m; k++) {
+    for (unsigned k = 0; k < m; k++)
         sl[k].c = c;
-        /* a slice whose thread cannot be made is translated here, after the first */
-        sl[k].on_thread = k > 0 && pthread_create(&sl[k].thread, NULL, slice_thread, &sl[k]) == 0;
-    }
-    translate_slice(&sl[0]);
-    for (unsigned k = 1; k < m; k++) {
-        if (sl[k].on_thread)
-            pthread_join(sl[k].thread, NULL);
-        else
-            translate_slice(&sl[k]);
-    }
+    rt_fork_join(m, translate_slice, sl, sizeof sl[0]);
     for (unsigned k = 0; k < m; k++) {
         const struct t0_emitter *ek = &sl[k].e;
         if (ek->a.error || ek->s.error) {
