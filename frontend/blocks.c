@@ -13,14 +13,17 @@ static void mark(uint8_t *leader, uint64_t n, uint64_t pc_base, uint64_t pc)
 }
 
 void rv_mark_leaders(const struct rv_insn *insns, uint64_t first, uint64_t end, uint64_t n,
-                     uint64_t pc_base, uint8_t *leader)
+                     uint64_t pc_base, uint8_t *leader, uint8_t *loop_head)
 {
     for (uint64_t i = first; i < end; i++) {
         const enum rv_op op = (enum rv_op)insns[i].op;
         if (!rv_insn_ends_block(&insns[i]))   /* most instructions: one table lookup */
             continue;
+        const uint64_t target = pc_base + 4 * i + (uint64_t)insns[i].imm;
         if (op == RV_OP_JAL || rv_op_class(op) == RV_CLS_BRANCH)
-            mark(leader, n, pc_base, pc_base + 4 * i + (uint64_t)insns[i].imm);
+            mark(leader, n, pc_base, target);
+        if (loop_head && rv_op_class(op) == RV_CLS_BRANCH && insns[i].imm <= 0)
+            mark(loop_head, n, pc_base, target);
         mark(leader, n, pc_base, pc_base + 4 * (i + 1));
     }
 }
@@ -32,7 +35,7 @@ uint64_t rv_find_leaders(const struct rv_insn *insns, uint64_t n, uint64_t pc_ba
         return 0;
     memset(leader_out, 0, n);
     mark(leader_out, n, pc_base, entry);
-    rv_mark_leaders(insns, 0, n, n, pc_base, leader_out);
+    rv_mark_leaders(insns, 0, n, n, pc_base, leader_out, NULL);
     uint64_t count = 0;
     for (uint64_t i = 0; i < n; i++)
         count += leader_out[i];

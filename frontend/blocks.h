@@ -21,10 +21,12 @@ uint64_t rv_find_leaders(const struct rv_insn *insns, uint64_t n, uint64_t pc_ba
 
 /* The part of rv_find_leaders for instructions [first, end) of the n, into a leader array
  * already cleared: marks their branch and JAL targets and the instructions after their block
- * ends. Several threads may mark disjoint ranges of one text at once: every mark is a relaxed
- * atomic byte store of 1, so two of them marking the same target do not race. */
+ * ends, and (when loop_head is not NULL, also cleared) in loop_head the targets of their
+ * backward conditional branches (target <= the branch's pc): the heads of loops. Several
+ * threads may mark disjoint ranges of one text at once: every mark is a relaxed atomic byte
+ * store of 1, so two of them marking the same target do not race. */
 void rv_mark_leaders(const struct rv_insn *insns, uint64_t first, uint64_t end, uint64_t n,
-                     uint64_t pc_base, uint8_t *leader);
+                     uint64_t pc_base, uint8_t *leader, uint8_t *loop_head);
 
 /* Index one past the last instruction of the block starting at index i (i < n): the block
  * runs until an instruction that ends a block (included) or the next leader (excluded). */

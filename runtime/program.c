@@ -30,6 +30,7 @@ void rvt_program_free(struct rvt_program *p)
     free(p->elf);
     rt_big_free(p->insns, p->n_insns * sizeof *p->insns);
     rt_big_free(p->leader, p->n_insns);
+    rt_big_free(p->loop_head, p->n_insns);
     free(p);
 }
 
@@ -50,7 +51,8 @@ static void *decode_slice(void *arg)
     struct load_slice *s = arg;
     struct rvt_program *p = s->p;
     rv_decode_text(s->words + s->first, s->end - s->first, p->insns + s->first);
-    rv_mark_leaders(p->insns, s->first, s->end, p->n_insns, p->pc_base, p->leader);
+    rv_mark_leaders(p->insns, s->first, s->end, p->n_insns, p->pc_base, p->leader,
+                    p->loop_head);
     return NULL;
 }
 
@@ -97,7 +99,8 @@ int rvt_program_load(const uint8_t *elf, size_t len, const char *name,
     uint32_t *words = rt_big_alloc(words_bytes);
     p->insns = rt_big_alloc(p->n_insns * sizeof *p->insns);
     p->leader = rt_big_alloc(p->n_insns);
-    if (!words || !p->insns || !p->leader) {
+    p->loop_head = rt_big_alloc(p->n_insns);
+    if (!words || !p->insns || !p->leader || !p->loop_head) {
         rt_big_free(words, words_bytes);
         goto oom;
     }

@@ -19,6 +19,7 @@ struct rvt_program {
     uint64_t n_insns;         /* (text_end - text_start) / 4 */
     struct rv_insn *insns;    /* decoded text, index (pc - pc_base) / 4 */
     uint8_t *leader;          /* 1 where a basic block starts (frontend/blocks.h) */
+    uint8_t *loop_head;       /* 1 where a backward conditional branch lands (rv_mark_leaders) */
 
     /* Tier 0 code, translated once on first use and shared by every later run (runs may
      * start on several threads at once: `lock` guards the translation). */

@@ -64,20 +64,28 @@ START_TEST(test_leaders)
 END_TEST
 
 /* Marking in ranges (as threads do, rv_mark_leaders) gives what one pass gives, wherever
- * the text is cut. */
+ * the text is cut; loop heads are the targets of backward conditional branches only (2, of
+ * the bne at 4: not 0, the backward jal's; not the misaligned or outside targets). */
 START_TEST(test_mark_in_ranges)
 {
     struct rv_insn in[N];
-    uint8_t want[N], got[N];
+    uint8_t want[N], got[N], heads[N];
+    static const uint8_t want_heads[N] = {[2] = 1};
     decode_all(in);
     rv_find_leaders(in, N, BASE, BASE, want);
     for (uint64_t a = 0; a <= N; a++)
         for (uint64_t b = a; b <= N; b++) {
             memset(got, 0, sizeof got);
+            memset(heads, 0, sizeof heads);
             got[0] = 1;   /* the entry */
-            rv_mark_leaders(in, b, N, N, BASE, got);
-            rv_mark_leaders(in, 0, a, N, BASE, got);
-            rv_mark_leaders(in, a, b, N, BASE, got);
+            rv_mark_leaders(in, b, N, N, BASE, got, heads);
+            rv_mark_leaders(in, 0, a, N, BASE, got, heads);
+            rv_mark_leaders(in, a, b, N, BASE, got, NULL);
+            if (a <= 4 && b > 4)   /* the third range, with the bne, marked no heads */
+                ck_assert_msg(memcmp(heads, (uint8_t[N]){0}, N) == 0, "heads without loop_head");
+            else
+                ck_assert_msg(memcmp(heads, want_heads, N) == 0, "loop heads cut at %llu, %llu",
+                              (unsigned long long)a, (unsigned long long)b);
             ck_assert_msg(memcmp(got, want, N) == 0, "cut at %llu and %llu",
                           (unsigned long long)a, (unsigned long long)b);
         }

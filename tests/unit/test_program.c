@@ -1,7 +1,8 @@
 /* test_program.c — program loading (runtime/program.c): a text large enough to be decoded on
  * several threads (one slice each) must come out exactly as one thread decodes it: every
- * instruction as rv_decode makes it, every leader as rv_find_leaders marks it, branch targets
- * across slice boundaries included. */
+ * instruction as rv_decode makes it, every leader as rv_find_leaders marks it and every loop
+ * head as rv_mark_leaders does on one thread, branch targets across slice boundaries
+ * included. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ START_TEST(threaded_load_matches_one_thread)
         rv_decode(w[i], &in[i]);
     const uint64_t leaders = rv_find_leaders(in, N, p->pc_base, p->img.entry, leader);
     ck_assert_uint_gt(leaders, N / 8);
+    uint8_t *heads = calloc(N, 1);
+    uint8_t *scratch = calloc(N, 1);
+    ck_assert(heads && scratch);
+    rv_mark_leaders(in, 0, N, N, p->pc_base, scratch, heads);
+    free(scratch);
     for (size_t i = 0; i < N; i++) {
         const struct rv_insn *a = &p->insns[i], *b = &in[i];   /* fields: padding is not */
         ck_assert_msg(a->op == b->op && a->rd == b->rd && a->rs1 == b->rs1 && a->rs2 == b->rs2 &&
@@ -47,7 +53,10 @@ START_TEST(threaded_load_matches_one_thread)
                       "insn %zu differs", i);
         ck_assert_msg(p->leader[i] == leader[i], "insn %zu: leader %u, one thread %u", i,
                       p->leader[i], leader[i]);
+        ck_assert_msg(p->loop_head[i] == heads[i], "insn %zu: loop head %u, one thread %u", i,
+                      p->loop_head[i], heads[i]);
     }
+    free(heads);
     free(in);
     free(leader);
     free(w);

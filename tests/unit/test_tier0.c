@@ -600,6 +600,73 @@ END_TEST
 
 /* ---- faults and the cycle limit ---- */
 
+/* A rotated loop entered in its middle (j to the condition block, which branches back to the
+ * body: gcc's shape for while loops): its two blocks keep one set of swaps (t0_swap.c
+ * straight_loop_end), the inner leader has an entry from the home map that makes them (both
+ * tables and the gate enter there) which the body falling in jumps over, and the branch back
+ * has the direct edge. It must match the interpreter untraced, traced with small chunks, at
+ * every cycle limit, and when its store walks out of guest memory. */
+START_TEST(rotated_loop_keeps_its_swaps_across_blocks)
+{
+    const uint32_t w[] = {
+        RV_ADDI(5, 0, 6),               /* 0 */
+        RV_LUI(9, TU_DATA_ADDR >> 12),  /* 1 */
+        RV_JAL(0, 24),                  /* 2: into the loop's middle, 8 */
+        rv_r(0, 5, 18, 0, 18, 0x33),    /* 3: head: x18 += x5 */
+        rv_r(0, 18, 19, 4, 19, 0x33),   /* 4: x19 ^= x18 */
+        RV_ADDI(20, 20, 3),             /* 5 */
+        rv_r(0, 20, 19, 0, 19, 0x33),   /* 6: x19 += x20 */
+        RV_SD(19, 9, 0),                /* 7: falls into 8 */
+        RV_LD(21, 9, 0),                /* 8: inner leader (the jump's target) */
+        rv_r(0, 22, 9, 0, 9, 0x33),     /* 9: x9 += x22 */
+        RV_ADDI(5, 5, -1),              /* 10 */
+        RV_BNE(5, 0, -32),              /* 11: back to 3 */
+        RV_ADDI(10, 21, 0),             /* 12 */
+        RV_HALT,                        /* 13, 14 */
+    };
+    uint8_t data[64] = {0};
+    struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
+    ck_assert(p->leader[3] && p->leader[8] && p->leader[12]);
+    uint64_t regs[32] = {0};
+    regs[22] = 8;
+    struct outcome ref;
+    const uint64_t chunks[] = {0, 1, 7};
+    for (size_t k = 0; k < 3; k++) {
+        compare(p, regs, chunks[k], 0, "rotated loop", &ref);
+        ck_assert_int_eq(ref.halted, 1);
+        free(ref.trace);
+    }
+    char what[64];
+    for (uint64_t limit = 1; limit <= 60; limit++) {
+        snprintf(what, sizeof what, "rotated loop, --max-cycles %llu", (unsigned long long)limit);
+        compare(p, regs, 7, limit, what, &ref);
+        free(ref.trace);
+    }
+    regs[22] = 1ull << 38;   /* a later store is outside guest memory */
+    compare(p, regs, 7, 0, "rotated loop that faults", &ref);
+    ck_assert_int_eq(ref.status, RVT_FAULT);
+    free(ref.trace);
+
+    struct t0_code *code;
+    char err[512];
+    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
+    /* instruction 7 ends with jmp rel32 past 8's swap-in, into 8's own code */
+    const size_t end7 = t0_insn_end(code, 7);
+    const uint8_t *j = code->code + end7 - 5;
+    int32_t rel;
+    memcpy(&rel, j + 1, 4);
+    ck_assert_uint_eq(j[0], 0xE9);
+    ck_assert_uint_eq(end7, code->insn_off[8]);
+    ck_assert_uint_gt(end7 + (size_t)(int64_t)rel, code->insn_off[8]);
+    ck_assert_uint_lt(end7 + (size_t)(int64_t)rel, t0_insn_end(code, 8));
+    ck_assert_ptr_eq(code->t0_only.table[8], code->code + code->insn_off[8]);
+    ck_assert_msg(loop_edge(code, 11, 3), "the loop's branch has no direct edge past the head's "
+                  "swap-in");
+    t0_code_free(code);
+    rvt_program_free(p);
+}
+END_TEST
+
 START_TEST(faults_match_interp)
 {
     struct {
@@ -812,6 +879,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, random_memory_programs_traced);
     tcase_add_test(tc, branches_loops_calls);
     tcase_add_test(tc, one_block_loop_keeps_its_swaps);
+    tcase_add_test(tc, rotated_loop_keeps_its_swaps_across_blocks);
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
     tcase_add_test(tc, random_words_translate_and_match);

@@ -532,7 +532,16 @@ static void *translate_slice(void *arg)
     const struct rvt_program *p = e->p;
     uint32_t *owed = c->t0_only.owed_clk;
     const void **t0_only = c->t0_only.table;
+    e->limit = sl->end;
     for (uint64_t i = sl->first; i < sl->end && code_room(e) == 0; i++) {
+        if (p->leader[i] && e->n_swaps && i < e->range_end) {
+            /* inside a loop that keeps its swaps across blocks (t0_swap.c) */
+            c->insn_off[i] = (uint32_t)t0_inner_leader(e, i, t0_only);
+            owed[i] = 0;
+            emit_block_counter(e, i);
+            emit_insn(e, i, &p->insns[i]);
+            continue;
+        }
         if (p->leader[i]) {
             t0_block_end(e);   /* falling into the next block: the home map again */
             t0_commit_clock(e);   /* direct jumps land on leaders with nothing pending */

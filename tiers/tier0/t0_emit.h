@@ -48,6 +48,10 @@ struct t0_emitter {
      * of its swap-in code (the tier-0-only table's entry) and of the code after it. */
     uint32_t loop_head;
     size_t loop_entry, loop_body;
+    /* The swaps hold for instructions [its head, range_end): one block, or a loop whose body
+     * runs straight through several blocks (t0_swap.c); its inner leaders keep them. */
+    uint64_t range_end;
+    uint64_t limit;                 /* the end of this emitter's slice of the text */
     /* A translation is cut into slices of whole blocks, each translated by its own emitter
      * (t0_emit.c: on its own thread) into its own two areas of the one code buffer. */
     uint8_t *code;                  /* the code buffer: offsets below are from here */
@@ -199,8 +203,9 @@ void t0_cycle_check_rax(struct t0_emitter *e);
 
 /* ---- block-local promotion (t0_swap.c) ---- */
 
-/* Shorter blocks are not looked at, unless they are one-block loops: few of them would gain,
- * and the look costs translation time in every block. */
+/* Shorter blocks are not looked at, unless they are one-block loops or loop heads falling
+ * into the next block (which may make a loop with it): few of them would gain, and the look
+ * costs translation time in every block. */
 #define T0_MIN_BLOCK 6
 /* The look at a block of at least T0_MIN_BLOCK instructions (or one near the text end). */
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
@@ -216,13 +221,21 @@ static inline void t0_block_begin(struct t0_emitter *e, uint64_t i, uint32_t *in
         uint64_t next8;
         memcpy(&next8, e->p->leader + i + 1, 8);
         next8 &= (1ull << (8 * (T0_MIN_BLOCK - 1))) - 1;
-        if (next8) {   /* a leader in i+1 .. i+5: a short block; is it a loop? */
-            if (!t0_branches_back(e->p, i, i + (unsigned)__builtin_ctzll(next8) / 8))
-                return;
+        if (next8) {   /* a leader in i+1 .. i+5: a short block; is it (part of) a loop? */
+            const uint64_t last = i + (unsigned)__builtin_ctzll(next8) / 8;
+            if (!t0_branches_back(e->p, i, last) &&
+                (!e->p->loop_head[i] || rv_insn_ends_block(&e->p->insns[last])))
+                return;   /* neither a loop nor a loop's head falling into the next block */
         }
     }
     t0_block_analyze(e, i, insn_off, t0_only);
 }
+/* Leader i inside a range with swaps (i < range_end): its code starts with an entry from
+ * the home map that makes the swaps (the table's, both tables', and the gate's), which the
+ * code falling in from the previous instruction jumps over; then its counter, with the swaps
+ * in force (its HOT exit undoes them). Sets t0_only[i]; returns the entry's offset, the
+ * instruction's insn_off. */
+size_t t0_inner_leader(struct t0_emitter *e, uint64_t i, const void **t0_only);
 /* Undoes the swaps in force in the main code (flag-neutral; clobbers rdx), back to the home map. */
 void t0_block_undo(struct t0_emitter *e);
 /* The taken edge of a one-block loop's branch back to its head (flags from the compare

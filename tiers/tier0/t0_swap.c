@@ -12,8 +12,14 @@
  * in force undoes them first. A table jump into the middle of a block with swaps (a JALR to a
  * computed target) lands on the block's re-entry stub, which makes the swaps and continues at
  * the instruction. A swap is symmetric: the same three moves make and undo it.
+ * A loop whose body runs straight through a few blocks to a branch back to its head (a rotated
+ * loop entered in its middle: the blocks after the first begin only because that jump lands
+ * there) keeps one set of swaps for all of them, as one block would: its inner leaders do not
+ * undo them; each starts with an entry from the home map that makes them, for the table jumps
+ * (and the gate) that land there, which the code falling in jumps over (t0_inner_leader).
  * Usage: t0_block_begin(e, i) at a leader; t0_block_end(e) before leaving the block;
- *        t0_swaps_undo(e, asm, tmp) in a stub. */
+ *        t0_inner_leader(e, i) at a leader before e->range_end; t0_swaps_undo(e, asm, tmp)
+ *        in a stub. */
 /* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
 #define X86_ROOM_CHECKED 0
 #include <string.h>
@@ -97,16 +103,51 @@ static size_t emit_reentry(struct t0_emitter *e, const uint32_t *insn_off)
     return at;
 }
 
+/* The leader after i (rv_find_leaders marks the instruction after every block end, so a block
+ * runs to the next leader: a byte scan instead of rv_block_end's look at every instruction),
+ * or limit. */
+static uint64_t next_leader(const struct rvt_program *p, uint64_t i, uint64_t limit)
+{
+    const uint8_t *next = i + 1 < limit ? memchr(p->leader + i + 1, 1, limit - i - 1) : NULL;
+    return next ? (uint64_t)(next - p->leader) : limit;
+}
+
+/* A loop whose body runs straight through several blocks headed at i: each block before the
+ * last falls into the next (it ends only because a jump from outside enters there, as a
+ * rotated loop is entered in its middle: sha256's rounds), and the last one's last
+ * instruction branches back to i. Returns the end of the last block, or 0. */
+#define RANGE_MAX_BLOCKS 2
+#define RANGE_MAX_INSNS 256
+static uint64_t straight_loop_end(const struct rvt_program *p, uint64_t i, uint64_t end,
+                                  uint64_t limit)
+{
+    if (!p->loop_head[i])   /* no backward branch lands here: the common case, at once */
+        return 0;
+    for (unsigned k = 1; k < RANGE_MAX_BLOCKS; k++) {
+        if (end >= limit || rv_insn_ends_block(&p->insns[end - 1]))
+            return 0;
+        end = next_leader(p, end, limit);
+        if (end - i > RANGE_MAX_INSNS)
+            return 0;
+        if (t0_branches_back(p, i, end - 1))
+            return end;
+    }
+    return 0;
+}
+
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
                       const void **t0_only)
 {
     const struct rvt_program *p = e->p;
-    /* rv_find_leaders marks the instruction after every block end, so the block runs to the
-     * next leader: a byte scan instead of rv_block_end's look at every instruction */
-    const uint8_t *next = i + 1 < p->n_insns ? memchr(p->leader + i + 1, 1, p->n_insns - i - 1)
-                                             : NULL;
-    const uint64_t end = next ? (uint64_t)(next - p->leader) : p->n_insns;
-    const int loop = t0_branches_back(p, i, end - 1);
+    uint64_t end = next_leader(p, i, e->limit);
+    int loop = t0_branches_back(p, i, end - 1);
+    if (!loop) {
+        const uint64_t range = straight_loop_end(p, i, end, e->limit);
+        if (range) {
+            end = range;
+            loop = 1;
+        }
+    }
     if (end - i < T0_MIN_BLOCK && !loop)
         return;
     const uint32_t min_gain = loop ? MIN_GAIN_LOOP : MIN_GAIN;
@@ -150,13 +191,28 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
         e->cur.loc[y] = e->home->loc[x];
     }
     e->loop_head = loop ? (uint32_t)i : UINT32_MAX;
+    e->range_end = end;
     e->loop_entry = t0_code_at(e, &e->a);
     t0_swaps_undo(e, &e->a, X86_RDX);
     e->loop_body = t0_code_at(e, &e->a);
     e->map = &e->cur;
     const void *reentry = e->code + emit_reentry(e, insn_off);
     for (uint64_t j = i + 1; j < end; j++)   /* the head itself makes the swaps */
-        t0_only[j] = reentry;   /* t0_code_tiered copies these */
+        t0_only[j] = reentry;   /* t0_code_tiered copies these; inner leaders: t0_inner_leader */
+}
+
+size_t t0_inner_leader(struct t0_emitter *e, uint64_t i, const void **t0_only)
+{
+    struct x86_asm *a = &e->a;
+    t0_commit_clock(e);   /* leaders owe nothing */
+    const size_t over = x86_jmp32_fwd(a);   /* falling in: the swaps are made */
+    const size_t at = t0_code_at(e, a);
+    t0_swaps_undo(e, a, X86_RDX);   /* entered through the table: make them (undo = do) */
+    x86_bind32(a, over, x86_here(a));
+    /* both tables enter here: the tiered one at insn_off (t0_code_tiered), and with the swaps
+     * made from the home map this is also the tier-0-only entry */
+    t0_only[i] = e->code + at;
+    return at;
 }
 
 void t0_block_undo(struct t0_emitter *e)
