@@ -539,31 +539,41 @@ static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
     return 0;
 }
 
+/* A loop over XMM-resident registers (x22 = the store's stride) against the interpreter:
+ * untraced and traced with chunks 1 and 7, at every cycle limit up to max_limit, and with a
+ * stride that walks the store out of guest memory (a fault from inside the swaps). */
+static void compare_loop(const struct rvt_program *p, const char *name, uint64_t max_limit)
+{
+    uint64_t regs[32] = {0};
+    regs[22] = 8;
+    struct outcome ref;
+    char what[96];
+    const uint64_t chunks[] = {0, 1, 7};
+    for (size_t k = 0; k < 3; k++) {
+        compare(p, regs, chunks[k], 0, name, &ref);
+        ck_assert_int_eq(ref.halted, 1);
+        free(ref.trace);
+    }
+    for (uint64_t limit = 1; limit <= max_limit; limit++) {
+        snprintf(what, sizeof what, "%s, --max-cycles %llu", name, (unsigned long long)limit);
+        compare(p, regs, 7, limit, what, &ref);
+        free(ref.trace);
+    }
+    regs[22] = 1ull << 38;   /* the 5th store is at 2^40 + 0x20000: outside guest memory */
+    snprintf(what, sizeof what, "%s that faults", name);
+    compare(p, regs, 7, 0, what, &ref);
+    ck_assert_int_eq(ref.status, RVT_FAULT);
+    free(ref.trace);
+}
+
 START_TEST(one_block_loop_keeps_its_swaps)
 {
     const uint32_t w[] = RV_ONE_BLOCK_LOOP(6);
     uint8_t data[64] = {0};
     struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
-    uint64_t regs[32] = {0};
-    regs[22] = 8;
+    compare_loop(p, "one-block loop", 64);   /* 59 instructions, then the halt */
     struct outcome ref;
-    const uint64_t chunks[] = {0, 1, 7};
-    for (size_t k = 0; k < 3; k++) {
-        compare(p, regs, chunks[k], 0, "one-block loop", &ref);
-        ck_assert_int_eq(ref.halted, 1);
-        free(ref.trace);
-    }
     char what[64];
-    for (uint64_t limit = 1; limit <= 64; limit++) {   /* 59 instructions, then the halt */
-        snprintf(what, sizeof what, "one-block loop, --max-cycles %llu",
-                 (unsigned long long)limit);
-        compare(p, regs, 7, limit, what, &ref);
-        free(ref.trace);
-    }
-    regs[22] = 1ull << 38;   /* the 5th store is at 2^40 + 0x20000: outside guest memory */
-    compare(p, regs, 7, 0, "one-block loop that faults", &ref);
-    ck_assert_int_eq(ref.status, RVT_FAULT);
-    free(ref.trace);
 
     /* the branch back: lea rdx, [rip + rel32] to the head's tier-0-only table entry */
     struct t0_code *code;
@@ -627,25 +637,7 @@ START_TEST(rotated_loop_keeps_its_swaps_across_blocks)
     uint8_t data[64] = {0};
     struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
     ck_assert(p->leader[3] && p->leader[8] && p->leader[12]);
-    uint64_t regs[32] = {0};
-    regs[22] = 8;
-    struct outcome ref;
-    const uint64_t chunks[] = {0, 1, 7};
-    for (size_t k = 0; k < 3; k++) {
-        compare(p, regs, chunks[k], 0, "rotated loop", &ref);
-        ck_assert_int_eq(ref.halted, 1);
-        free(ref.trace);
-    }
-    char what[64];
-    for (uint64_t limit = 1; limit <= 60; limit++) {
-        snprintf(what, sizeof what, "rotated loop, --max-cycles %llu", (unsigned long long)limit);
-        compare(p, regs, 7, limit, what, &ref);
-        free(ref.trace);
-    }
-    regs[22] = 1ull << 38;   /* a later store is outside guest memory */
-    compare(p, regs, 7, 0, "rotated loop that faults", &ref);
-    ck_assert_int_eq(ref.status, RVT_FAULT);
-    free(ref.trace);
+    compare_loop(p, "rotated loop", 60);
 
     struct t0_code *code;
     char err[512];
