@@ -2,7 +2,18 @@
 #include "runtime/fork_join.h"
 
 #include <pthread.h>
-#include <stdint.h>
+#include <unistd.h>
+
+size_t rt_fork_join_parts(uint64_t items, uint64_t min_items, size_t max_parts)
+{
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t k = cpus > 1 ? (uint64_t)cpus : 1;
+    if (k > max_parts)
+        k = max_parts;
+    if (min_items && k > items / min_items)
+        k = items / min_items;
+    return k ? (size_t)k : 1;
+}
 
 void rt_fork_join(size_t n, void *(*work)(void *), void *arg, size_t stride)
 {

@@ -9,11 +9,16 @@
 #define RVT_RUNTIME_FORK_JOIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Most parts one call takes (more are run on the calling thread, in turn). */
 #define RT_FORK_JOIN_MAX 16
 
 /* work((char *)arg + k * stride) for k < n, concurrently. */
 void rt_fork_join(size_t n, void *(*work)(void *), void *arg, size_t stride);
+
+/* How many parts to cut `items` into: one per online CPU, at most max_parts, each of at least
+ * min_items (a smaller part would not pay for its thread's start); at least 1. */
+size_t rt_fork_join_parts(uint64_t items, uint64_t min_items, size_t max_parts);
 
 #endif

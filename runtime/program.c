@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "frontend/blocks.h"
 #include "runtime/bigalloc.h"
@@ -56,16 +55,11 @@ static void *decode_slice(void *arg)
     return NULL;
 }
 
-/* Decodes words into p->insns and fills p->leader (cleared). */
+/* Decodes words into p->insns and fills p->leader and p->loop_head (both cleared). */
 static void decode_text(struct rvt_program *p, const uint32_t *words)
 {
     const uint64_t n = p->n_insns;
-    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t k = cpus > 1 ? (uint64_t)cpus : 1;
-    if (k > LOAD_MAX_THREADS)
-        k = LOAD_MAX_THREADS;
-    if (k > n / LOAD_SLICE_MIN)
-        k = n / LOAD_SLICE_MIN ? n / LOAD_SLICE_MIN : 1;
+    const uint64_t k = rt_fork_join_parts(n, LOAD_SLICE_MIN, LOAD_MAX_THREADS);
     struct load_slice s[LOAD_MAX_THREADS];
     for (uint64_t j = 0; j < k; j++)
         s[j] = (struct load_slice){words, p, n * j / k, n * (j + 1) / k};

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ir/lift.h"
 #include "runtime/fork_join.h"
@@ -290,7 +289,6 @@ static void *static_worker(void *arg)
     }
 }
 
-
 static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
 {
     const struct rvt_program *p = job->prog;
@@ -325,9 +323,8 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
         nr++;
     }
     if (rc == 0 && nr) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         size_t threads = job->opt->compile_threads ? job->opt->compile_threads
-                                                   : (size_t)(cpus > 0 ? cpus : 1);
+                                                   : rt_fork_join_parts(nr, 0, RT_FORK_JOIN_MAX);
         if (threads > RT_FORK_JOIN_MAX)
             threads = RT_FORK_JOIN_MAX;
         size_t per = (nr + 2 * threads - 1) / (2 * threads);

@@ -1,10 +1,11 @@
 /* test_fork_join.c — rt_fork_join (runtime/fork_join.c): every part runs exactly once, part 0
  * on the calling thread, the others concurrently (each waits for all to have started, which
  * would deadlock if they ran one after another), more parts than threads included, and a
- * shared argument (stride 0) reaches every worker. */
+ * shared argument (stride 0) reaches every worker; rt_fork_join_parts' count. */
 #include <check.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "runtime/fork_join.h"
 
@@ -70,6 +71,20 @@ START_TEST(shared_argument)
 }
 END_TEST
 
+/* One part per CPU, at most max_parts, none smaller than min_items, never 0. */
+START_TEST(parts_by_cpus_size_and_bound)
+{
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    const size_t all = cpus > 1 ? (size_t)cpus : 1;
+    ck_assert_uint_eq(rt_fork_join_parts(1u << 30, 1, 1000), all);
+    ck_assert_uint_eq(rt_fork_join_parts(1u << 30, 0, 1000), all);
+    ck_assert_uint_eq(rt_fork_join_parts(1u << 30, 1, 1), 1);
+    ck_assert_uint_eq(rt_fork_join_parts(10, 100, 8), 1);
+    ck_assert_uint_eq(rt_fork_join_parts(0, 100, 8), 1);
+    ck_assert_uint_eq(rt_fork_join_parts(300, 100, 8), all < 3 ? all : 3);
+}
+END_TEST
+
 Suite *test_fork_join_suite(void)
 {
     Suite *s = suite_create("fork_join");
@@ -77,6 +92,7 @@ Suite *test_fork_join_suite(void)
     tcase_add_test(tc, parts_run_once_and_concurrently);
     tcase_add_test(tc, more_parts_than_threads);
     tcase_add_test(tc, shared_argument);
+    tcase_add_test(tc, parts_by_cpus_size_and_bound);
     suite_add_tcase(s, tc);
     return s;
 }

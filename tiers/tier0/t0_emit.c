@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "runtime/bigalloc.h"
 #include "runtime/ctx.h"
@@ -438,15 +437,9 @@ static unsigned plan_slices(const struct rvt_program *p, unsigned k, struct slic
 
 static unsigned slice_count(const struct rvt_program *p, const struct t0_options *o)
 {
-    unsigned k = o->threads;
-    if (k == 0) {
-        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        const uint64_t by_size = p->n_insns / T0_SLICE_MIN;
-        k = cpus > 0 ? (unsigned)cpus : 1;
-        if (k > by_size)
-            k = by_size ? (unsigned)by_size : 1;
-    }
-    return k < T0_MAX_SLICES ? k : T0_MAX_SLICES;
+    if (o->threads == 0)
+        return (unsigned)rt_fork_join_parts(p->n_insns, T0_SLICE_MIN, T0_MAX_SLICES);
+    return o->threads < T0_MAX_SLICES ? o->threads : T0_MAX_SLICES;
 }
 
 /* Reserves the buffer for the slices' areas and points their assemblers at them (slice 0's

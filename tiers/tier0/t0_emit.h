@@ -49,7 +49,7 @@ struct t0_emitter {
     uint32_t loop_head;
     size_t loop_entry, loop_body;
     /* The swaps hold for instructions [its head, range_end): one block, or a loop whose body
-     * runs straight through several blocks (t0_swap.c); its inner leaders keep them. */
+     * runs straight through two blocks (t0_swap.c); its inner leader keeps them. */
     uint64_t range_end;
     uint64_t limit;                 /* the end of this emitter's slice of the text */
     /* A translation is cut into slices of whole blocks, each translated by its own emitter

@@ -12,11 +12,11 @@
  * in force undoes them first. A table jump into the middle of a block with swaps (a JALR to a
  * computed target) lands on the block's re-entry stub, which makes the swaps and continues at
  * the instruction. A swap is symmetric: the same three moves make and undo it.
- * A loop whose body runs straight through a few blocks to a branch back to its head (a rotated
- * loop entered in its middle: the blocks after the first begin only because that jump lands
- * there) keeps one set of swaps for all of them, as one block would: its inner leaders do not
- * undo them; each starts with an entry from the home map that makes them, for the table jumps
- * (and the gate) that land there, which the code falling in jumps over (t0_inner_leader).
+ * A loop whose body runs straight through two blocks to a branch back to its head (a rotated
+ * loop entered in its middle: the second block begins only because that jump lands there)
+ * keeps one set of swaps for both, as one block would: its inner leader does not undo them;
+ * it starts with an entry from the home map that makes them, for the table jumps (and the
+ * gate) that land there, which the code falling in jumps over (t0_inner_leader).
  * Usage: t0_block_begin(e, i) at a leader; t0_block_end(e) before leaving the block;
  *        t0_inner_leader(e, i) at a leader before e->range_end; t0_swaps_undo(e, asm, tmp)
  *        in a stub. */
@@ -112,27 +112,20 @@ static uint64_t next_leader(const struct rvt_program *p, uint64_t i, uint64_t li
     return next ? (uint64_t)(next - p->leader) : limit;
 }
 
-/* A loop whose body runs straight through several blocks headed at i: each block before the
- * last falls into the next (it ends only because a jump from outside enters there, as a
- * rotated loop is entered in its middle: sha256's rounds), and the last one's last
- * instruction branches back to i. Returns the end of the last block, or 0. */
-#define RANGE_MAX_BLOCKS 2
+/* A loop whose body runs straight through two blocks, the first headed at i and ending at
+ * end: the first falls into the second (which begins only because a jump from outside enters
+ * there, as a rotated loop is entered in its middle: sha256's rounds), and the second's last
+ * instruction branches back to i. Returns the end of the second block, or 0. */
 #define RANGE_MAX_INSNS 256
 static uint64_t straight_loop_end(const struct rvt_program *p, uint64_t i, uint64_t end,
                                   uint64_t limit)
 {
     if (!p->loop_head[i])   /* no backward branch lands here: the common case, at once */
         return 0;
-    for (unsigned k = 1; k < RANGE_MAX_BLOCKS; k++) {
-        if (end >= limit || rv_insn_ends_block(&p->insns[end - 1]))
-            return 0;
-        end = next_leader(p, end, limit);
-        if (end - i > RANGE_MAX_INSNS)
-            return 0;
-        if (t0_branches_back(p, i, end - 1))
-            return end;
-    }
-    return 0;
+    if (end >= limit || rv_insn_ends_block(&p->insns[end - 1]))
+        return 0;
+    end = next_leader(p, end, limit);
+    return end - i <= RANGE_MAX_INSNS && t0_branches_back(p, i, end - 1) ? end : 0;
 }
 
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
