@@ -114,7 +114,9 @@ struct t0_options {
      * instructions each (below that a thread's start costs more than it saves: tier 0
      * translates ~10-15 M instructions/s per thread); 1: the calling thread only. The code
      * runs the same either way: each instruction's code is the same but for its rel32s to
-     * stubs and tails, and a slice whose text falls through ends with a jmp to the next. */
+     * stubs and tails (and for the swaps of a two-block loop that a slice boundary splits:
+     * each block then swaps on its own), and a slice whose text falls through ends with a jmp
+     * to the next. */
     unsigned threads;
 };
 #define T0_SLICE_MIN 16384u
