@@ -36,11 +36,13 @@ static int visit(struct walk *w, uint64_t pc, int jump, int callee, uint32_t max
     struct rt_region *r = w->r;
     if (r->n_blocks && jump && (uint32_t)idx == r->head)
         r->has_back_edge = 1;
-    if (w->counters && (int64_t)w->armed - w->counters[idx] < w->min_runs &&
-        (uint32_t)idx != r->head)
-        return 0;   /* (almost) never ran since profiling began: leave it to tier 0 */
     /* (another run may be changing heads: an atomic load) */
     const uint8_t st = w->heads ? __atomic_load_n(&w->heads[idx], __ATOMIC_ACQUIRE) : 0;
+    /* a head that got hot had its counter re-armed: its count was reset, not its heat */
+    const int was_hot = st == RT_HEAD_RETRY || st == RT_HEAD_BUSY || st == RT_HEAD_INSTALLED;
+    if (w->counters && (int64_t)w->armed - w->counters[idx] < w->min_runs &&
+        (uint32_t)idx != r->head && !was_hot)
+        return 0;   /* (almost) never ran since profiling began: leave it to tier 0 */
     if (callee && (st == RT_HEAD_BUSY || st == RT_HEAD_INSTALLED))
         return 0;   /* a called function's loop with a region of its own: leave to it */
     if (rt_region_block_of(r, (uint32_t)idx) >= 0)

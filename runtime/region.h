@@ -43,9 +43,15 @@ struct rt_region {
 
 /* What tier-up knows of a leader, per variant (runtime/tierup.c): RT_HEAD_BUSY = heads a
  * region being formed or compiled, RT_HEAD_INSTALLED = heads an installed region,
- * RT_HEAD_COVERED = a member of a busy or installed region (forms no region of its own). */
+ * RT_HEAD_COVERED = a member of a busy or installed region (forms no region of its own),
+ * RT_HEAD_RETRY = got hot but formed no loop yet, its counter re-armed to look again later.
+ * A walk counts a RETRY, BUSY or INSTALLED block as warm whatever its counter says: each got
+ * hot and had its counter re-armed, which reset its count, not its heat. Without this, at
+ * threshold 1 the two blocks of gcc's rotated loop (fibonacci's) each formed a one-block
+ * region, the first before the second ever ran and the second just after the first's counter
+ * was re-armed at its install, and every iteration went through the gate twice: 40x slower. */
 enum rt_head_state { RT_HEAD_NONE, RT_HEAD_BUSY, RT_HEAD_INSTALLED, RT_HEAD_REJECTED,
-                     RT_HEAD_COVERED };
+                     RT_HEAD_COVERED, RT_HEAD_RETRY };
 
 #define RT_REGION_MAX_INSNS 1500u
 #define RT_REGION_WARM_SHARE 64

@@ -370,6 +370,15 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
     return 0;
 }
 
+/* Claims leader idx's state for a region of its own: NONE or RETRY -> BUSY. 1 if claimed. */
+static int claim_head(uint8_t *state, uint32_t idx)
+{
+    uint8_t st = __atomic_load_n(&state[idx], __ATOMIC_ACQUIRE);
+    return (st == RT_HEAD_NONE || st == RT_HEAD_RETRY) &&
+           __atomic_compare_exchange_n(&state[idx], &st, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
 /* Re-forms r at r->rejoin (which the caller found set): tier 0 reaches a block only fallen
  * into (a rotated loop's middle, where it was first entered) only by falling through, never
  * through the table, so a region headed there would never run; the block its loop jumps back
@@ -379,9 +388,7 @@ static int reroot(struct rt_tier1 *t1, const struct rvt_program *p, struct rt_re
 {
     const uint32_t h = r->rejoin;
     const uint8_t v = r->recording;
-    uint8_t none = RT_HEAD_NONE;
-    if (!__atomic_compare_exchange_n(&t1->state[v][h], &none, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE))
+    if (!claim_head(t1->state[v], h))
         return -1;
     struct rt_region r2;
     if (rt_region_form(p, h, t1->code->tiered.counters, t1->armed, t1->state[v],
@@ -417,10 +424,7 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
     int64_t idx = rt_program_index(p, pc);
     const int v = rt_tracing(&job->ctx);   /* the variant this run needs here now */
     uint8_t *state = t1->state[v];
-    uint8_t expect = RT_HEAD_NONE;
-    if (tu->static_only || idx < 0 ||
-        !__atomic_compare_exchange_n(&state[idx], &expect, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE))
+    if (tu->static_only || idx < 0 || !claim_head(state, (uint32_t)idx))
         return 0;
     struct rt_region r;
     if (rt_region_form(p, (uint32_t)idx, t1->code->tiered.counters, t1->armed, state,
@@ -447,13 +451,14 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         t1->attempts[idx]++;
         rt_region_free(&r);
         t1->code->tiered.counters[idx] = t1->armed;
-        __atomic_store_n(&state[idx], RT_HEAD_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&state[idx], RT_HEAD_RETRY, __ATOMIC_RELEASE);
         return 0;
     }
     for (uint32_t k = 1; k < r.n_blocks; k++) {
-        uint8_t none = RT_HEAD_NONE;
-        __atomic_compare_exchange_n(&state[r.blocks[k].start], &none, RT_HEAD_COVERED, 0,
-                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        uint8_t st = __atomic_load_n(&state[r.blocks[k].start], __ATOMIC_ACQUIRE);
+        if (st == RT_HEAD_NONE || st == RT_HEAD_RETRY)
+            __atomic_compare_exchange_n(&state[r.blocks[k].start], &st, RT_HEAD_COVERED, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     }
     const char *dump = job->opt->dump_ir_dir;
     if (!tu->sync) {

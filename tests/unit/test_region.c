@@ -80,6 +80,37 @@ START_TEST(cold_blocks_stay_out)
 }
 END_TEST
 
+/* A block that got hot and had its counter re-armed (to look again: RT_HEAD_RETRY; or heading
+ * a region of its own, busy or installed) is warm whatever its counter says. */
+START_TEST(retried_blocks_are_warm)
+{
+    const uint32_t w[] = LOOP_WORDS;
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
+    int32_t counters[7] = {0, 0, 0, 0, 0, 0, 0};
+    uint8_t heads[7] = {0};
+    const int32_t armed = 100;
+    counters[4] = armed;   /* re-armed: no runs since */
+    struct rt_region r;
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, heads, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 1);
+    rt_region_free(&r);
+    const uint8_t hot[] = {RT_HEAD_RETRY, RT_HEAD_BUSY, RT_HEAD_INSTALLED};
+    for (size_t k = 0; k < 3; k++) {
+        heads[4] = hot[k];
+        ck_assert_int_eq(rt_region_form(p, 1, counters, armed, heads, RT_REGION_MAX_INSNS, &r),
+                         0);
+        ck_assert_uint_eq(r.n_blocks, 2);
+        ck_assert_int_ge(rt_region_block_of(&r, 4), 0);
+        rt_region_free(&r);
+    }
+    heads[4] = RT_HEAD_REJECTED;   /* no region could be made there: no evidence either way */
+    ck_assert_int_eq(rt_region_form(p, 1, counters, armed, heads, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, 1);
+    rt_region_free(&r);
+    rvt_program_free(p);
+}
+END_TEST
+
 /* With a large threshold a block must have run a share of it: a rare path stays in tier 0. */
 START_TEST(rare_blocks_stay_out)
 {
@@ -222,6 +253,7 @@ Suite *test_region_suite(void)
     tcase_add_test(tc, rotated_loop_rejoins_where_it_jumps_back);
     tcase_add_test(tc, cold_blocks_stay_out);
     tcase_add_test(tc, rare_blocks_stay_out);
+    tcase_add_test(tc, retried_blocks_are_warm);
     tcase_add_test(tc, called_regions_stay_out);
     tcase_add_test(tc, size_cap_keeps_the_head);
     tcase_add_test(tc, static_heads_are_loop_heads);
