@@ -524,17 +524,27 @@ END_TEST
  * cycle limit, and when the store walks out of guest memory (a fault exit from inside the
  * swaps); and the branch must have that direct edge. */
 /* Whether branch's code has t0_loop_branch's lea rdx, [rip + rel32] to head's tier-0-only
- * table entry. */
+ * table entry, then (after cmp rdx, [r13 + disp] and jne rel32) its jmp rel32 into the
+ * loop's body, which starts on a 32-byte boundary (t0_emit.h T0_LOOP_ALIGN). */
 static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
 {
     const uint8_t *at = code->code + code->insn_off[branch];
     const uint8_t *end = code->code + t0_insn_end(code, branch);
-    for (; at + 7 <= end; at++)
+    for (; at + 25 <= end; at++)
         if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
             int32_t rel;
             memcpy(&rel, at + 3, 4);
-            if (at + 7 + rel == (const uint8_t *)code->t0_only.table[head])
-                return 1;
+            if (at + 7 + rel != (const uint8_t *)code->t0_only.table[head])
+                continue;
+            const uint8_t *cmp = at + 7;   /* REX.WB 3B /r, mod 01 (disp8) or 10 (disp32) */
+            ck_assert(cmp[0] == 0x49 && cmp[1] == 0x3B);
+            const uint8_t *jmp = cmp + ((cmp[2] >> 6) == 1 ? 4 : 7) + 6;
+            ck_assert_uint_eq(jmp[0], 0xE9);
+            memcpy(&rel, jmp + 1, 4);
+            const size_t body = (size_t)(jmp + 5 + rel - code->code);
+            ck_assert_msg(body % 32 == 0, "the loop's body starts at +%#zx", body);
+            ck_assert_uint_gt(body, code->insn_off[head]);
+            return 1;
         }
     return 0;
 }

@@ -486,6 +486,14 @@ START_TEST(test_control)
     }
     t_begin(&t); x86_ret(&t.a); t_expect(&t, "ret");
     t_begin(&t); x86_ud2(&t.a); t_expect(&t, "ud2");
+    /* padding: each length is one instruction of exactly that many bytes */
+    static const char *const nops[10] = {
+        NULL, "nop", "nop", "nop dword ptr [rax]", "nop dword ptr [rax]",
+        "nop dword ptr [rax + rax]", "nop word ptr [rax + rax]", "nop dword ptr [rax]",
+        "nop dword ptr [rax + rax]", "nop word ptr [rax + rax]"};
+    for (unsigned n = 1; n <= 9; n++) {
+        t_begin(&t); x86_nop(&t.a, n); t_expect(&t, "%s", nops[n]);
+    }
     t_begin(&t); x86_jmp_m(&t.a, x86_mem_idx(X86_R13, X86_RBX, 8, 0));
     t_expect(&t, "jmp qword ptr [r13 + 8*rbx]");
     t_fini(&t);

@@ -454,7 +454,8 @@ static int reserve_code(struct slice *sl, unsigned m, uint8_t **code, size_t *re
         uint64_t blocks = 0;
         for (uint64_t i = sl[k].first; i < sl[k].end; i++)
             blocks += p->leader[i];
-        sl[k].main_size = ((n * MAIN_PER_INSN + 2 * INSN_ROOM) + 63) & ~(size_t)63;
+        sl[k].main_size = ((n * MAIN_PER_INSN + blocks * T0_LOOP_ALIGN + 2 * INSN_ROOM) +
+                           63) & ~(size_t)63;
         sl[k].stubs_size = ((n * STUBS_PER_INSN + blocks * STUBS_PER_BLOCK + 2 * STUB_ROOM) +
                             63) & ~(size_t)63;
         size += sl[k].main_size + sl[k].stubs_size;

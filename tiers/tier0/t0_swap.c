@@ -128,6 +128,16 @@ static uint64_t straight_loop_end(const struct rvt_program *p, uint64_t i, uint6
     return end - i <= RANGE_MAX_INSNS && t0_branches_back(p, i, end - 1) ? end : 0;
 }
 
+/* NOPs up to the next T0_LOOP_ALIGN boundary of the main code. */
+static void pad_to_boundary(struct t0_emitter *e)
+{
+    unsigned pad = (unsigned)(-t0_code_at(e, &e->a) & (T0_LOOP_ALIGN - 1));
+    for (; pad > 9; pad -= 9)
+        x86_nop(&e->a, 9);
+    if (pad)
+        x86_nop(&e->a, pad);
+}
+
 void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
                       const void **t0_only)
 {
@@ -187,6 +197,8 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
     e->range_end = end;
     e->loop_entry = t0_code_at(e, &e->a);
     t0_swaps_undo(e, &e->a, X86_RDX);
+    if (loop)   /* its NOPs run once per entry to the loop, not per iteration */
+        pad_to_boundary(e);
     e->loop_body = t0_code_at(e, &e->a);
     e->map = &e->cur;
     const void *reentry = e->code + emit_reentry(e, insn_off);

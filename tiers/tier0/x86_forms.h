@@ -486,6 +486,27 @@ X86_FORM void x86_push_pop(struct x86_asm *a, uint8_t op, enum x86_reg r)
 }
 X86_FORM void x86_push_r(struct x86_asm *a, enum x86_reg r) { x86_push_pop(a, 0x50, r); }
 X86_FORM void x86_pop_r(struct x86_asm *a, enum x86_reg r) { x86_push_pop(a, 0x58, r); }
+/* nop of n bytes, 1 <= n <= 9: the forms both vendors recommend (0F 1F /0 with a
+ * ModRM/SIB/displacement of the length, 66 prefixes for the odd ones); padding, executed. */
+X86_FORM void x86_nop(struct x86_asm *a, unsigned n)
+{
+    static const uint8_t forms[9][9] = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0F, 0x1F, 0x00},
+        {0x0F, 0x1F, 0x40, 0x00},
+        {0x0F, 0x1F, 0x44, 0x00, 0x00},
+        {0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00},
+        {0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+        {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+    uint8_t *p = x86_begin(a);
+    if (p && n >= 1 && n <= 9) {
+        memcpy(p, forms[n - 1], n);
+        x86_end(a, p + n);
+    }
+}
 /* ret / ud2 */
 X86_FORM void x86_ret(struct x86_asm *a)
 {
