@@ -450,7 +450,10 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         /* not a loop yet (its other blocks may not have run): look again later */
         t1->attempts[idx]++;
         rt_region_free(&r);
-        t1->code->tiered.counters[idx] = t1->armed;
+        /* one more: the run resumes at the head through this counter (the HOT exit came
+         * before the head ran), and at threshold 1 that alone fired it again at once, three
+         * times in a row, and a loop head formed its region before its body ever ran */
+        t1->code->tiered.counters[idx] = t1->armed < INT32_MAX ? t1->armed + 1 : t1->armed;
         __atomic_store_n(&state[idx], RT_HEAD_RETRY, __ATOMIC_RELEASE);
         return 0;
     }
