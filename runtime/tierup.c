@@ -264,6 +264,15 @@ void rt_tier1_free(struct rt_tier1 *t1)
     free(t1);
 }
 
+/* Claims leader idx's state for a region of its own: NONE or RETRY -> BUSY. 1 if claimed. */
+static int claim_head(uint8_t *state, uint32_t idx)
+{
+    uint8_t st = __atomic_load_n(&state[idx], __ATOMIC_ACQUIRE);
+    return (st == RT_HEAD_NONE || st == RT_HEAD_RETRY) &&
+           __atomic_compare_exchange_n(&state[idx], &st, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
 /* tier1 mode: the static regions, formed here and compiled here before the run, once per
  * program and variant (the one this run starts in), on --compile-threads threads (default one
  * per CPU): this thread and helpers each take the next batch until none is left. A batch is
@@ -309,9 +318,7 @@ static int compile_static(struct rt_job *job, struct rt_tier1 *t1)
     int rc = regions && ptrs ? 0 : rt_job_fail(job, RVT_HOST_ERROR, "out of memory forming "
                                                "tier 1 regions");
     for (int64_t k = 0; rc == 0 && k < n; k++) {
-        uint8_t expect = RT_HEAD_NONE;
-        if (!__atomic_compare_exchange_n(&t1->state[v][heads[k]], &expect, RT_HEAD_BUSY, 0,
-                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (!claim_head(t1->state[v], heads[k]))   /* taken by an earlier run's region */
             continue;
         if (rt_region_form(p, heads[k], NULL, 0, NULL, RT_REGION_STATIC_MAX_INSNS,
                            &regions[nr]) != 0) {
@@ -368,15 +375,6 @@ int rt_tierup_begin(struct rt_job *job, struct rt_tierup *tu, const struct t0_co
         return -1;
     tu->start = rt_wallclock();
     return 0;
-}
-
-/* Claims leader idx's state for a region of its own: NONE or RETRY -> BUSY. 1 if claimed. */
-static int claim_head(uint8_t *state, uint32_t idx)
-{
-    uint8_t st = __atomic_load_n(&state[idx], __ATOMIC_ACQUIRE);
-    return (st == RT_HEAD_NONE || st == RT_HEAD_RETRY) &&
-           __atomic_compare_exchange_n(&state[idx], &st, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
-                                       __ATOMIC_ACQUIRE);
 }
 
 /* Re-forms r at r->rejoin (which the caller found set): tier 0 reaches a block only fallen
