@@ -10,11 +10,11 @@
  * register with an input per exit edge — thousands for a 100-instruction region — and LLVM's
  * code generation time went into those phis and the spills they caused (docs/tier1.md).
  *
- * Chunk boundaries, the cycle limit and the faults of accesses whose address the head can
- * compute are checked once per member block, at its head, for the whole block (block_guard):
- * if the block could fill the trace chunk, pass the limit or fault, the region leaves at the
- * head (no effect yet) and tier 0 runs the block, exactly, with its per-instruction checks.
- * So the hot path has no per-access or per-branch checks, and the exits are fewer. */
+ * Chunk boundaries and the cycle limit are checked once per member block, at its head, for the
+ * whole block (block_guard): if the block could fill the trace chunk or pass the limit, the
+ * region leaves at the head (no effect yet) and tier 0 runs the block, exactly, with its
+ * per-instruction checks. So the hot path has no per-branch or per-record checks; each access
+ * keeps its own fault check, in place. */
 #include "ir/lift.h"
 
 #include <inttypes.h>
@@ -176,7 +176,7 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
 }
 
 /* One instruction; returns 1 if it ended the block (control left it). */
-static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
+static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
 {
     switch (rv_op_class((enum rv_op)in->op)) {
     case RV_CLS_ALU: case RV_CLS_ALU32: case RV_CLS_MUL: case RV_CLS_DIV:
@@ -184,7 +184,7 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
         ir_step_clock(l);
         return 0;
     case RV_CLS_LOAD: case RV_CLS_STORE:
-        ir_lift_mem(l, in, pc, checked);
+        ir_lift_mem(l, in, pc);
         return 0;
     case RV_CLS_NOP:   /* FENCE */
         ir_step_clock(l);
@@ -221,63 +221,23 @@ static int is_mem(const struct rv_insn *in)
     return c == RV_CLS_LOAD || c == RV_CLS_STORE;
 }
 
-static int is_alu(const struct rv_insn *in)
-{
-    enum rv_class c = rv_op_class((enum rv_op)in->op);
-    return c == RV_CLS_ALU || c == RV_CLS_ALU32 || c == RV_CLS_MUL || c == RV_CLS_DIV;
-}
-
-static uint32_t reg_bit(unsigned r)
-{
-    return r ? 1u << r : 0;
-}
-
-/* The registers an ALU op reads (rs2 only in the register-register format). */
-static uint32_t alu_sources(const struct rv_insn *in)
-{
-    return reg_bit(in->rs1) |
-           (rv_op_format((enum rv_op)in->op) == RV_FMT_R ? reg_bit(in->rs2) : 0);
-}
-
 /* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
  * unless the whole block surely runs through. Tier 0 checks the cycle limit after each control
- * transfer, the chunk after each access, and each access for a fault; none can fire in the
- * block when
+ * transfer and the chunk after each access; neither can fire in the block when
  *   - clk + the block's clock steps <= the limit (re-read here every time, atomic, relaxed: a
- *     cancel from another thread lowers it while we run),
- *   - the trace tail + the block's records stays below the chunk's limit, and
- *   - no access whose address the head can compute faults: an address that depends on no load
- *     of the block is computed here from the head's registers (the body computes it again;
- *     CSE merges the two). checked[i - start] says which accesses this guard covers; the
- *     others keep their own check in place (all of them when checked is NULL).
- * So a loop body is one straight run of code, and its exits carry the head's state. */
-static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t *checked)
+ *     cancel from another thread lowers it while we run), and
+ *   - the trace tail + the block's records stays below the chunk's limit.
+ * Faults stay checked in place, at each access. Computing every address the head could at the
+ * head as well, to check them all in the guard (stop 12's design), cost more than it saved:
+ * with the checks in place, --mode tier1 ran sort 0.80 and keccak 0.81 of the time, the rest
+ * 0.94-1.05 (docs/tier1.md). */
+static void block_guard(struct ir_lifter *l, const struct rt_block *blk)
 {
     LLVMBuilderRef B = l->b;
     const struct rv_insn *ins = l->p->insns;
-    const uint32_t n = blk->end - blk->start;
-    uint32_t *emit = calloc(n ? n : 1, sizeof *emit);
-    /* backward: which ALU results feed an access's address (emit[i] != 0) */
-    uint32_t live = 0;
     uint64_t n_mem = 0;
-    for (uint32_t k = n; k-- > 0;) {
-        const struct rv_insn *in = &ins[blk->start + k];
-        if (is_mem(in)) {
-            n_mem++;
-            if (rv_op_class((enum rv_op)in->op) == RV_CLS_LOAD)
-                live &= ~reg_bit(in->rd);
-            live |= reg_bit(in->rs1);
-        } else if (is_alu(in)) {
-            int needed = (live & reg_bit(in->rd)) != 0;
-            live &= ~reg_bit(in->rd);
-            if (needed && emit) {
-                emit[k] = 1;
-                live |= alu_sources(in);
-            }
-        } else {
-            live &= ~reg_bit(in->rd);
-        }
-    }
+    for (uint32_t i = blk->start; i < blk->end; i++)
+        n_mem += (uint64_t)is_mem(&ins[i]);
     LLVMValueRef lim = LLVMBuildLoad2(B, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
     LLVMSetAlignment(lim, 8);
     LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
@@ -292,36 +252,6 @@ static void block_guard(struct ir_lifter *l, const struct rt_block *blk, uint8_t
         LLVMValueRef full = LLVMBuildICmp(B, LLVMIntUGE, after, l->rec_limit, "");
         stop = LLVMBuildOr(B, stop, LLVMBuildAnd(B, l->recording, full, ""), "");
     }
-    /* forward: the registers' values as the head can compute them (NULL: the head's own,
-     * unknown: after a load or an ALU op no address needs) */
-    LLVMValueRef val[32] = {0};
-    uint32_t unknown = 0;
-    for (uint32_t k = 0; emit && checked && k < n; k++) {
-        const struct rv_insn *in = &ins[blk->start + k];
-        const uint64_t pc = l->p->pc_base + 4ull * (blk->start + k);
-        if (is_mem(in)) {
-            if (!(unknown & reg_bit(in->rs1))) {
-                LLVMValueRef base = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
-                stop = LLVMBuildOr(B, stop, ir_mem_faults(l, in, base), "");
-                checked[k] = 1;
-            }
-            if (rv_op_class((enum rv_op)in->op) == RV_CLS_LOAD && in->rd) {
-                unknown |= reg_bit(in->rd);
-                val[in->rd] = NULL;
-            }
-        } else if (is_alu(in) && in->rd) {
-            if (emit[k] && !(unknown & alu_sources(in))) {
-                LLVMValueRef a = val[in->rs1] ? val[in->rs1] : ir_get_reg(l, in->rs1);
-                LLVMValueRef b = val[in->rs2] ? val[in->rs2] : ir_get_reg(l, in->rs2);
-                val[in->rd] = ir_alu_apply(l, in, pc, a, b);
-                unknown &= ~reg_bit(in->rd);
-            } else {
-                unknown |= reg_bit(in->rd);
-                val[in->rd] = NULL;
-            }
-        }
-    }
-    free(emit);
     ir_exit_if(l, stop, IR_EXIT_RESUME, ir_c64(l, l->p->pc_base + 4ull * blk->start));
 }
 
@@ -405,16 +335,11 @@ static int guard_plan(struct ir_lifter *l)
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
 {
     const struct rvt_program *p = l->p;
-    uint8_t *checked = calloc(blk->end - blk->start + 1, 1);   /* NULL: check in place */
     if (l->guard_insns[l->cur])
-        block_guard(l, blk, checked);
+        block_guard(l, blk);
     for (uint32_t i = blk->start; i < blk->end; i++)
-        if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i,
-                      checked ? checked[i - blk->start] : 0)) {
-            free(checked);
+        if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i))
             return;
-        }
-    free(checked);
     if (blk->end >= p->n_insns)   /* fell off the end of the text: tier 0's fall-off fault */
         ir_exit(l, RV_EXIT_FAULT, ir_c64(l, p->pc_base + 4ull * p->n_insns));
     else

@@ -65,10 +65,8 @@ LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_
 /* ... or from given operand values (rs2 is ignored by immediate forms). */
 LLVMValueRef ir_alu_apply(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
                           LLVMValueRef rs1, LLVMValueRef rs2);
-/* i1: the load or store faults (outside guest memory or misaligned) with base register rs1. */
-LLVMValueRef ir_mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMValueRef rs1);
-/* A load or store at pc (fault check unless checked, trace record, access, clock); the block
- * guard has made sure it cannot fill the trace chunk, and checked it for faults if checked. */
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked);
+/* A load or store at pc (fault check, trace record, access, clock); the block guard has made
+ * sure it cannot fill the trace chunk. */
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
 
 #endif

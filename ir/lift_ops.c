@@ -156,7 +156,8 @@ static void record_access(struct ir_lifter *l, LLVMValueRef dw)
     LLVMPositionBuilderAtEnd(B, done);
 }
 
-LLVMValueRef ir_mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMValueRef rs1)
+/* 1 when the access at rs1 + imm faults: outside guest memory (2^40) or misaligned. */
+static LLVMValueRef mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMValueRef rs1)
 {
     LLVMBuilderRef B = l->b;
     const unsigned size = rv_mem_width((enum rv_op)in->op);
@@ -165,15 +166,14 @@ LLVMValueRef ir_mem_faults(struct ir_lifter *l, const struct rv_insn *in, LLVMVa
     return LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), "");
 }
 
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
 {
     LLVMBuilderRef B = l->b;
     const enum rv_op op = (enum rv_op)in->op;
     const unsigned size = rv_mem_width(op);
     const int is_store = rv_op_class(op) == RV_CLS_STORE;
     LLVMValueRef base = ir_get_reg(l, in->rs1);
-    if (!checked)
-        ir_exit_if(l, ir_mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
+    ir_exit_if(l, mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
     LLVMValueRef addr = LLVMBuildAdd(B, base, ir_c64(l, (uint64_t)in->imm), "");
     LLVMValueRef val = is_store ? ir_get_reg(l, in->rs2) : NULL;
     LLVMValueRef dw = LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");
