@@ -264,13 +264,20 @@ void rt_tier1_free(struct rt_tier1 *t1)
     free(t1);
 }
 
-/* Claims leader idx's state for a region of its own: NONE or RETRY -> BUSY. 1 if claimed. */
-static int claim_head(uint8_t *state, uint32_t idx)
+/* Takes leader idx, if no region has it (NONE, or RETRY: hot once, no loop yet), into state to
+ * (BUSY: heads a region now; COVERED: a member of one). 1 if taken. */
+static int take_head(uint8_t *state, uint32_t idx, uint8_t to)
 {
     uint8_t st = __atomic_load_n(&state[idx], __ATOMIC_ACQUIRE);
     return (st == RT_HEAD_NONE || st == RT_HEAD_RETRY) &&
-           __atomic_compare_exchange_n(&state[idx], &st, RT_HEAD_BUSY, 0, __ATOMIC_ACQ_REL,
+           __atomic_compare_exchange_n(&state[idx], &st, to, 0, __ATOMIC_ACQ_REL,
                                        __ATOMIC_ACQUIRE);
+}
+
+/* Claims leader idx to head a region of its own. 1 if claimed. */
+static int claim_head(uint8_t *state, uint32_t idx)
+{
+    return take_head(state, idx, RT_HEAD_BUSY);
 }
 
 /* tier1 mode: the static regions, formed here and compiled here before the run, once per
@@ -455,12 +462,8 @@ int rt_tierup_hot(struct rt_job *job, uint64_t pc)
         __atomic_store_n(&state[idx], RT_HEAD_RETRY, __ATOMIC_RELEASE);
         return 0;
     }
-    for (uint32_t k = 1; k < r.n_blocks; k++) {
-        uint8_t st = __atomic_load_n(&state[r.blocks[k].start], __ATOMIC_ACQUIRE);
-        if (st == RT_HEAD_NONE || st == RT_HEAD_RETRY)
-            __atomic_compare_exchange_n(&state[r.blocks[k].start], &st, RT_HEAD_COVERED, 0,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-    }
+    for (uint32_t k = 1; k < r.n_blocks; k++)
+        take_head(state, r.blocks[k].start, RT_HEAD_COVERED);
     const char *dump = job->opt->dump_ir_dir;
     if (!tu->sync) {
         rt_tierup_stop_counting(t1, (uint32_t)idx);
