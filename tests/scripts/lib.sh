@@ -37,6 +37,14 @@ t_require_env() {
     t_require_tool timeout
 }
 
+# t_require_built VAR PATH TARGET: VAR = $RVT_BUILD_DIR/PATH, which must be an executable (built
+# by target TARGET), or abort.
+t_require_built() {
+    local path=${RVT_BUILD_DIR:-}/$2
+    [[ -n ${RVT_BUILD_DIR:-} && -x $path ]] || t_abort "'$path' is not an executable (build target $3; use ctest)"
+    printf -v "$1" '%s' "$path"
+}
+
 # Lines of tests/guests/manifest.txt without comments and blanks.
 t_manifest() {
     grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$RVT_SRC_DIR/tests/guests/manifest.txt"

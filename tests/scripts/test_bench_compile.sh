@@ -8,8 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool python3
-bench=${RVT_BUILD_DIR:-}/tests/rvt_compile_bench
-[[ -x $bench ]] || t_abort "'$bench' is not an executable (build target rvt_compile_bench; use ctest)"
+t_require_built bench tests/rvt_compile_bench rvt_compile_bench
 elf=$RVT_GUEST_DIR/sp1/sha256.elf
 [[ -f $elf ]] || t_abort "no guest '$elf' (build target guests; use ctest)"
 

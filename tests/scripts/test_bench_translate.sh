@@ -8,8 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool python3
-bench=${RVT_BUILD_DIR:-}/tests/rvt_xlate_bench
-[[ -x $bench ]] || t_abort "'$bench' is not an executable (build target rvt_xlate_bench; use ctest)"
+t_require_built bench tests/rvt_xlate_bench rvt_xlate_bench
 BT=$RVT_SRC_DIR/scripts/bench_translate.py
 
 t_run "$T_TMP/bt" python3 "$BT" --bench "$bench" --src "$RVT_SRC_DIR" --out-dir "$T_TMP/out" \
