@@ -101,7 +101,9 @@ int main(int argc, char **argv)
             meds[k] = median(per, (size_t)reps);
             total += meds[k];
         }
-        const double all = phase[0] + phase[1] + phase[2] + phase[3];
+        double all = phase[0] + phase[1] + phase[2] + phase[3];
+        if (all <= 0)
+            all = 1;   /* no region (a text without loops): every share is 0 */
         printf("%lld regions, %llu instructions, opt level %d: compile median %.2f ms per "
                "region, total %.1f ms (medians of %d); lift %.0f%%, IR passes %.0f%%, code "
                "generation %.0f%%, link %.0f%%\n",
