@@ -97,6 +97,7 @@ struct rvt_stats {
     unsigned translate_threads;       /* on how many threads (slices of the text) */
     /* tier 1 */
     uint64_t tier1_instructions;      /* guest instructions executed in tier 1 code */
+    uint64_t tier1_entries;           /* tier 1 region calls (each a map spill and reload) */
     uint64_t regions_warm;            /* regions of the program already compiled at start */
     uint64_t regions_compiled;        /* regions compiled during this run */
     uint64_t tierups;                 /* regions installed during this run (= timeline) */

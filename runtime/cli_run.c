@@ -178,12 +178,13 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
     if (r->stats.regions_warm || r->stats.regions_compiled || r->stats.tier1_instructions)
         fprintf(f, "rvtier: tier 1: %" PRIu64 " regions compiled during the run (%" PRIu64
                 " already warm), compile %.2f ms total, %.2f ms median; %" PRIu64
-                " instructions (%.1f%%) ran in tier 1\n",
+                " instructions (%.1f%%) ran in tier 1, %" PRIu64 " region entries\n",
                 r->stats.regions_compiled, r->stats.regions_warm,
                 r->stats.compile_seconds_total * 1e3, r->stats.compile_seconds_median * 1e3,
                 r->stats.tier1_instructions,
                 r->stats.instructions ? 100.0 * r->stats.tier1_instructions / r->stats.instructions
-                                      : 0.0);
+                                      : 0.0,
+                r->stats.tier1_entries);
 }
 
 /* --dump-asm: the tier 0 listing is written before the run (translating now; rvt_run reuses

@@ -43,6 +43,7 @@ struct rv_ctx {
     /* Tier 0: the record slot at which the chunk is full (trace_buf's records + max_trace_size),
      * or UINTPTR_MAX when the entry takes no records; set by t0_run on every entry. */
     uint64_t *trace_limit;
+    uint64_t tier1_entries;     /* tier 1 region calls by the gate (stats) */
 };
 
 #define RV_CTX_REGS             0
@@ -64,6 +65,7 @@ struct rv_ctx {
 #define RV_CTX_JOB              376
 #define RV_CTX_TIER1_INSNS      384
 #define RV_CTX_TRACE_LIMIT      392
+#define RV_CTX_TIER1_ENTRIES    400
 
 _Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, pc) == RV_CTX_PC, "ctx layout");
@@ -84,6 +86,7 @@ _Static_assert(offsetof(struct rv_ctx, saved_rsp) == RV_CTX_SAVED_RSP, "ctx layo
 _Static_assert(offsetof(struct rv_ctx, job) == RV_CTX_JOB, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, tier1_insns) == RV_CTX_TIER1_INSNS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, trace_limit) == RV_CTX_TRACE_LIMIT, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, tier1_entries) == RV_CTX_TIER1_ENTRIES, "ctx layout");
 
 /* Clock steps (SP1). */
 #define RV_CLK_START      1

@@ -518,6 +518,7 @@ void rt_tierup_end(struct rt_job *job, struct rt_tierup *tu)
     struct rvt_stats *s = &job->res->stats;
     const double end = rt_wallclock();
     s->tier1_instructions = job->ctx.tier1_insns;
+    s->tier1_entries = job->ctx.tier1_entries;
     pthread_mutex_lock(&t1->lock);
     s->regions_warm = tu->regions_at_start;
     size_t n = t1->n_regions - tu->regions_at_start;

@@ -112,6 +112,7 @@ s = json.load(open(sys.argv[1]))["stats"]
 assert s["tierups"] >= 1 and s["regions_compiled"] == s["tierups"], s
 assert len(s["timeline"]) == s["tierups"], s
 assert 0 < s["tier1_instructions"] <= s["instructions"], s
+assert s["tier1_entries"] >= s["tierups"], s
 assert s["compile_seconds_total"] >= s["compile_seconds_median"] > 0, s
 for e in s["timeline"]:
     assert e["head_pc"].startswith("0x") and e["n_insns"] > 0 and e["at_seconds"] >= 0, e

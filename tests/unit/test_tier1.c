@@ -391,6 +391,9 @@ START_TEST(variants_for_traced_and_untraced_runs)
     run_tiered(p, t_tiered, &rec);
     ck_assert_uint_gt(rec.stats.regions_compiled, 0);   /* its own, recording variants */
     ck_assert_uint_gt(rec.stats.tier1_instructions, rec.stats.instructions / 2);
+    /* every region call is counted, and a call runs a region's worth of instructions */
+    ck_assert_uint_gt(rec.stats.tier1_entries, 0);
+    ck_assert_uint_lt(rec.stats.tier1_entries, rec.stats.tier1_instructions / 4);
     run_tiered(p, NULL, &again);
     ck_assert_uint_le(again.stats.regions_compiled * 10, plain.stats.regions_compiled);
     ck_assert_uint_gt(again.stats.tier1_instructions, again.stats.instructions / 2);

@@ -269,6 +269,10 @@ void t0_swaps_undo(const struct t0_emitter *e, struct x86_asm *a, enum x86_reg t
  * tail that undoes them first (made on first use). */
 size_t t0_exit_tail(struct t0_emitter *e, int reason);
 
+/* The prologue, epilogue, exit tails and tier 1 gate, at the current offset; sets
+ * epilogue_off, gate_off, exit_tail[], cycles_rbx and cycles_rax (t0_entry.c). */
+void t0_emit_entry_code(struct t0_emitter *e);
+
 /* One guest instruction (index i) per class; each ends with the code falling through to the
  * next instruction or jumping away. */
 void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
