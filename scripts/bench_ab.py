@@ -50,13 +50,13 @@ MANAGED = {'--json', '--input', '--input-hex', '--input-u64', '--abi'}
 ABBREV = {'--opt-level': '-O', '--tier-threshold': '-t', '--compile-threads': '-j',
           '--chunk-size': '-chunk', '--max-cycles': '-max'}
 STAT_KEYS = ['instructions', 'seconds', 'translate_seconds', 'regions_warm', 'regions_compiled',
-             'tierups', 'tier1_instructions', 'compile_seconds_total', 'compile_seconds_median',
-             'trace_bytes']
+             'tierups', 'tier1_instructions', 'tier1_entries', 'compile_seconds_total',
+             'compile_seconds_median', 'trace_bytes']
 CSV_COLUMNS = ['set', 'program', 'size', 'config', 'kind', 'rep', 'order', 'status',
                'wall_seconds', 'ratio_to_baseline', 'ratio_to_native', 'ratio_to_qemu',
                'instructions', 'run_seconds', 'translate_seconds', 'regions_warm',
-               'regions_compiled', 'tierups', 'tier1_instructions', 'compile_seconds_total',
-               'compile_seconds_median', 'trace_bytes', 'error']
+               'regions_compiled', 'tierups', 'tier1_instructions', 'tier1_entries',
+               'compile_seconds_total', 'compile_seconds_median', 'trace_bytes', 'error']
 
 
 def die(msg):

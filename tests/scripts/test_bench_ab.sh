@@ -58,7 +58,7 @@ rows = list(csv.DictReader(open(os.path.join(d, 'runs.csv'))))
 cols = open(os.path.join(d, 'runs.csv')).readline().strip().split(',')
 need = ['set', 'program', 'config', 'rep', 'status', 'wall_seconds', 'ratio_to_baseline',
         'ratio_to_native', 'ratio_to_qemu', 'run_seconds', 'regions_compiled', 'tierups',
-        'compile_seconds_total', 'tier1_instructions']
+        'compile_seconds_total', 'tier1_instructions', 'tier1_entries']
 check('runs.csv columns', all(c in cols for c in need),
       'missing %s' % [c for c in need if c not in cols])
 n_rv = 3 if tiered else 2
@@ -90,7 +90,8 @@ check('summary.md tables', md.count('### Time ratio to tier0') == 2 and
 if tiered:
     tl = [r for r in s['runs'] if r['config'].startswith('tiered') and r.get('timeline')]
     check('tiered runs tier up', len(tl) > 0 and all(
-        r['tierups'] == len(r['timeline']) and r['regions_compiled'] > 0 for r in tl),
+        r['tierups'] == len(r['timeline']) and r['regions_compiled'] > 0 and
+        r['tier1_entries'] >= r['tierups'] for r in tl),
         'no tiered run has a timeline')
     check('timeline in summary', '## Tier-up timeline' in md and len(s['timeline_runs']) > 0)
 PYEOF
