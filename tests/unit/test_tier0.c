@@ -3,210 +3,20 @@
  * exit code, pc, all registers, clk, global_clk, and the trace bytes (chunked in memory).
  * Covers the register map, the ALU edge vectors in every operand shape (GPR, XMM lane 0/1, x0,
  * aliasing), random ALU/M programs, loads/stores with tracing and chunk boundaries, branches,
- * JAL/JALR, every fault kind, the cycle limit, ECALLs and unconstrained blocks. */
+ * JAL/JALR, every fault kind, the cycle limit, ECALLs and unconstrained blocks (the runs and
+ * comparisons: tier0_compare.h; loops that keep their swaps: test_tier0_loops.c). */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/job.h"
-#include "runtime/trace.h"
+#include "runtime/program.h"
 #include "rv_asm.h"
 #include "testutil.h"
-#include "tiers/interp/interp.h"
 #include "tiers/regmap.h"
 #include "tiers/tier0/tier0.h"
-
-struct outcome {
-    int rc;
-    enum rvt_status status;
-    char error[512];
-    int halted, exit_code;
-    uint64_t regs[32], pc, clk, global_clk;
-    char *trace;
-    size_t trace_len;
-    char *output;            /* guest writes to fd 1 and 2, tagged by fd */
-    size_t output_len;
-};
-
-static void collect_output(void *user, int fd, const uint8_t *data, size_t len)
-{
-    FILE *f = user;
-    fputc('0' + fd, f);
-    fwrite(data, 1, len, f);
-}
-
-static struct rvt_program *load(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen)
-{
-    size_t len;
-    uint8_t *elf = tu_make_elf(w, n, data, dlen, TU_DATA_ADDR, &len);
-    struct rvt_program *p;
-    char err[512];
-    int rc = rvt_program_load(elf, len, "t0test", &p, err, sizeof err);
-    free(elf);
-    ck_assert_msg(rc == 0, "program refused: %s", err);
-    return p;
-}
-
-/* A register ranking shuffled by a seed (Fisher-Yates over xorshift). */
-static void shuffled_map(uint64_t seed, struct rv_regmap *m)
-{
-    uint8_t rank[31];
-    for (int k = 0; k < 31; k++)
-        rank[k] = (uint8_t)(k + 1);
-    uint64_t s = seed | 1;
-    for (int k = 30; k > 0; k--) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        int j = (int)(s % (uint64_t)(k + 1));
-        uint8_t t = rank[k];
-        rank[k] = rank[j];
-        rank[j] = t;
-    }
-    rv_regmap_ranked(rank, m);
-}
-
-static void scrambled_map(const struct rvt_program *p, struct rv_regmap *m)
-{
-    uint64_t seed = 0xcbf29ce484222325ull;
-    for (uint64_t i = 0; i < p->n_insns && i < 64; i++)
-        seed = (seed ^ p->insns[i].raw) * 0x100000001b3ull;
-    shuffled_map(seed, m);
-}
-
-/* One run as rvt_run does it, but with initial registers and the trace kept in memory.
- * chunk == 0: no trace. tier0: 0 = interpreter, 1 = tier 0 with the default register map
- * (which the register choices of the tests below are made against), 2 = tier 0 with a map
- * scrambled from the program's words, so every register meets every location class. */
-static void run_mode(const struct rvt_program *p, const uint64_t *regs, int tier0,
-                     uint64_t chunk, uint64_t max_cycles, enum rvt_abi abi, struct outcome *out)
-{
-    memset(out, 0, sizeof *out);
-    struct rvt_options o;
-    rvt_options_init(&o);
-    o.abi = abi;
-    FILE *outf = open_memstream(&out->output, &out->output_len);
-    o.output = collect_output;
-    o.output_user = outf;
-    o.max_cycles = max_cycles;
-    o.trace = chunk != 0;
-    o.chunk_size = chunk;
-    struct rvt_result r;
-    memset(&r, 0, sizeof r);
-    struct rt_job *job = calloc(1, sizeof *job);
-    ck_assert_int_eq(rt_job_init(job, p, &o, &r), 0);
-    struct rv_ctx *c = &job->ctx;
-    if (regs)
-        memcpy(c->regs, regs, sizeof c->regs);
-    c->regs[0] = 0;
-    FILE *ms = NULL;
-    char err[512];
-    if (chunk) {
-        ms = open_memstream(&out->trace, &out->trace_len);
-        ck_assert_int_eq(rt_trace_open_stream(&job->trace, ms, chunk, err, sizeof err), 0);
-        c->max_trace_size = job->trace.chunk_size;
-        rt_trace_begin_chunk(&job->trace, c);
-    }
-    if (tier0) {
-        struct t0_code *code;
-        struct rv_regmap scrambled;
-        scrambled_map(p, &scrambled);
-        /* 2: every register elsewhere; 3: the text cut into slices, one thread each */
-        const struct t0_options to = {.map = tier0 == 2 ? &scrambled : NULL,
-                                      .threads = tier0 == 3 ? 3 : 1};
-        ck_assert_msg(t0_translate_opts(p, &to, &code, err, sizeof err) == 0, "translate: %s",
-                      err);
-        out->rc = t0_run_job(job, code);
-        t0_code_free(code);
-    } else {
-        out->rc = interp_run(job);
-    }
-    if (chunk) {
-        rt_trace_end_chunk(&job->trace, c);
-        ck_assert_int_eq(rt_trace_close(&job->trace, err, sizeof err), 0);
-        fclose(ms);
-    }
-    out->status = job->stopped ? r.status : RVT_OK;
-    snprintf(out->error, sizeof out->error, "%s", r.error);
-    out->halted = job->halted;
-    out->exit_code = job->exit_code;
-    memcpy(out->regs, c->regs, sizeof out->regs);
-    out->pc = c->pc;
-    out->clk = c->clk;
-    out->global_clk = c->global_clk;
-    rt_job_fini(job);
-    free(job);
-    fclose(outf);
-}
-
-/* Asserts that a tier 0 outcome t equals the interpreter's, everything observable. */
-static void expect_same(const char *what, int map, const struct outcome *t,
-                        const struct outcome *ref)
-{
-    const char *m = map == 2   ? " (scrambled register map)"
-                    : map == 3 ? " (translated in slices)"
-                               : "";
-    ck_assert_msg(t->rc == ref->rc && t->status == ref->status,
-                  "%s%s: rc/status %d/%d vs interp %d/%d (%s | %s)", what, m, t->rc, t->status,
-                  ref->rc, ref->status, t->error, ref->error);
-    ck_assert_msg(strcmp(t->error, ref->error) == 0, "%s%s: error '%s' vs interp '%s'", what,
-                  m, t->error, ref->error);
-    ck_assert_msg(t->halted == ref->halted && t->exit_code == ref->exit_code, "%s%s: halt",
-                  what, m);
-    for (int r = 0; r < 32; r++)
-        ck_assert_msg(t->regs[r] == ref->regs[r], "%s%s: x%d = %#llx vs interp %#llx", what, m,
-                      r, (unsigned long long)t->regs[r], (unsigned long long)ref->regs[r]);
-    ck_assert_msg(t->pc == ref->pc, "%s%s: pc %#llx vs interp %#llx", what, m,
-                  (unsigned long long)t->pc, (unsigned long long)ref->pc);
-    ck_assert_msg(t->clk == ref->clk, "%s%s: clk %llu vs interp %llu", what, m,
-                  (unsigned long long)t->clk, (unsigned long long)ref->clk);
-    ck_assert_msg(t->global_clk == ref->global_clk, "%s%s: global_clk %llu vs interp %llu",
-                  what, m, (unsigned long long)t->global_clk,
-                  (unsigned long long)ref->global_clk);
-    ck_assert_msg(t->trace_len == ref->trace_len &&
-                      (t->trace_len == 0 || memcmp(t->trace, ref->trace, t->trace_len) == 0),
-                  "%s%s: trace differs (%zu vs interp %zu bytes)", what, m, t->trace_len,
-                  ref->trace_len);
-    ck_assert_msg(t->output_len == ref->output_len &&
-                      memcmp(t->output, ref->output, t->output_len) == 0,
-                  "%s%s: guest output differs (%zu vs interp %zu bytes)", what, m,
-                  t->output_len, ref->output_len);
-}
-
-/* Runs p in the interpreter and in tier 0 with both register maps and translated in slices,
- * and asserts identical outcomes; returns the interpreter's in *ref. */
-static void compare_abi(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
-                        uint64_t max_cycles, enum rvt_abi abi, const char *what,
-                        struct outcome *ref)
-{
-    run_mode(p, regs, 0, chunk, max_cycles, abi, ref);
-    for (int map = 1; map <= 3; map++) {
-        struct outcome t;
-        run_mode(p, regs, map, chunk, max_cycles, abi, &t);
-        expect_same(what, map, &t, ref);
-        free(t.trace);
-        free(t.output);
-    }
-    free(ref->output);
-    ref->output = NULL;
-}
-
-static void compare(const struct rvt_program *p, const uint64_t *regs, uint64_t chunk,
-                    uint64_t max_cycles, const char *what, struct outcome *ref)
-{
-    compare_abi(p, regs, chunk, max_cycles, RVT_ABI_SP1, what, ref);
-}
-
-static void compare_words(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen,
-                          const uint64_t *regs, uint64_t chunk, uint64_t max_cycles,
-                          const char *what, struct outcome *ref)
-{
-    struct rvt_program *p = load(w, n, data, dlen);
-    compare(p, regs, chunk, max_cycles, what, ref);
-    rvt_program_free(p);
-}
+#include "tier0_compare.h"
 
 /* ---- the register map ---- */
 
@@ -259,7 +69,7 @@ START_TEST(regmap_is_a_bijection)
     /* any ranking gives a valid map, and every register gets every class over a few */
     int classes[32][4] = {{0}};   /* GPR, solo XMM, lane 0 of a pair, lane 1 */
     for (uint64_t seed = 1; seed <= 200; seed++) {
-        shuffled_map(seed * 0x9e3779b97f4a7c15ull, &m);
+        t0cmp_shuffled_map(seed * 0x9e3779b97f4a7c15ull, &m);
         check_map(&m, "shuffled");
         for (int r = 1; r < 32; r++)
             classes[r][m.loc[r].kind == RV_LOC_GPR ? 0 : m.loc[r].solo ? 1 : 2 + m.loc[r].lane]++;
@@ -309,7 +119,7 @@ START_TEST(alu_vectors_all_shapes)
             snprintf(what, sizeof what, "%s #%zu shape (x%u, x%u, x%u)", v->name, i, s->rd,
                      s->rs1, s->rs2);
             struct outcome ref;
-            compare_words(w, 1, NULL, 0, regs, 0, 0, what, &ref);
+            t0cmp_compare_words(w, 1, NULL, 0, regs, 0, 0, what, &ref);
             /* and the spec's value, independently of the interpreter */
             if (s->rd && s->rs1 && s->rs2 && s->rs1 != s->rs2)
                 ck_assert_msg(ref.regs[s->rd] == v->expect, "%s: %#llx, want %#llx", what,
@@ -397,7 +207,7 @@ START_TEST(random_alu_programs)
             regs[r] = rand_value(&s);
         snprintf(what, sizeof what, "random ALU program %d", prog);
         struct outcome ref;
-        compare_words(w, 40, NULL, 0, regs, 0, 0, what, &ref);
+        t0cmp_compare_words(w, 40, NULL, 0, regs, 0, 0, what, &ref);
         ck_assert_int_eq(ref.clk, 1 + 8 * 40);
         free(ref.trace);
     }
@@ -451,7 +261,7 @@ START_TEST(random_memory_programs_traced)
             snprintf(what, sizeof what, "memory program %d, chunk %llu", prog,
                      (unsigned long long)chunks[c]);
             struct outcome ref;
-            compare_words(w, 48, data, sizeof data, regs, chunks[c], 0, what, &ref);
+            t0cmp_compare_words(w, 48, data, sizeof data, regs, chunks[c], 0, what, &ref);
             ck_assert_msg(ref.status == RVT_FAULT && strstr(ref.error, "outside the program"),
                           "%s: %s", what, ref.error);   /* ran to the end of the text */
             if (chunks[c])
@@ -484,7 +294,7 @@ START_TEST(branches_loops_calls)
                 };
                 snprintf(what, sizeof what, "branch f3=%u %zu,%zu", br_f3[b], i, j);
                 struct outcome ref;
-                compare_words(w, 5, NULL, 0, regs, 0, 0, what, &ref);
+                t0cmp_compare_words(w, 5, NULL, 0, regs, 0, 0, what, &ref);
                 free(ref.trace);
             }
     /* a loop summing 1..100 with a call/return through JALR */
@@ -500,7 +310,7 @@ START_TEST(branches_loops_calls)
         RV_JALR(0, 1, 0),           /* 8: ret */
     };
     struct outcome ref;
-    compare_words(w, sizeof w / 4, NULL, 0, NULL, 0, 0, "loop", &ref);
+    t0cmp_compare_words(w, sizeof w / 4, NULL, 0, NULL, 0, 0, "loop", &ref);
     ck_assert_int_eq(ref.halted, 1);
     ck_assert_uint_eq(ref.regs[10], 5050);
     free(ref.trace);
@@ -511,163 +321,14 @@ START_TEST(branches_loops_calls)
         RV_ADDI(7, 0, 1),           /* 2: skipped */
         RV_ADDI(11, 5, 0),          /* 3 */
     };
-    compare_words(w2, 4, NULL, 0, NULL, 0, 0, "jalr rd=rs1", &ref);
+    t0cmp_compare_words(w2, 4, NULL, 0, NULL, 0, 0, "jalr rd=rs1", &ref);
     ck_assert_uint_eq(ref.regs[11], TU_TEXT_ADDR + 8);
     ck_assert_uint_eq(ref.regs[7], 0);
     free(ref.trace);
 }
 END_TEST
 
-/* RV_ONE_BLOCK_LOOP (rv_asm.h): its block swaps its registers into GPRs, and in a
- * tier-0-only run the branch back stays in the swaps and jumps past the head's swap-in
- * (t0_loop_branch). It must match the interpreter untraced, traced with small chunks, at every
- * cycle limit, and when the store walks out of guest memory (a fault exit from inside the
- * swaps); and the branch must have that direct edge. */
-/* Whether branch's code has t0_loop_branch's lea rdx, [rip + rel32] to head's tier-0-only
- * table entry, then (after cmp rdx, [r13 + disp] and jne rel32) its jmp rel32 into the
- * loop's body, which starts on a 32-byte boundary (t0_emit.h T0_LOOP_ALIGN). */
-static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
-{
-    const uint8_t *at = code->code + code->insn_off[branch];
-    const uint8_t *end = code->code + t0_insn_end(code, branch);
-    for (; at + 25 <= end; at++)
-        if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
-            int32_t rel;
-            memcpy(&rel, at + 3, 4);
-            if (at + 7 + rel != (const uint8_t *)code->t0_only.table[head])
-                continue;
-            const uint8_t *cmp = at + 7;   /* REX.WB 3B /r, mod 01 (disp8) or 10 (disp32) */
-            ck_assert(cmp[0] == 0x49 && cmp[1] == 0x3B);
-            const uint8_t *jmp = cmp + ((cmp[2] >> 6) == 1 ? 4 : 7) + 6;
-            ck_assert_uint_eq(jmp[0], 0xE9);
-            memcpy(&rel, jmp + 1, 4);
-            const size_t body = (size_t)(jmp + 5 + rel - code->code);
-            ck_assert_msg(body % 32 == 0, "the loop's body starts at +%#zx", body);
-            ck_assert_uint_gt(body, code->insn_off[head]);
-            return 1;
-        }
-    return 0;
-}
-
-/* A loop over XMM-resident registers (x22 = the store's stride) against the interpreter:
- * untraced and traced with chunks 1 and 7, at every cycle limit up to max_limit, and with a
- * stride that walks the store out of guest memory (a fault from inside the swaps). */
-static void compare_loop(const struct rvt_program *p, const char *name, uint64_t max_limit)
-{
-    uint64_t regs[32] = {0};
-    regs[22] = 8;
-    struct outcome ref;
-    char what[96];
-    const uint64_t chunks[] = {0, 1, 7};
-    for (size_t k = 0; k < 3; k++) {
-        compare(p, regs, chunks[k], 0, name, &ref);
-        ck_assert_int_eq(ref.halted, 1);
-        free(ref.trace);
-    }
-    for (uint64_t limit = 1; limit <= max_limit; limit++) {
-        snprintf(what, sizeof what, "%s, --max-cycles %llu", name, (unsigned long long)limit);
-        compare(p, regs, 7, limit, what, &ref);
-        free(ref.trace);
-    }
-    regs[22] = 1ull << 38;   /* the 5th store is at 2^40 + 0x20000: outside guest memory */
-    snprintf(what, sizeof what, "%s that faults", name);
-    compare(p, regs, 7, 0, what, &ref);
-    ck_assert_int_eq(ref.status, RVT_FAULT);
-    free(ref.trace);
-}
-
-START_TEST(one_block_loop_keeps_its_swaps)
-{
-    const uint32_t w[] = RV_ONE_BLOCK_LOOP(6);
-    uint8_t data[64] = {0};
-    struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
-    compare_loop(p, "one-block loop", 64);   /* 59 instructions, then the halt */
-    struct outcome ref;
-    char what[64];
-
-    /* the branch back: lea rdx, [rip + rel32] to the head's tier-0-only table entry */
-    struct t0_code *code;
-    char err[512];
-    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(loop_edge(code, 10, 2), "the loop's branch has no direct edge past the head's "
-                  "swap-in");
-    t0_code_free(code);
-    rvt_program_free(p);
-
-    /* a loop shorter than T0_MIN_BLOCK is looked at too */
-    const uint32_t w2[] = {
-        RV_ADDI(5, 0, 5),               /* 0 */
-        rv_r(0, 5, 18, 0, 18, 0x33),    /* 1: head: x18 += x5 */
-        RV_ADDI(5, 5, -1),              /* 2 */
-        RV_BNE(5, 0, -8),               /* 3: back to 1 */
-        RV_ADDI(10, 18, 0),             /* 4 */
-        RV_HALT,
-    };
-    p = load(w2, sizeof w2 / 4, NULL, 0);
-    for (uint64_t limit = 0; limit <= 20; limit++) {
-        snprintf(what, sizeof what, "short loop, --max-cycles %llu", (unsigned long long)limit);
-        compare(p, NULL, 0, limit, what, &ref);
-        free(ref.trace);
-    }
-    ck_assert_uint_eq(ref.regs[10], 15);
-    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(loop_edge(code, 3, 1), "the short loop's branch has no direct edge past its "
-                  "swap-in");
-    t0_code_free(code);
-    rvt_program_free(p);
-}
-END_TEST
-
 /* ---- faults and the cycle limit ---- */
-
-/* A rotated loop entered in its middle (j to the condition block, which branches back to the
- * body: gcc's shape for while loops): its two blocks keep one set of swaps (t0_swap.c
- * straight_loop_end), the inner leader has an entry from the home map that makes them (both
- * tables and the gate enter there) which the body falling in jumps over, and the branch back
- * has the direct edge. It must match the interpreter untraced, traced with small chunks, at
- * every cycle limit, and when its store walks out of guest memory. */
-START_TEST(rotated_loop_keeps_its_swaps_across_blocks)
-{
-    const uint32_t w[] = {
-        RV_ADDI(5, 0, 6),               /* 0 */
-        RV_LUI(9, TU_DATA_ADDR >> 12),  /* 1 */
-        RV_JAL(0, 24),                  /* 2: into the loop's middle, 8 */
-        rv_r(0, 5, 18, 0, 18, 0x33),    /* 3: head: x18 += x5 */
-        rv_r(0, 18, 19, 4, 19, 0x33),   /* 4: x19 ^= x18 */
-        RV_ADDI(20, 20, 3),             /* 5 */
-        rv_r(0, 20, 19, 0, 19, 0x33),   /* 6: x19 += x20 */
-        RV_SD(19, 9, 0),                /* 7: falls into 8 */
-        RV_LD(21, 9, 0),                /* 8: inner leader (the jump's target) */
-        rv_r(0, 22, 9, 0, 9, 0x33),     /* 9: x9 += x22 */
-        RV_ADDI(5, 5, -1),              /* 10 */
-        RV_BNE(5, 0, -32),              /* 11: back to 3 */
-        RV_ADDI(10, 21, 0),             /* 12 */
-        RV_HALT,                        /* 13, 14 */
-    };
-    uint8_t data[64] = {0};
-    struct rvt_program *p = load(w, sizeof w / 4, data, sizeof data);
-    ck_assert(p->leader[3] && p->leader[8] && p->leader[12]);
-    compare_loop(p, "rotated loop", 60);
-
-    struct t0_code *code;
-    char err[512];
-    ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
-    /* instruction 7 ends with jmp rel32 past 8's swap-in, into 8's own code */
-    const size_t end7 = t0_insn_end(code, 7);
-    const uint8_t *j = code->code + end7 - 5;
-    int32_t rel;
-    memcpy(&rel, j + 1, 4);
-    ck_assert_uint_eq(j[0], 0xE9);
-    ck_assert_uint_eq(end7, code->insn_off[8]);
-    ck_assert_uint_gt(end7 + (size_t)(int64_t)rel, code->insn_off[8]);
-    ck_assert_uint_lt(end7 + (size_t)(int64_t)rel, t0_insn_end(code, 8));
-    ck_assert_ptr_eq(code->t0_only.table[8], code->code + code->insn_off[8]);
-    ck_assert_msg(loop_edge(code, 11, 3), "the loop's branch has no direct edge past the head's "
-                  "swap-in");
-    t0_code_free(code);
-    rvt_program_free(p);
-}
-END_TEST
 
 START_TEST(faults_match_interp)
 {
@@ -699,7 +360,7 @@ START_TEST(faults_match_interp)
         regs[10] = cases[k].a0;
         regs[7] = 0x77;
         struct outcome ref;
-        compare_words(cases[k].w, cases[k].n, NULL, 0, regs, 4, 0, cases[k].what, &ref);
+        t0cmp_compare_words(cases[k].w, cases[k].n, NULL, 0, regs, 4, 0, cases[k].what, &ref);
         ck_assert_msg(ref.status != RVT_OK, "%s did not fail", cases[k].what);
         free(ref.trace);
     }
@@ -707,14 +368,14 @@ START_TEST(faults_match_interp)
     uint32_t loop[] = {RV_ADDI(7, 7, 1), RV_JAL(0, -4)};
     for (uint64_t lim = 1; lim < 12; lim++) {
         struct outcome ref;
-        compare_words(loop, 2, NULL, 0, NULL, 0, lim, "cycle limit", &ref);
+        t0cmp_compare_words(loop, 2, NULL, 0, NULL, 0, lim, "cycle limit", &ref);
         ck_assert_int_eq(ref.status, RVT_CYCLE_LIMIT);
         free(ref.trace);
     }
     /* a JALR loop hits the limit with a run-time pc */
     uint32_t jloop[] = {RV_AUIPC(5, 0), RV_JALR(0, 5, 0)};
     struct outcome ref;
-    compare_words(jloop, 2, NULL, 0, NULL, 0, 7, "jalr cycle limit", &ref);
+    t0cmp_compare_words(jloop, 2, NULL, 0, NULL, 0, 7, "jalr cycle limit", &ref);
     ck_assert_int_eq(ref.status, RVT_CYCLE_LIMIT);
     free(ref.trace);
 }
@@ -744,8 +405,8 @@ START_TEST(ecalls_and_unconstrained)
     static const uint64_t chunks[] = {0, 1, 2, 100};
     for (size_t c = 0; c < 4; c++) {
         struct outcome ref;
-        compare_words(w, sizeof w / 4, (const uint8_t *)data, sizeof data, regs, chunks[c], 0,
-                      "unconstrained", &ref);
+        t0cmp_compare_words(w, sizeof w / 4, (const uint8_t *)data, sizeof data, regs, chunks[c], 0,
+                            "unconstrained", &ref);
         ck_assert_msg(ref.halted && ref.exit_code == 42, "%s", ref.error);
         free(ref.trace);
     }
@@ -760,7 +421,7 @@ START_TEST(random_words_translate_and_match)
     static uint32_t w[4096];
     for (size_t k = 0; k < 4096; k++)
         w[k] = (uint32_t)rng_next(&s);
-    struct rvt_program *p = load(w, 4096, NULL, 0);
+    struct rvt_program *p = t0cmp_load(w, 4096, NULL, 0);
     struct t0_code *code;
     char err[512];
     ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);
@@ -776,7 +437,7 @@ START_TEST(random_words_translate_and_match)
         for (int r = 0; r < 32; r++)
             regs[r] = rand_value(&s);
         struct outcome ref;
-        compare_words(v, 16, NULL, 0, regs, 2, 1000, "random words", &ref);
+        t0cmp_compare_words(v, 16, NULL, 0, regs, 2, 1000, "random words", &ref);
         free(ref.trace);
     }
 }
@@ -786,7 +447,7 @@ END_TEST
  * order, each slice's guest code and stubs inside its own areas and the areas disjoint; the
  * listing accounts for every byte; a slice that falls through ends with a jmp to the next
  * slice's first instruction. (That the code runs as the interpreter does is checked by every
- * compare() above, which runs each program translated in slices too.) */
+ * t0cmp_compare (tier0_compare.c), which runs each program translated in slices too.) */
 START_TEST(slices_are_whole_blocks_in_their_own_areas)
 {
     char path[2048], err[512];
@@ -858,8 +519,8 @@ START_TEST(guest_programs)
             char err[512];
             ck_assert_msg(rvt_program_load_file(path, &p, err, sizeof err) == 0, "%s", err);
             struct outcome ref;
-            compare_abi(p, NULL, 1 << 12, 20000000, k ? RVT_ABI_LINUX : RVT_ABI_SP1, path,
-                        &ref);
+            t0cmp_compare_abi(p, NULL, 1 << 12, 20000000, k ? RVT_ABI_LINUX : RVT_ABI_SP1, path,
+                              &ref);
             free(ref.trace);
             rvt_program_free(p);
             ran++;
@@ -880,8 +541,6 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, random_alu_programs);
     tcase_add_test(tc, random_memory_programs_traced);
     tcase_add_test(tc, branches_loops_calls);
-    tcase_add_test(tc, one_block_loop_keeps_its_swaps);
-    tcase_add_test(tc, rotated_loop_keeps_its_swaps_across_blocks);
     tcase_add_test(tc, faults_match_interp);
     tcase_add_test(tc, ecalls_and_unconstrained);
     tcase_add_test(tc, random_words_translate_and_match);
