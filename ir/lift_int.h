@@ -60,11 +60,8 @@ void ir_exit_if(struct ir_lifter *l, LLVMValueRef cond, int reason, LLVMValueRef
 /* Unconditional exit from the current block. */
 void ir_exit(struct ir_lifter *l, int reason, LLVMValueRef pc);
 
-/* rd's value for an op of RV_ALU_SEMANTICS (tiers/semantics.h), from the registers... */
+/* rd's value for an op of RV_ALU_SEMANTICS (tiers/semantics.h), from the registers. */
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
-/* ... or from given operand values (rs2 is ignored by immediate forms). */
-LLVMValueRef ir_alu_apply(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
-                          LLVMValueRef rs1, LLVMValueRef rs2);
 /* A load or store at pc (fault check, trace record, access, clock); the block guard has made
  * sure it cannot fill the trace chunk. */
 void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);

@@ -63,17 +63,11 @@ static LLVMValueRef mulh(struct ir_lifter *l, LLVMValueRef a, LLVMValueRef b, in
 
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
 {
-    return ir_alu_apply(l, in, pc, ir_get_reg(l, in->rs1), ir_get_reg(l, in->rs2));
-}
-
-LLVMValueRef ir_alu_apply(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
-                          LLVMValueRef rs1, LLVMValueRef rs2)
-{
     LLVMBuilderRef B = l->b;
     const enum rv_op op = (enum rv_op)in->op;
     const uint64_t imm = (uint64_t)in->imm;
-    LLVMValueRef a1 = rs1;
-    LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? rs2 : ir_c64(l, imm);
+    LLVMValueRef a1 = ir_get_reg(l, in->rs1);
+    LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? ir_get_reg(l, in->rs2) : ir_c64(l, imm);
     LLVMValueRef m63 = LLVMBuildAnd(B, a2, ir_c64(l, 63), "");
     switch (op) {
     case RV_OP_ADD: case RV_OP_ADDI: return LLVMBuildAdd(B, a1, a2, "");

@@ -18,7 +18,6 @@
 #include "runtime/ctx.h"
 #include "runtime/fork_join.h"
 #include "runtime/memory.h"
-#include "runtime/trace.h"
 #include "tiers/tier0/t0_emit.h"
 #include "tiers/tier0/tier0.h"
 
