@@ -222,11 +222,12 @@ static int is_mem(const struct rv_insn *in)
 }
 
 /* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
- * unless the whole block surely runs through. Tier 0 checks the cycle limit after each control
- * transfer and the chunk after each access; neither can fire in the block when
- *   - clk + the block's clock steps <= the limit (re-read here every time, atomic, relaxed: a
+ * unless the block, and every guard-less path on from it (guard_plan), surely runs through.
+ * Tier 0 checks the cycle limit after each control transfer and the chunk after each access;
+ * neither can fire on the way when
+ *   - clk + the path's clock steps <= the limit (re-read here every time, atomic, relaxed: a
  *     cancel from another thread lowers it while we run), and
- *   - the trace tail + the block's records stays below the chunk's limit.
+ *   - the trace tail + the path's records stays below the chunk's limit.
  * Faults stay checked in place, at each access. Computing every address the head could at the
  * head as well, to check them all in the guard (stop 12's design), cost more than it saved:
  * with the checks in place, --mode tier1 ran sort 0.80 and keccak 0.81 of the time, the rest
@@ -234,10 +235,7 @@ static int is_mem(const struct rv_insn *in)
 static void block_guard(struct ir_lifter *l, const struct rt_block *blk)
 {
     LLVMBuilderRef B = l->b;
-    const struct rv_insn *ins = l->p->insns;
-    uint64_t n_mem = 0;
-    for (uint32_t i = blk->start; i < blk->end; i++)
-        n_mem += (uint64_t)is_mem(&ins[i]);
+    const uint64_t n_mem = l->guard_mem[l->cur];
     LLVMValueRef lim = LLVMBuildLoad2(B, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
     LLVMSetAlignment(lim, 8);
     LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
@@ -290,46 +288,75 @@ static unsigned direct_successors(const struct ir_lifter *l, uint32_t k, uint32_
     return m;
 }
 
-/* Which blocks need a guard of their own (l->guard_insns). A block with no access has only
- * the cycle limit to check, so its guard can move up into its predecessors' guards when it
- * is entered only by direct edges from blocks that keep theirs: fibonacci's loop, split in two
- * by a branch into its middle, checked the limit twice per iteration. Every cycle still passes
- * a guard (a guard-less block's predecessors all keep theirs), and a guard only ever covers
- * more steps than the path it starts, so it leaves early, never late. */
+/* Which blocks keep a guard, and what each covers (l->guard_insns, l->guard_mem). It is
+ * enough that every cycle of the region passes a guard, and that a guard covers the longest
+ * path from its block through guard-less blocks (in instructions, and in records for the
+ * recording variant) to the next guard or an exit. So guards stand on the head, on the blocks
+ * a JALR may land on (entered by the switch, not by a direct edge), and on the targets of the
+ * back edges of a depth-first walk over the direct edges (every cycle has one); the blocks
+ * left over form a DAG, and the walk computes each block's longest path in post-order, when
+ * every guard-less successor is done. fibonacci's loop (split in two by the branch into its
+ * middle) and sieve's counting loop (six blocks) read clk_limit once per iteration instead
+ * of once per block. A guard only ever covers more steps than the path it starts, so under a
+ * limit the region leaves early (tier 0 then stops exactly), never late. */
 static int guard_plan(struct ir_lifter *l)
 {
-    const struct rt_region *r = l->r;
+    const uint32_t n = l->r->n_blocks;
     const struct rvt_program *p = l->p;
-    uint8_t *cand = calloc(r->n_blocks, 1), *bad = calloc(r->n_blocks, 1);
-    if (!cand || !bad) {
-        free(cand);
-        free(bad);
-        return -1;
+    uint8_t *state = calloc(n, 1);   /* 0: not seen, 1: on the walk's stack, 2: done */
+    uint8_t *guarded = calloc(n, 1), *n_succ = calloc(n, 1), *next = calloc(n, 1);
+    uint32_t (*succ)[2] = calloc(n, sizeof *succ);
+    uint32_t *stack = calloc(n, sizeof *stack);
+    int ok = state && guarded && n_succ && next && succ && stack;
+    for (uint32_t k = 0; ok && k < n; k++) {
+        n_succ[k] = (uint8_t)direct_successors(l, k, succ[k]);
+        guarded[k] = (uint8_t)jalr_may_land(p, l->r, k);   /* the head too */
     }
-    for (uint32_t k = 0; k < r->n_blocks; k++) {
-        l->guard_insns[k] = r->blocks[k].end - r->blocks[k].start;
-        cand[k] = k > 0 && !jalr_may_land(p, r, k);
-        for (uint32_t i = r->blocks[k].start; cand[k] && i < r->blocks[k].end; i++)
-            cand[k] = !is_mem(&p->insns[i]);
-    }
-    uint32_t succ[2];
-    for (uint32_t k = 0; k < r->n_blocks; k++)   /* a candidate entered from a candidate */
-        for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++)
-            bad[succ[i]] |= cand[k];
-    for (uint32_t k = 0; k < r->n_blocks; k++) {   /* cover the longest guard-less successor */
-        const uint32_t own = r->blocks[k].end - r->blocks[k].start;
-        for (unsigned n = direct_successors(l, k, succ), i = 0; i < n; i++) {
-            const uint32_t b = succ[i], with = own + r->blocks[b].end - r->blocks[b].start;
-            if (cand[b] && !bad[b] && l->guard_insns[k] < with)
-                l->guard_insns[k] = with;
+    for (uint32_t root = 0; ok && root < n; root++) {
+        if (state[root])
+            continue;
+        guarded[root] = 1;   /* the head, or a block no guard of the walk reaches */
+        uint32_t sp = 0;
+        stack[sp++] = root;
+        state[root] = 1;
+        while (sp) {
+            const uint32_t u = stack[sp - 1];
+            if (next[u] < n_succ[u]) {
+                const uint32_t s = succ[u][next[u]++];
+                if (state[s] == 1)
+                    guarded[s] = 1;   /* a back edge */
+                else if (state[s] == 0) {
+                    state[s] = 1;
+                    stack[sp++] = s;
+                }
+                continue;
+            }
+            uint32_t insns = 0, mem = 0;
+            for (unsigned i = 0; i < n_succ[u]; i++) {
+                const uint32_t s = succ[u][i];
+                if (!guarded[s]) {
+                    insns = l->guard_insns[s] > insns ? l->guard_insns[s] : insns;
+                    mem = l->guard_mem[s] > mem ? l->guard_mem[s] : mem;
+                }
+            }
+            for (uint32_t i = l->r->blocks[u].start; i < l->r->blocks[u].end; i++)
+                mem += (uint32_t)is_mem(&p->insns[i]);
+            l->guard_insns[u] = insns + (l->r->blocks[u].end - l->r->blocks[u].start);
+            l->guard_mem[u] = mem;
+            state[u] = 2;
+            sp--;
         }
     }
-    for (uint32_t k = 0; k < r->n_blocks; k++)
-        if (cand[k] && !bad[k])
-            l->guard_insns[k] = 0;
-    free(cand);
-    free(bad);
-    return 0;
+    for (uint32_t k = 0; ok && k < n; k++)
+        if (!guarded[k])
+            l->guard_insns[k] = l->guard_mem[k] = 0;
+    free(state);
+    free(guarded);
+    free(n_succ);
+    free(next);
+    free(succ);
+    free(stack);
+    return ok ? 0 : -1;
 }
 
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
@@ -479,8 +506,9 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     l->exit_pc = calloc(r->n_blocks, sizeof *l->exit_pc);
     l->exit_reason = calloc(r->n_blocks, sizeof *l->exit_reason);
     l->guard_insns = calloc(r->n_blocks, sizeof *l->guard_insns);
+    l->guard_mem = calloc(r->n_blocks, sizeof *l->guard_mem);
     if (!l->block_bb || !l->exit_bb || !l->exit_pc || !l->exit_reason || !l->guard_insns ||
-        guard_plan(l) != 0) {
+        !l->guard_mem || guard_plan(l) != 0) {
         LLVMDeleteFunction(l->fn);
         l->fn = NULL;
         goto done;
@@ -539,5 +567,6 @@ done:
     free(l->exit_pc);
     free(l->exit_reason);
     free(l->guard_insns);
+    free(l->guard_mem);
     return l->fn;
 }

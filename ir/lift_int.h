@@ -35,7 +35,8 @@ struct ir_lifter {
     LLVMValueRef *exit_pc, *exit_reason;   /* their phis */
     LLVMBasicBlockRef *block_bb;      /* per member block */
     uint32_t *guard_insns;            /* per member block: instructions its guard covers
-                                       * (its own and a guard-less successor's), 0: none */
+                                       * (the longest path through guard-less blocks), 0: none */
+    uint32_t *guard_mem;              /* and the records of the path with the most of them */
     LLVMBasicBlockRef finish_bb;      /* the one return block, made on the first exit */
     LLVMValueRef fin_pc, fin_reason, fin_clk, fin_tail;   /* its phis */
     unsigned prof_kind;               /* "prof" metadata */

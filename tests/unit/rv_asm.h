@@ -31,6 +31,8 @@ static inline uint32_t rv_j(int32_t off, uint32_t rd) { return J(off, rd, JAL); 
 #define RV_ADDI(rd, rs1, imm) rv_i((imm), (rs1), 0, (rd), 0x13)
 #define RV_ADDIW(rd, rs1, imm) rv_i((imm), (rs1), 0, (rd), 0x1b)
 #define RV_SLLI(rd, rs1, sh) rv_i((sh), (rs1), 1, (rd), 0x13)
+#define RV_ANDI(rd, rs1, imm) rv_i((imm), (rs1), 7, (rd), 0x13)
+#define RV_ADD(rd, rs1, rs2) rv_r(0, (rs2), (rs1), 0, (rd), 0x33)
 #define RV_LUI(rd, imm20) rv_u((imm20), (rd), 0x37)
 #define RV_AUIPC(rd, imm20) rv_u((imm20), (rd), 0x17)
 #define RV_LD(rd, rs1, imm) rv_i((imm), (rs1), 3, (rd), 0x03)

@@ -105,12 +105,23 @@ START_TEST(compiled_region_has_code)
 END_TEST
 
 /* A rotated loop: 0: x5 = 10   1: x6 = 0   2: j 4   3: loop: x7 = x6   4: x6 += 1
- * 5: x5 -= 1   6: bne x5, x0, loop   7-8: halt. Block 4..6 has no access and is entered only
- * from block 3, so its cycle-limit check moves into block 3's guard (ir/lift.c guard_plan):
- * two guards (the head, the halt block) instead of three. Then every cycle limit must still
- * stop tier 1 exactly where the interpreter stops. */
+ * 5: x5 -= 1   6: bne x5, x0, loop   7-8: halt. The back edge lands on the head (block 3),
+ * so the head's guard covers the rest of the region (ir/lift.c guard_plan): one guard
+ * instead of three. Then every cycle limit must still stop tier 1 exactly where the
+ * interpreter stops. */
 #define ROTATED_WORDS {RV_ADDI(5, 0, 10), RV_ADDI(6, 0, 0), RV_JAL(0, 8), RV_ADDI(7, 6, 0), \
                        RV_ADDI(6, 6, 1), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -12), RV_HALT}
+
+/* A loop with an if/else, memory accesses in every block but the head: 0: x5 = 12
+ * 1: x9 = data   2: head: x6 = x5 & 1   3: beq x6, x0, 6   4: sd x5, 0(x9)   5: j 7
+ * 6: ld x7, 8(x9)   7: join: ld x8, 0(x9)   8: x7 += x8   9: sd x7, 8(x9)   10: x5 -= 1
+ * 11: bne x5, x0, head   12: a0 = x7   13-14: halt. Only the head takes a back edge, so
+ * its guard alone covers an iteration: 12 instructions and 3 records on the longest path
+ * (head, then, join, halt). */
+#define IF_ELSE_WORDS {RV_ADDI(5, 0, 12), RV_LUI(9, TU_DATA_ADDR >> 12), RV_ANDI(6, 5, 1),  \
+                       RV_BEQ(6, 0, 12), RV_SD(5, 9, 0), RV_JAL(0, 8), RV_LD(7, 9, 8),     \
+                       RV_LD(8, 9, 0), RV_ADD(7, 7, 8), RV_SD(7, 9, 8), RV_ADDI(5, 5, -1), \
+                       RV_BNE(5, 0, -36), RV_ADDI(10, 7, 0), RV_HALT}
 
 static unsigned count(const char *text, const char *what)
 {
@@ -120,48 +131,117 @@ static unsigned count(const char *text, const char *what)
     return n;
 }
 
-START_TEST(guard_moves_into_the_predecessor)
+/* Compiles the region headed at instruction head of p in the given variant; asserts its IR
+ * reads clk_limit `guards` times (once per guard). */
+static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks, int recording,
+                          unsigned guards)
 {
-    const uint32_t w[] = ROTATED_WORDS;
-    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     char err[512];
     struct t1_engine *e = t1_engine_new(1, 1, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
     struct rt_region r;
-    ck_assert_int_eq(rt_region_form(p, 3, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
-    ck_assert_uint_eq(r.n_blocks, 3);
+    ck_assert_int_eq(rt_region_form(p, head, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
+    ck_assert_uint_eq(r.n_blocks, blocks);
+    r.recording = (uint8_t)recording;
     struct t1_compiled c;
     ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(count(c.ir_before, "load atomic"), 2);   /* the clk_limit re-reads */
+    ck_assert_uint_eq(count(c.ir_before, "load atomic"), guards);
     t1_compiled_free(&c);
     rt_region_free(&r);
     t1_engine_free(e);
+}
+
+/* Runs p under every cycle limit from 1 to past its end, in the interpreter and in tier 1
+ * (traced into two files with chunk_size when trace_dir is set), and asserts the same
+ * status, clk, instruction count, registers and trace bytes. */
+static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
+                                  uint64_t chunk_size)
+{
+    char t_ref[300], t_got[300];
+    snprintf(t_ref, sizeof t_ref, "%s/interp.trace", trace_dir ? trace_dir : "");
+    snprintf(t_got, sizeof t_got, "%s/tier1.trace", trace_dir ? trace_dir : "");
     struct rvt_options o;
     struct rvt_result ref, got;
     rvt_options_init(&o);
     o.mode = RVT_MODE_INTERP;
     ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
     ck_assert_int_eq(ref.status, RVT_OK);
-    const uint64_t total = ref.clk;
+    const uint64_t total = ref.stats.instructions + 2;
     rvt_result_free(&ref);
+    o.trace = trace_dir != NULL;
+    o.chunk_size = chunk_size;
     for (uint64_t limit = 1; limit <= total; limit++) {
         o.max_cycles = limit;
         o.mode = RVT_MODE_INTERP;
+        o.trace_path = t_ref;
         ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
         o.mode = RVT_MODE_TIER1;
+        o.trace_path = t_got;
         ck_assert_int_eq(rvt_run(p, &o, &got), 0);
         ck_assert_msg(got.status == ref.status && got.clk == ref.clk &&
                       got.stats.instructions == ref.stats.instructions &&
                       memcmp(got.regs, ref.regs, sizeof got.regs) == 0,
-                      "limit %llu: tier1 %s clk %llu, interp %s clk %llu",
-                      (unsigned long long)limit, rvt_status_name(got.status),
-                      (unsigned long long)got.clk, rvt_status_name(ref.status),
-                      (unsigned long long)ref.clk);
+                      "limit %llu, chunk %llu: tier1 %s clk %llu, interp %s clk %llu",
+                      (unsigned long long)limit, (unsigned long long)chunk_size,
+                      rvt_status_name(got.status), (unsigned long long)got.clk,
+                      rvt_status_name(ref.status), (unsigned long long)ref.clk);
+        if (trace_dir) {
+            size_t na, nb;
+            uint8_t *a = tu_read_file(t_ref, &na), *b = tu_read_file(t_got, &nb);
+            ck_assert_ptr_nonnull(a);
+            ck_assert_ptr_nonnull(b);
+            ck_assert_msg(na == nb && memcmp(a, b, na) == 0,
+                          "limit %llu, chunk %llu: traces differ (%zu vs %zu bytes)",
+                          (unsigned long long)limit, (unsigned long long)chunk_size, na, nb);
+            free(a);
+            free(b);
+        }
+        /* it ran the loop in tier 1: most of it, or, when a chunk has room for an iteration's
+         * 3 records only now and then, some of it; with 1-3 the guard always leaves */
+        const uint64_t least = chunk_size == 0 ? ref.stats.instructions / 2
+                             : chunk_size > 3 ? 1 : 0;
+        if (limit == total)
+            ck_assert_msg(got.stats.tier1_instructions >= least,
+                          "chunk %llu, %s: %llu of %llu instructions in tier 1",
+                          (unsigned long long)chunk_size, trace_dir ? "traced" : "untraced",
+                          (unsigned long long)got.stats.tier1_instructions,
+                          (unsigned long long)ref.stats.instructions);
         rvt_result_free(&ref);
-        if (limit == total)   /* it ran the loop in tier 1 */
-            ck_assert_uint_gt(got.stats.tier1_instructions, 20);
         rvt_result_free(&got);
     }
+}
+
+START_TEST(guard_moves_into_the_predecessor)
+{
+    const uint32_t w[] = ROTATED_WORDS;
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
+    expect_guards(p, 3, 3, 0, 1);
+    every_limit_as_interp(p, NULL, 0);
+    rvt_program_free(p);
+}
+END_TEST
+
+/* The head's guard covers the if/else, the accesses of both arms and the join: in both
+ * variants one clk_limit read per iteration, not five. Tier 1 must still stop exactly
+ * where the interpreter does under every cycle limit, and a traced run must cut the same
+ * chunks when the guard's record count crosses a chunk end (chunks of 1, 2, 3 and 7
+ * records, and the default). */
+START_TEST(one_guard_covers_an_if_else_with_accesses)
+{
+    const uint32_t w[] = IF_ELSE_WORDS;
+    uint8_t data[16] = {0};
+    struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
+    expect_guards(p, 2, 5, 0, 1);
+    expect_guards(p, 2, 5, 1, 1);
+    every_limit_as_interp(p, NULL, 0);
+    char dir[] = "/tmp/rvt_test_if_else_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const uint64_t chunks[] = {1, 2, 3, 7, 0};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++)
+        every_limit_as_interp(p, dir, chunks[k]);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
     rvt_program_free(p);
 }
 END_TEST
@@ -434,6 +514,7 @@ Suite *test_tier1_suite(void)
     tcase_add_test(tc, every_guest_region_lifts_to_valid_ir);
     tcase_add_test(tc, compiled_region_has_code);
     tcase_add_test(tc, guard_moves_into_the_predecessor);
+    tcase_add_test(tc, one_guard_covers_an_if_else_with_accesses);
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
     tcase_add_test(tc, one_block_loop_tiers_up);
