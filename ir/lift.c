@@ -176,7 +176,7 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
 }
 
 /* One instruction; returns 1 if it ended the block (control left it). */
-static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
 {
     switch (rv_op_class((enum rv_op)in->op)) {
     case RV_CLS_ALU: case RV_CLS_ALU32: case RV_CLS_MUL: case RV_CLS_DIV:
@@ -184,7 +184,7 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
         ir_step_clock(l);
         return 0;
     case RV_CLS_LOAD: case RV_CLS_STORE:
-        ir_lift_mem(l, in, pc);
+        ir_lift_mem(l, in, pc, checked);
         return 0;
     case RV_CLS_NOP:   /* FENCE */
         ir_step_clock(l);
@@ -364,9 +364,25 @@ static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
     const struct rvt_program *p = l->p;
     if (l->guard_insns[l->cur])
         block_guard(l, blk);
-    for (uint32_t i = blk->start; i < blk->end; i++)
-        if (lift_insn(l, &p->insns[i], p->pc_base + 4ull * i))
+    uint32_t run_end = 0;   /* accesses before it that ir_access_in_run(.., base) are checked */
+    unsigned run_base = 0;
+    for (uint32_t i = blk->start; i < blk->end; i++) {
+        const struct rv_insn *in = &p->insns[i];
+        const uint64_t pc = p->pc_base + 4ull * i;
+        int checked = 0;
+        if (is_mem(in) && i < run_end) {
+            checked = ir_access_in_run(in, run_base);
+        } else if (is_mem(in)) {
+            const uint32_t e = ir_check_access_run(l, i, blk->end, pc);
+            if (e > i) {
+                run_end = e;
+                run_base = in->rs1;
+                checked = 1;
+            }
+        }
+        if (lift_insn(l, in, pc, checked))
             return;
+    }
     if (blk->end >= p->n_insns)   /* fell off the end of the text: tier 0's fall-off fault */
         ir_exit(l, RV_EXIT_FAULT, ir_c64(l, p->pc_base + 4ull * p->n_insns));
     else

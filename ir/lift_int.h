@@ -63,8 +63,16 @@ void ir_exit(struct ir_lifter *l, int reason, LLVMValueRef pc);
 
 /* rd's value for an op of RV_ALU_SEMANTICS (tiers/semantics.h), from the registers. */
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
-/* A load or store at pc (fault check, trace record, access, clock); the block guard has made
- * sure it cannot fill the trace chunk. */
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc);
+/* A load or store at pc (fault check unless `checked`, trace record, access, clock); the block
+ * guard has made sure it cannot fill the trace chunk. */
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked);
+/* Access runs: the loads and stores of a block from index i (at pc) up to end that use the
+ * base register of i's access, before anything writes it, each at an offset that is a
+ * multiple of its size. When there are two or more, one check here covers all of them: it
+ * leaves (resuming in tier 0 at pc, which then faults exactly where it must) when any of them
+ * would fault. Returns the index after the run's last access (lift those for which
+ * ir_access_in_run(in, base) holds with checked = 1), or i when there is no run to check. */
+uint32_t ir_check_access_run(struct ir_lifter *l, uint32_t i, uint32_t end, uint64_t pc);
+int ir_access_in_run(const struct rv_insn *in, unsigned base);
 
 #endif

@@ -160,14 +160,68 @@ static LLVMValueRef mem_faults(struct ir_lifter *l, const struct rv_insn *in, LL
     return LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), "");
 }
 
-void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
+static int is_access(const struct rv_insn *in)
+{
+    const enum rv_class c = rv_op_class((enum rv_op)in->op);
+    return c == RV_CLS_LOAD || c == RV_CLS_STORE;
+}
+
+int ir_access_in_run(const struct rv_insn *in, unsigned base)
+{
+    return is_access(in) && in->rs1 == base &&
+           in->imm % (int64_t)rv_mem_width((enum rv_op)in->op) == 0;
+}
+
+/* Why one check is exact for the whole run: each access is at b + o with o a multiple of its
+ * size, so it is aligned iff b is a multiple of its size, and all are iff b is a multiple of
+ * the largest size. And |o| < 2^11: if b + lo and b + hi (mod 2^64) are both below 2^40, every
+ * b + o in between is too, with no wrap. So the check fails only when some access of the run
+ * would fault; tier 0, resumed at the run's first access, then faults at the right one. */
+uint32_t ir_check_access_run(struct ir_lifter *l, uint32_t i, uint32_t end, uint64_t pc)
+{
+    const struct rv_insn *ins = l->p->insns;
+    const unsigned base = ins[i].rs1;
+    if (!ir_access_in_run(&ins[i], base))
+        return i;
+    int64_t lo = ins[i].imm, hi = ins[i].imm;
+    unsigned align = rv_mem_width((enum rv_op)ins[i].op), n = 0;
+    uint32_t run_end = i;
+    for (uint32_t k = i; k < end; k++) {
+        const struct rv_insn *in = &ins[k];
+        if (ir_access_in_run(in, base)) {
+            const unsigned size = rv_mem_width((enum rv_op)in->op);
+            lo = in->imm < lo ? in->imm : lo;
+            hi = in->imm > hi ? in->imm : hi;
+            align = size > align ? size : align;
+            run_end = k + 1;
+            n++;
+        }
+        if (base != 0 && in->rd == base && rv_op_class((enum rv_op)in->op) != RV_CLS_STORE)
+            break;   /* base changes: a load into it still used the old value */
+    }
+    if (n < 2)
+        return i;
+    LLVMBuilderRef B = l->b;
+    LLVMValueRef b = ir_get_reg(l, base);
+    LLVMValueRef ends = LLVMBuildOr(B, LLVMBuildAdd(B, b, ir_c64(l, (uint64_t)lo), ""),
+                                    LLVMBuildAdd(B, b, ir_c64(l, (uint64_t)hi), ""), "");
+    LLVMValueRef bad = LLVMBuildOr(
+        B, LLVMBuildAnd(B, ends, ir_c64(l, ~(RV_MEM_ADDR_LIMIT - 1)), ""),
+        LLVMBuildAnd(B, b, ir_c64(l, align - 1), ""), "");
+    ir_exit_if(l, LLVMBuildICmp(B, LLVMIntNE, bad, ir_c64(l, 0), ""), IR_EXIT_RESUME,
+               ir_c64(l, pc));
+    return run_end;
+}
+
+void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
 {
     LLVMBuilderRef B = l->b;
     const enum rv_op op = (enum rv_op)in->op;
     const unsigned size = rv_mem_width(op);
     const int is_store = rv_op_class(op) == RV_CLS_STORE;
     LLVMValueRef base = ir_get_reg(l, in->rs1);
-    ir_exit_if(l, mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
+    if (!checked)
+        ir_exit_if(l, mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
     LLVMValueRef addr = LLVMBuildAdd(B, base, ir_c64(l, (uint64_t)in->imm), "");
     LLVMValueRef val = is_store ? ir_get_reg(l, in->rs2) : NULL;
     LLVMValueRef dw = LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");

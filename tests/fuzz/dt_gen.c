@@ -154,10 +154,11 @@ static void dt_load_store(struct dt_gen *g)
     }
 }
 
-/* A deliberate fault: misaligned or out-of-range access, or a jump to a bad target. */
+/* A deliberate fault: misaligned or out-of-range access (alone, or the last of a run of
+ * accesses off one base, ir/lift_ops.c), or a jump to a bad target. */
 static void dt_fault(struct dt_gen *g)
 {
-    switch (dt_below(&g->rng, 4)) {
+    switch (dt_below(&g->rng, 6)) {
     case 0: {   /* misaligned */
         unsigned lg = 1 + dt_below(&g->rng, 3), size = 1u << lg, base;
         int32_t off;
@@ -184,6 +185,22 @@ static void dt_fault(struct dt_gen *g)
         dt_emit(g, I(2 + 4 * (int32_t)dt_below(&g->rng, 100), 0, 0, DT_SCRATCH, OPIMM));
         dt_emit(g, I(0, DT_SCRATCH, 0, dt_rd(g), JALR));
         break;
+    case 4: {   /* accesses off one base, the last misaligned: area + 4, lw 0, sh 2, sd 8 */
+        dt_emit(g, I(4, DT_BASE_B, 0, DT_SCRATCH, OPIMM));
+        dt_emit(g, I(0, DT_SCRATCH, 2, dt_rd(g), LOAD));
+        dt_emit(g, S(2, dt_below(&g->rng, 32), DT_SCRATCH, 1, STORE));
+        dt_emit(g, S(8, dt_below(&g->rng, 32), DT_SCRATCH, 3, STORE));
+        break;
+    }
+    case 5: {   /* accesses off one base, the last beyond 2^40: 2^40 - 16, ld 0, sd 8, ld 16 */
+        dt_emit(g, I(1, 0, 0, DT_SCRATCH, OPIMM));
+        dt_emit(g, I(40, DT_SCRATCH, 1, DT_SCRATCH, OPIMM));
+        dt_emit(g, I(-16, DT_SCRATCH, 0, DT_SCRATCH, OPIMM));
+        dt_emit(g, I(0, DT_SCRATCH, 3, dt_rd(g), LOAD));
+        dt_emit(g, S(8, dt_below(&g->rng, 32), DT_SCRATCH, 3, STORE));
+        dt_emit(g, I(16, DT_SCRATCH, 3, dt_rd(g), LOAD));
+        break;
+    }
     default:    /* jalr outside the text */
         dt_emit(g, U(0x40 + dt_below(&g->rng, 0x100), DT_SCRATCH, LUI));
         dt_emit(g, I(0, DT_SCRATCH, 0, dt_rd(g), JALR));

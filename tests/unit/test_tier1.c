@@ -151,9 +151,9 @@ static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks,
     t1_engine_free(e);
 }
 
-/* Runs p under every cycle limit from 1 to past its end, in the interpreter and in tier 1
- * (traced into two files with chunk_size when trace_dir is set), and asserts the same
- * status, clk, instruction count, registers and trace bytes. */
+/* Runs p under every cycle limit from 1 to past its end, and with none, in the interpreter
+ * and in tier 1 (traced into two files with chunk_size when trace_dir is set), and asserts
+ * the same status, error message, clk, instruction count, registers and trace bytes. */
 static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
                                   uint64_t chunk_size)
 {
@@ -165,13 +165,14 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
     rvt_options_init(&o);
     o.mode = RVT_MODE_INTERP;
     ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
-    ck_assert_int_eq(ref.status, RVT_OK);
+    ck_assert(ref.status == RVT_OK || ref.status == RVT_FAULT);
     const uint64_t total = ref.stats.instructions + 2;
     rvt_result_free(&ref);
     o.trace = trace_dir != NULL;
     o.chunk_size = chunk_size;
-    for (uint64_t limit = 1; limit <= total; limit++) {
-        o.max_cycles = limit;
+    for (uint64_t limit = 1; limit <= total + 1; limit++) {
+        /* then with no limit: near one, a guard leaves early and tier 0 runs the rest */
+        o.max_cycles = limit > total ? 0 : limit;
         o.mode = RVT_MODE_INTERP;
         o.trace_path = t_ref;
         ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
@@ -180,11 +181,12 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
         ck_assert_int_eq(rvt_run(p, &o, &got), 0);
         ck_assert_msg(got.status == ref.status && got.clk == ref.clk &&
                       got.stats.instructions == ref.stats.instructions &&
-                      memcmp(got.regs, ref.regs, sizeof got.regs) == 0,
-                      "limit %llu, chunk %llu: tier1 %s clk %llu, interp %s clk %llu",
+                      memcmp(got.regs, ref.regs, sizeof got.regs) == 0 &&
+                      strcmp(got.error, ref.error) == 0,
+                      "limit %llu, chunk %llu: tier1 %s clk %llu (%s), interp %s clk %llu (%s)",
                       (unsigned long long)limit, (unsigned long long)chunk_size,
-                      rvt_status_name(got.status), (unsigned long long)got.clk,
-                      rvt_status_name(ref.status), (unsigned long long)ref.clk);
+                      rvt_status_name(got.status), (unsigned long long)got.clk, got.error,
+                      rvt_status_name(ref.status), (unsigned long long)ref.clk, ref.error);
         if (trace_dir) {
             size_t na, nb;
             uint8_t *a = tu_read_file(t_ref, &na), *b = tu_read_file(t_got, &nb);
@@ -200,7 +202,7 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
          * 3 records only now and then, some of it; with 1-3 the guard always leaves */
         const uint64_t least = chunk_size == 0 ? ref.stats.instructions / 2
                              : chunk_size > 3 ? 1 : 0;
-        if (limit == total)
+        if (limit > total)
             ck_assert_msg(got.stats.tier1_instructions >= least,
                           "chunk %llu, %s: %llu of %llu instructions in tier 1",
                           (unsigned long long)chunk_size, trace_dir ? "traced" : "untraced",
@@ -243,6 +245,63 @@ START_TEST(one_guard_covers_an_if_else_with_accesses)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);
     rvt_program_free(p);
+}
+END_TEST
+
+/* Access runs (ir/lift_ops.c ir_check_access_run): one check for a block's accesses off one
+ * base register. Each program faults inside a run, in a loop that ran clean before, and must
+ * fault at the same instruction, with the same message, registers, clk and records as in the
+ * interpreter, under every cycle limit, traced and not. */
+#define TOP_RUN_WORDS /* range: x9 climbs to 2^40; the sd at 16(x9) reaches it first */      \
+    {RV_ADDI(9, 0, 1), RV_SLLI(9, 9, 40), RV_ADDI(9, 9, -256), RV_ADDI(5, 0, 40),          \
+     RV_LD(6, 9, 0), RV_SD(6, 9, 16), RV_ADDI(7, 6, 1), RV_LBU(7, 9, 31), RV_LD(8, 9, 24), \
+     RV_ADDI(9, 9, 16), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -28), RV_ADDI(10, 7, 0), RV_HALT}
+#define ALIGN_RUN_WORDS /* alignment: at x13 = x9 + 4 (when x5 == 3) the sd is misaligned */ \
+    {RV_LUI(9, TU_DATA_ADDR >> 12), RV_ADDI(5, 0, 12), RV_ADDI(12, 5, -3),                  \
+     rv_i(1, 12, 3, 12, 0x13) /* sltiu x12, x12, 1 */, RV_SLLI(12, 12, 2), RV_ADD(13, 9, 12), \
+     RV_LW(6, 13, 0), RV_LH(7, 13, 2), RV_SD(6, 13, 8), RV_ADDI(9, 9, 16), RV_ADDI(5, 5, -1),  \
+     RV_BNE(5, 0, -36), RV_ADDI(10, 6, 0), RV_HALT}
+#define CHASE_RUN_WORDS /* a load into the base ends the run: the next access is x9's new */ \
+    {RV_LUI(9, TU_DATA_ADDR >> 12), RV_ADDI(5, 0, 20), RV_LD(6, 9, 8), RV_LD(9, 9, 0),      \
+     RV_LD(7, 9, 8), RV_ADD(6, 6, 7), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -20),                 \
+     RV_ADDI(10, 6, 0), RV_HALT}
+
+static void faults_in_a_run(const uint32_t *w, size_t n, const uint8_t *data, size_t dlen,
+                            const char *fault_pc)
+{
+    struct rvt_program *p = tu_load(w, n, data, dlen);
+    struct rvt_options o;
+    struct rvt_result ref;
+    rvt_options_init(&o);
+    o.mode = RVT_MODE_INTERP;
+    ck_assert_int_eq(rvt_run(p, &o, &ref), 0);
+    ck_assert_msg(ref.status == RVT_FAULT && strstr(ref.error, fault_pc) != NULL, "%s: %s",
+                  rvt_status_name(ref.status), ref.error);
+    rvt_result_free(&ref);
+    every_limit_as_interp(p, NULL, 0);
+    char dir[] = "/tmp/rvt_test_runs_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    every_limit_as_interp(p, dir, 0);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    rvt_program_free(p);
+}
+
+START_TEST(access_runs_fault_where_the_interpreter_does)
+{
+    const uint32_t top[] = TOP_RUN_WORDS, align[] = ALIGN_RUN_WORDS, chase[] = CHASE_RUN_WORDS;
+    uint8_t zero[16] = {0};
+    faults_in_a_run(top, sizeof top / 4, zero, sizeof zero, "pc 0x10014");
+    faults_in_a_run(align, sizeof align / 4, zero, sizeof zero, "pc 0x10020");
+    /* eight nodes {next, value}; the last one's next is 2^40, outside guest memory */
+    uint8_t list[128];
+    for (uint64_t k = 0; k < 8; k++) {
+        uint64_t next = k < 7 ? TU_DATA_ADDR + 16 * (k + 1) : 1ull << 40, value = k + 1;
+        memcpy(list + 16 * k, &next, 8);
+        memcpy(list + 16 * k + 8, &value, 8);
+    }
+    faults_in_a_run(chase, sizeof chase / 4, list, sizeof list, "pc 0x10010");
 }
 END_TEST
 
@@ -515,6 +574,7 @@ Suite *test_tier1_suite(void)
     tcase_add_test(tc, compiled_region_has_code);
     tcase_add_test(tc, guard_moves_into_the_predecessor);
     tcase_add_test(tc, one_guard_covers_an_if_else_with_accesses);
+    tcase_add_test(tc, access_runs_fault_where_the_interpreter_does);
     tcase_add_test(tc, cancel_in_every_mode);
     tcase_add_test(tc, rotated_loop_region_headed_where_it_jumps_back);
     tcase_add_test(tc, one_block_loop_tiers_up);
