@@ -215,12 +215,6 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
     return 1;
 }
 
-static int is_mem(const struct rv_insn *in)
-{
-    enum rv_class c = rv_op_class((enum rv_op)in->op);
-    return c == RV_CLS_LOAD || c == RV_CLS_STORE;
-}
-
 /* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
  * unless the block, and every guard-less path on from it (guard_plan), surely runs through.
  * Tier 0 checks the cycle limit after each control transfer and the chunk after each access;
@@ -340,7 +334,7 @@ static int guard_plan(struct ir_lifter *l)
                 }
             }
             for (uint32_t i = l->r->blocks[u].start; i < l->r->blocks[u].end; i++)
-                mem += (uint32_t)is_mem(&p->insns[i]);
+                mem += (uint32_t)ir_is_access(&p->insns[i]);
             l->guard_insns[u] = insns + (l->r->blocks[u].end - l->r->blocks[u].start);
             l->guard_mem[u] = mem;
             state[u] = 2;
@@ -370,9 +364,9 @@ static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
         const struct rv_insn *in = &p->insns[i];
         const uint64_t pc = p->pc_base + 4ull * i;
         int checked = 0;
-        if (is_mem(in) && i < run_end) {
+        if (ir_is_access(in) && i < run_end) {
             checked = ir_access_in_run(in, run_base);
-        } else if (is_mem(in)) {
+        } else if (ir_is_access(in)) {
             const uint32_t e = ir_check_access_run(l, i, blk->end, pc);
             if (e > i) {
                 run_end = e;

@@ -50,6 +50,13 @@ static inline LLVMValueRef ir_c64(struct ir_lifter *l, uint64_t v)
     return LLVMConstInt(l->i64, v, 0);
 }
 
+/* A load or store. */
+static inline int ir_is_access(const struct rv_insn *in)
+{
+    const enum rv_class c = rv_op_class((enum rv_op)in->op);
+    return c == RV_CLS_LOAD || c == RV_CLS_STORE;
+}
+
 LLVMValueRef ir_get_reg(struct ir_lifter *l, unsigned r);
 void ir_set_reg(struct ir_lifter *l, unsigned r, LLVMValueRef v);
 /* clk += RV_CLK_STEP, as every member instruction does (ECALLs leave the region first); the

@@ -160,15 +160,9 @@ static LLVMValueRef mem_faults(struct ir_lifter *l, const struct rv_insn *in, LL
     return LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, addr, mask, ""), ir_c64(l, 0), "");
 }
 
-static int is_access(const struct rv_insn *in)
-{
-    const enum rv_class c = rv_op_class((enum rv_op)in->op);
-    return c == RV_CLS_LOAD || c == RV_CLS_STORE;
-}
-
 int ir_access_in_run(const struct rv_insn *in, unsigned base)
 {
-    return is_access(in) && in->rs1 == base &&
+    return ir_is_access(in) && in->rs1 == base &&
            in->imm % (int64_t)rv_mem_width((enum rv_op)in->op) == 0;
 }
 
