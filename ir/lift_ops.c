@@ -218,7 +218,9 @@ void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int
         ir_exit_if(l, mem_faults(l, in, base), RV_EXIT_FAULT, ir_c64(l, pc));
     LLVMValueRef addr = LLVMBuildAdd(B, base, ir_c64(l, (uint64_t)in->imm), "");
     LLVMValueRef val = is_store ? ir_get_reg(l, in->rs2) : NULL;
-    LLVMValueRef dw = LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");
+    /* a doubleword a run's check covers is aligned (its base is, and so is its offset); say
+     * so, or LLVM, which learned that from the access's own check, masks it and loses 2a + 8 */
+    LLVMValueRef dw = checked && size == 8 ? addr : LLVMBuildAnd(B, addr, ir_c64(l, ~7ull), "");
     record_access(l, dw);
     LLVMValueRef host = gep8(l, l->mem, LLVMBuildAdd(B, LLVMBuildAdd(B, dw, addr, ""),
                                                      ir_c64(l, 8), ""));
