@@ -152,14 +152,18 @@ static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks,
 }
 
 /* Runs p under every cycle limit from 1 to past its end, and with none, in the interpreter
- * and in tier 1 (traced into two files with chunk_size when trace_dir is set), and asserts
- * the same status, error message, clk, instruction count, registers and trace bytes. */
-static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
-                                  uint64_t chunk_size)
+ * and in tier 1 (traced with chunk_size into a temporary directory when traced), and asserts
+ * the same status, error message, clk, instruction count, registers and trace bytes. In the
+ * run with no limit, tier 1 must have run more than half of the instructions (share 2), some
+ * (1), or any number (0: a chunk too small for the guard of any loop). */
+static void every_limit_as_interp(struct rvt_program *p, int traced, uint64_t chunk_size,
+                                  int share)
 {
-    char t_ref[300], t_got[300];
-    snprintf(t_ref, sizeof t_ref, "%s/interp.trace", trace_dir ? trace_dir : "");
-    snprintf(t_got, sizeof t_got, "%s/tier1.trace", trace_dir ? trace_dir : "");
+    char dir[] = "/tmp/rvt_test_limits_XXXXXX", t_ref[300], t_got[300];
+    if (traced)
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(t_ref, sizeof t_ref, "%s/interp.trace", dir);
+    snprintf(t_got, sizeof t_got, "%s/tier1.trace", dir);
     struct rvt_options o;
     struct rvt_result ref, got;
     rvt_options_init(&o);
@@ -168,7 +172,7 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
     ck_assert(ref.status == RVT_OK || ref.status == RVT_FAULT);
     const uint64_t total = ref.stats.instructions + 2;
     rvt_result_free(&ref);
-    o.trace = trace_dir != NULL;
+    o.trace = traced;
     o.chunk_size = chunk_size;
     for (uint64_t limit = 1; limit <= total + 1; limit++) {
         /* then with no limit: near one, a guard leaves early and tier 0 runs the rest */
@@ -187,7 +191,7 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
                       (unsigned long long)limit, (unsigned long long)chunk_size,
                       rvt_status_name(got.status), (unsigned long long)got.clk, got.error,
                       rvt_status_name(ref.status), (unsigned long long)ref.clk, ref.error);
-        if (trace_dir) {
+        if (traced) {
             size_t na, nb;
             uint8_t *a = tu_read_file(t_ref, &na), *b = tu_read_file(t_got, &nb);
             ck_assert_ptr_nonnull(a);
@@ -198,18 +202,21 @@ static void every_limit_as_interp(struct rvt_program *p, const char *trace_dir,
             free(a);
             free(b);
         }
-        /* it ran the loop in tier 1: most of it, or, when a chunk has room for an iteration's
-         * 3 records only now and then, some of it; with 1-3 the guard always leaves */
-        const uint64_t least = chunk_size == 0 ? ref.stats.instructions / 2
-                             : chunk_size > 3 ? 1 : 0;
-        if (limit > total)
+        if (limit > total) {
+            const uint64_t least = share == 2 ? ref.stats.instructions / 2 : share == 1 ? 1 : 0;
             ck_assert_msg(got.stats.tier1_instructions >= least,
                           "chunk %llu, %s: %llu of %llu instructions in tier 1",
-                          (unsigned long long)chunk_size, trace_dir ? "traced" : "untraced",
+                          (unsigned long long)chunk_size, traced ? "traced" : "untraced",
                           (unsigned long long)got.stats.tier1_instructions,
                           (unsigned long long)ref.stats.instructions);
+        }
         rvt_result_free(&ref);
         rvt_result_free(&got);
+    }
+    if (traced) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        ck_assert_int_eq(system(cmd), 0);
     }
 }
 
@@ -218,7 +225,7 @@ START_TEST(guard_moves_into_the_predecessor)
     const uint32_t w[] = ROTATED_WORDS;
     struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
     expect_guards(p, 3, 3, 0, 1);
-    every_limit_as_interp(p, NULL, 0);
+    every_limit_as_interp(p, 0, 0, 2);
     rvt_program_free(p);
 }
 END_TEST
@@ -235,15 +242,12 @@ START_TEST(one_guard_covers_an_if_else_with_accesses)
     struct rvt_program *p = tu_load(w, sizeof w / 4, data, sizeof data);
     expect_guards(p, 2, 5, 0, 1);
     expect_guards(p, 2, 5, 1, 1);
-    every_limit_as_interp(p, NULL, 0);
-    char dir[] = "/tmp/rvt_test_if_else_XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    every_limit_as_interp(p, 0, 0, 2);
+    /* most of the loop in tier 1 with the default chunk; with 7 records, only when the chunk
+     * still has room for an iteration's 3; with 1-3, the guard always leaves */
     const uint64_t chunks[] = {1, 2, 3, 7, 0};
     for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++)
-        every_limit_as_interp(p, dir, chunks[k]);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+        every_limit_as_interp(p, 1, chunks[k], chunks[k] == 0 ? 2 : chunks[k] > 3 ? 1 : 0);
     rvt_program_free(p);
 }
 END_TEST
@@ -278,13 +282,8 @@ static void faults_in_a_run(const uint32_t *w, size_t n, const uint8_t *data, si
     ck_assert_msg(ref.status == RVT_FAULT && strstr(ref.error, fault_pc) != NULL, "%s: %s",
                   rvt_status_name(ref.status), ref.error);
     rvt_result_free(&ref);
-    every_limit_as_interp(p, NULL, 0);
-    char dir[] = "/tmp/rvt_test_runs_XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    every_limit_as_interp(p, dir, 0);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    every_limit_as_interp(p, 0, 0, 2);
+    every_limit_as_interp(p, 1, 0, 2);
     rvt_program_free(p);
 }
 
