@@ -14,22 +14,27 @@
 #include "tiers/tier0/tier0.h"
 #include "tier0_compare.h"
 
-/* Whether branch's code has t0_loop_branch's lea rdx, [rip + rel32] to head's tier-0-only
- * table entry, then (after cmp rdx, [r13 + disp] and jne rel32) its jmp rel32 into the
+/* Whether branch's code has t0_loop_branch's cmp dword [r13 + disp], imm32 against the low
+ * half of head's tier-0-only table entry, then (after jne rel32) its jmp rel32 into the
  * loop's body, which starts on a 32-byte boundary (t0_emit.h T0_LOOP_ALIGN). */
 static int loop_edge(const struct t0_code *code, uint32_t branch, uint32_t head)
 {
     const uint8_t *at = code->code + code->insn_off[branch];
     const uint8_t *end = code->code + t0_insn_end(code, branch);
-    for (; at + 25 <= end; at++)
-        if (at[0] == 0x48 && at[1] == 0x8d && at[2] == 0x15) {
-            int32_t rel;
-            memcpy(&rel, at + 3, 4);
-            if (at + 7 + rel != (const uint8_t *)code->t0_only.table[head])
+    const uint32_t want = (uint32_t)(uintptr_t)code->t0_only.table[head];
+    for (; at + 22 <= end; at++)
+        if (at[0] == 0x41 && at[1] == 0x81 && (at[2] & 0x3F) == 0x3D) {   /* /7, rm r13 */
+            const int disp = (at[2] >> 6) == 1 ? 1 : (at[2] >> 6) == 2 ? 4 : -1;
+            if (disp < 0)
                 continue;
-            const uint8_t *cmp = at + 7;   /* REX.WB 3B /r, mod 01 (disp8) or 10 (disp32) */
-            ck_assert(cmp[0] == 0x49 && cmp[1] == 0x3B);
-            const uint8_t *jmp = cmp + ((cmp[2] >> 6) == 1 ? 4 : 7) + 6;
+            uint32_t imm;
+            int32_t rel;
+            memcpy(&imm, at + 3 + disp, 4);
+            if (imm != want)
+                continue;
+            const uint8_t *jne = at + 7 + disp;
+            ck_assert(jne[0] == 0x0F && jne[1] == 0x85);
+            const uint8_t *jmp = jne + 6;
             ck_assert_uint_eq(jmp[0], 0xE9);
             memcpy(&rel, jmp + 1, 4);
             const size_t body = (size_t)(jmp + 5 + rel - code->code);
@@ -81,7 +86,7 @@ START_TEST(one_block_loop_keeps_its_swaps)
     struct outcome ref;
     char what[64];
 
-    /* the branch back: lea rdx, [rip + rel32] to the head's tier-0-only table entry */
+    /* the branch back: compares the head's table entry with its tier-0-only value */
     struct t0_code *code;
     char err[512];
     ck_assert_msg(t0_translate(p, &code, err, sizeof err) == 0, "%s", err);

@@ -227,6 +227,16 @@ void t0_block_undo(struct t0_emitter *e)
     e->map = e->home;
 }
 
+/* Compares a table entry with the address of code offset `to`: `cmp dword [entry], imm32`
+ * against the address's low half. Every value a table entry can hold lies in the one code
+ * buffer (a head's code or counter, a re-entry stub, the gate), which is under 2 GiB
+ * (CODE_MAX, as rel32s need), so the low halves of two of them never match unless the
+ * addresses do; one instruction instead of `lea rdx, [rip + rel32]; cmp rdx, [entry]`. */
+static void cmp_entry(struct t0_emitter *e, struct x86_asm *a, struct x86_mem entry, size_t to)
+{
+    x86_alu_mi(a, X86_ALU_CMP, 0, entry, (int32_t)(uint32_t)(uintptr_t)(e->code + to));
+}
+
 void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
 {
     struct x86_asm *a = &e->a;
@@ -248,14 +258,12 @@ void t0_loop_branch(struct t0_emitter *e, uint64_t i, enum x86_cc cc)
     x86_mov_ri32(s, RM_TMP_A, head);
     x86_jmp_m(s, entry);
     const size_t tiered = t0_code_at(e, s);
-    x86_lea_rip(s, X86_RDX, t0_rel(e, s, e->insn_off[head], 7));   /* the head's counter */
-    x86_cmp_rm(s, X86_RDX, entry);
+    cmp_entry(e, s, entry, e->insn_off[head]);   /* the head's counter */
     x86_jcc_rel32(s, X86_CC_NE, t0_rel(e, s, via_table, 6));
     x86_alu_mi(s, X86_ALU_SUB, 0, t0_counter(e, head), 1);
     x86_jcc_rel32(s, X86_CC_E, t0_rel(e, s, hot, 6));
     x86_jmp_rel32(s, t0_rel(e, s, e->loop_body, 5));
-    x86_lea_rip(a, X86_RDX, t0_rel(e, a, e->loop_entry, 7));
-    x86_cmp_rm(a, X86_RDX, entry);
+    cmp_entry(e, a, entry, e->loop_entry);
     x86_jcc_rel32(a, X86_CC_NE, t0_rel(e, a, tiered, 6));
     x86_jmp_rel32(a, t0_rel(e, a, e->loop_body, 5));
     x86_bind8(a, not_taken, x86_here(a));
