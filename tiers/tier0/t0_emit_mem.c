@@ -21,7 +21,8 @@
 #include "tiers/tier0/tier0.h"
 
 #define ADDR X86_RBX   /* the guest address when it is not rs1's home itself */
-#define HOST X86_RCX   /* (a & ~7) and then (a & ~7) + a, for the sub-doubleword forms */
+#define HOST X86_RCX   /* a & ~7, for the sub-doubleword forms */
+#define BYTES X86_RDX  /* mem + a, for them too (the record's scratch before that) */
 #define VAL X86_RAX    /* the value when rd/rs2 has no home GPR */
 
 static unsigned log2_size(unsigned size)
@@ -109,11 +110,13 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         emit_record(e, addr);
         m = x86_mem_idx(RM_MEM, addr, 2, 8);
     } else {
+        /* at (mem + a) + (a & ~7) + 8: the sum does not wait for the mask, so the access is
+         * one operation after a, not two (a table lookup's chain) */
         x86_mov_rr(a, HOST, addr);
         x86_and_ri(a, HOST, -8);
         emit_record(e, HOST);
-        x86_add_rr(a, HOST, addr);
-        m = x86_mem_idx(RM_MEM, HOST, 1, 8);
+        x86_lea(a, BYTES, x86_mem_idx(RM_MEM, addr, 1, 0));
+        m = x86_mem_idx(BYTES, HOST, 1, 8);
     }
     switch (op) {
     case RV_OP_LB:  x86_movsx8_rm(a, val, m); break;
