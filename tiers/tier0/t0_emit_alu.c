@@ -112,7 +112,10 @@ static void op_imm(struct t0_emitter *e, const struct rv_insn *in)
     case RV_OP_SRLI:  if (sh) x86_shr_ri(a, d, sh); break;
     case RV_OP_SRAI:  if (sh) x86_sar_ri(a, d, sh); break;
     case RV_OP_SLLIW: x86_shl_ri32(a, d, sh32); w32 = 1; break;
-    case RV_OP_SRLIW: x86_shr_ri32(a, d, sh32); w32 = 1; break;
+    case RV_OP_SRLIW:   /* by 1..31: bit 31 is 0, and the 32-bit op zeroed the top: no sext */
+        x86_shr_ri32(a, d, sh32);
+        w32 = sh32 == 0;
+        break;
     case RV_OP_SRAIW: x86_sar_ri32(a, d, sh32); w32 = 1; break;
     default:
         x86_asm_fail(a, "op_imm called for another opcode");

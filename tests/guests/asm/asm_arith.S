@@ -147,6 +147,11 @@ main:
     CHECK a0, -4
     srliw a0, a1, 2
     CHECK a0, 0x3FFFFFFC
+    srliw a0, a1, 0      /* by 0: the low word, sign-extended (tier 0 skips the sext from 1 on) */
+    CHECK a0, -16
+    li a1, 0x180000001   /* bit 31 and a bit above the word */
+    srliw a0, a1, 1
+    CHECK a0, 0x40000000
 
     /* comparisons */
     li a1, -1
