@@ -226,9 +226,11 @@ void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int
      * mode. Smaller accesses at (mem + addr) + (dw + 8): the first sum does not wait for the
      * masking, so the access is one operation after addr, not two (a table lookup's chain:
      * crc32 0.92-0.95 in --mode tier1) */
-    LLVMValueRef host =
-        size == 8 ? gep8(l, l->mem, LLVMBuildAdd(B, LLVMBuildAdd(B, dw, addr, ""), ir_c64(l, 8), ""))
-                  : gep8(l, gep8(l, l->mem, addr), LLVMBuildAdd(B, dw, ir_c64(l, 8), ""));
+    LLVMValueRef host;
+    if (size == 8)
+        host = gep8(l, l->mem, LLVMBuildAdd(B, LLVMBuildAdd(B, dw, addr, ""), ir_c64(l, 8), ""));
+    else
+        host = gep8(l, gep8(l, l->mem, addr), LLVMBuildAdd(B, dw, ir_c64(l, 8), ""));
     LLVMTypeRef t = size == 1 ? l->i8 : size == 2 ? l->i16 : size == 4 ? l->i32 : l->i64;
     if (is_store) {
         set_align(LLVMBuildStore(B, size == 8 ? val : LLVMBuildTrunc(B, val, t, ""), host), size);
