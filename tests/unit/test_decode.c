@@ -95,8 +95,7 @@ START_TEST(test_gnu_as_agrees)
                       cases[i].as, w, cases[i].word);
     }
     free(bin);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    ck_assert_int_eq(run(cmd), 0);
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
 }
 END_TEST
 

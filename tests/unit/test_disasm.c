@@ -245,8 +245,7 @@ START_TEST(test_against_objdump)
     free(mine);
     free(elf);
     free(words);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    ck_assert_int_eq(sh(cmd), 0);
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
 }
 END_TEST
 

@@ -13,6 +13,7 @@
 #include "runtime/sha256.h"
 #include "runtime/syscall.h"
 #include "runtime/trace.h"
+#include "testutil.h"
 
 #define ECALL_PC 0x1000ULL
 #define ECALL_CLK 10001ULL
@@ -667,9 +668,7 @@ START_TEST(test_library)
     rt_precompile_set_free(&set);
     free(so);
     free(clash);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
 }
 END_TEST
 

@@ -213,11 +213,8 @@ static void every_limit_as_interp(struct rvt_program *p, int traced, uint64_t ch
         rvt_result_free(&ref);
         rvt_result_free(&got);
     }
-    if (traced) {
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        ck_assert_int_eq(system(cmd), 0);
-    }
+    if (traced)
+        ck_assert_int_eq(tu_remove_dir(dir), 0);
 }
 
 START_TEST(guard_moves_into_the_predecessor)
@@ -403,9 +400,7 @@ START_TEST(rotated_loop_region_headed_where_it_jumps_back)
                       "threshold %d: a region headed at block 3:\n%s", (int)thresholds[t],
                       index);
         free(index);
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        ck_assert_int_eq(system(cmd), 0);
+        ck_assert_int_eq(tu_remove_dir(dir), 0);
         rvt_result_free(&r);
         rvt_program_free(p);
     }
@@ -552,9 +547,7 @@ START_TEST(variants_for_traced_and_untraced_runs)
         ck_assert_uint_eq(plain.regs[k], ref.regs[k]);
     free(a);
     free(b);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
     rvt_result_free(&plain);
     rvt_result_free(&rec);
     rvt_result_free(&again);

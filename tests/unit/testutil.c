@@ -44,6 +44,14 @@ uint8_t *tu_read_file(const char *path, size_t *len)
     return b;
 }
 
+int tu_remove_dir(const char *dir)
+{
+    char cmd[4200];
+    if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= (int)sizeof cmd)
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 uint8_t *tu_make_elf(const uint32_t *words, size_t n_words, const uint8_t *data,
                      size_t data_len, uint64_t data_addr, size_t *out_len)
 {

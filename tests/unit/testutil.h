@@ -13,6 +13,8 @@ const char *tu_guest_dir(void);
 char *tu_guest_path(const char *abi, const char *name);
 /* Reads a whole file (malloc'd); NULL on error. */
 uint8_t *tu_read_file(const char *path, size_t *len);
+/* Removes a directory a test made (mkdtemp) and everything in it: 0 on success. */
+int tu_remove_dir(const char *dir);
 
 /* Builds a minimal valid RV64 ELF (one RX segment at 0x10000 holding words, entry at its
  * start, optional RW data segment). Caller frees. */
