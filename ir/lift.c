@@ -358,19 +358,27 @@ static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
     const struct rvt_program *p = l->p;
     if (l->guard_insns[l->cur])
         block_guard(l, blk);
-    uint32_t run_end = 0;   /* accesses before it that ir_access_in_run(.., base) are checked */
-    unsigned run_base = 0;
+    /* Access runs in force: accesses before a run's end for which ir_access_in_run(.., base)
+     * holds are checked. Several at once, as in a copy loop's interleaved loads from one base
+     * and stores to another; an access no run covers has its own check, so a full table only
+     * costs checks. */
+    struct { uint32_t end; unsigned base; } run[IR_MAX_RUNS] = {{0, 0}};
     for (uint32_t i = blk->start; i < blk->end; i++) {
         const struct rv_insn *in = &p->insns[i];
         const uint64_t pc = p->pc_base + 4ull * i;
         int checked = 0;
-        if (ir_is_access(in) && i < run_end) {
-            checked = ir_access_in_run(in, run_base);
-        } else if (ir_is_access(in)) {
+        unsigned free_slot = IR_MAX_RUNS;
+        for (unsigned k = 0; ir_is_access(in) && k < IR_MAX_RUNS && !checked; k++) {
+            if (i >= run[k].end)
+                free_slot = k;
+            else
+                checked = ir_access_in_run(in, run[k].base);
+        }
+        if (ir_is_access(in) && !checked && free_slot < IR_MAX_RUNS) {
             const uint32_t e = ir_check_access_run(l, i, blk->end, pc);
             if (e > i) {
-                run_end = e;
-                run_base = in->rs1;
+                run[free_slot].end = e;
+                run[free_slot].base = in->rs1;
                 checked = 1;
             }
         }

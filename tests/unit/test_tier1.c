@@ -131,10 +131,10 @@ static unsigned count(const char *text, const char *what)
     return n;
 }
 
-/* Compiles the region headed at instruction head of p in the given variant; asserts its IR
- * reads clk_limit `guards` times (once per guard). */
-static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks, int recording,
-                          unsigned guards)
+/* Compiles the region headed at instruction head of p in the given variant; asserts that
+ * `what` occurs n times in its IR before optimization. */
+static void expect_in_ir(struct rvt_program *p, uint32_t head, uint32_t blocks, int recording,
+                         const char *what, unsigned n)
 {
     char err[512];
     struct t1_engine *e = t1_engine_new(1, 1, err, sizeof err);
@@ -145,10 +145,18 @@ static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks,
     r.recording = (uint8_t)recording;
     struct t1_compiled c;
     ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(count(c.ir_before, "load atomic"), guards);
+    ck_assert_msg(count(c.ir_before, what) == n, "\"%s\" %u times in the IR, not %u", what,
+                  count(c.ir_before, what), n);
     t1_compiled_free(&c);
     rt_region_free(&r);
     t1_engine_free(e);
+}
+
+/* The IR reads clk_limit `guards` times (once per guard). */
+static void expect_guards(struct rvt_program *p, uint32_t head, uint32_t blocks, int recording,
+                          unsigned guards)
+{
+    expect_in_ir(p, head, blocks, recording, "load atomic", guards);
 }
 
 /* Runs p under every cycle limit from 1 to past its end, and with none, in the interpreter
@@ -262,6 +270,11 @@ END_TEST
      rv_i(1, 12, 3, 12, 0x13) /* sltiu x12, x12, 1 */, RV_SLLI(12, 12, 2), RV_ADD(13, 9, 12), \
      RV_LW(6, 13, 0), RV_LH(7, 13, 2), RV_SD(6, 13, 8), RV_ADDI(9, 9, 16), RV_ADDI(5, 5, -1),  \
      RV_BNE(5, 0, -36), RV_ADDI(10, 6, 0), RV_HALT}
+#define COPY_RUN_WORDS /* two runs at once: loads off x9, stores off x11, which reaches 2^40 */ \
+    {RV_LUI(9, TU_DATA_ADDR >> 12), RV_ADDI(11, 0, 1), RV_SLLI(11, 11, 40),                  \
+     RV_ADDI(11, 11, -64), RV_ADDI(5, 0, 40), RV_LD(6, 9, 0), RV_SD(6, 11, 0),              \
+     RV_LD(7, 9, 8), RV_SD(7, 11, 8), RV_ADDI(11, 11, 16), RV_ADDI(5, 5, -1),               \
+     RV_BNE(5, 0, -24), RV_ADDI(10, 6, 0), RV_HALT}
 #define CHASE_RUN_WORDS /* a load into the base ends the run: the next access is x9's new */ \
     {RV_LUI(9, TU_DATA_ADDR >> 12), RV_ADDI(5, 0, 20), RV_LD(6, 9, 8), RV_LD(9, 9, 0),      \
      RV_LD(7, 9, 8), RV_ADD(6, 6, 7), RV_ADDI(5, 5, -1), RV_BNE(5, 0, -20),                 \
@@ -290,6 +303,13 @@ START_TEST(access_runs_fault_where_the_interpreter_does)
     uint8_t zero[16] = {0};
     faults_in_a_run(top, sizeof top / 4, zero, sizeof zero, "pc 0x10014");
     faults_in_a_run(align, sizeof align / 4, zero, sizeof zero, "pc 0x10020");
+    /* the stores' run starts inside the loads' one: one check each, no check of its own on
+     * any access (ir_exit_if's branch weights: the guard and the two runs' checks) */
+    const uint32_t copy[] = COPY_RUN_WORDS;
+    struct rvt_program *p = tu_load(copy, sizeof copy / 4, zero, sizeof zero);
+    expect_in_ir(p, 5, 2, 0, "!prof", 3);
+    rvt_program_free(p);
+    faults_in_a_run(copy, sizeof copy / 4, zero, sizeof zero, "pc 0x10018");
     /* eight nodes {next, value}; the last one's next is 2^40, outside guest memory */
     uint8_t list[128];
     for (uint64_t k = 0; k < 8; k++) {
