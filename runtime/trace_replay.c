@@ -393,17 +393,10 @@ static int step(struct replay *r, int *boundary_point)
         *boundary_point = 1;
         break;
 
-#define BRANCH(cond)                                                       \
-    if (cond)                                                              \
-        next = pc + imm;                                                   \
-    break;
-    case RV_OP_BEQ:  BRANCH(a1 == a2)
-    case RV_OP_BNE:  BRANCH(a1 != a2)
-    case RV_OP_BLT:  BRANCH((int64_t)a1 < (int64_t)a2)
-    case RV_OP_BGE:  BRANCH((int64_t)a1 >= (int64_t)a2)
-    case RV_OP_BLTU: BRANCH(a1 < a2)
-    case RV_OP_BGEU: BRANCH(a1 >= a2)
-#undef BRANCH
+    RV_BRANCH_CASE_LABELS
+        if (rv_branch_taken((enum rv_op)in->op, a1, a2))
+            next = pc + imm;
+        break;
     case RV_OP_JAL:
         next = pc + imm;
         wr(r, in->rd, pc + 4);

@@ -165,5 +165,21 @@ static inline uint64_t rv_load_extend(enum rv_op op, uint64_t raw)
     case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU:     \
     case RV_OP_LHU: case RV_OP_LWU:
 #define RV_STORE_CASE_LABELS case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+#define RV_BRANCH_CASE_LABELS                                                       \
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU: \
+    case RV_OP_BGEU:
+
+/* Whether a conditional branch op is taken on a1 = x[rs1], a2 = x[rs2] (§2.5). */
+static inline int rv_branch_taken(enum rv_op op, uint64_t a1, uint64_t a2)
+{
+    switch (op) {
+    case RV_OP_BEQ:  return a1 == a2;
+    case RV_OP_BNE:  return a1 != a2;
+    case RV_OP_BLT:  return (int64_t)a1 < (int64_t)a2;
+    case RV_OP_BGE:  return (int64_t)a1 >= (int64_t)a2;
+    case RV_OP_BLTU: return a1 < a2;
+    default:         return a1 >= a2;   /* BGEU */
+    }
+}
 
 #endif

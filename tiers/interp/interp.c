@@ -79,21 +79,14 @@ int interp_run(struct rt_job *job)
             mem_op = 1;
             break;
 
-#define BRANCH(cond)                                                       \
-    control = 1;                                                           \
-    if (cond) {                                                            \
-        next = pc + imm;                                                   \
-        if (rt_program_index(p, next) < 0)                                 \
-            return rt_fault_jump(job, pc, next);                           \
-    }                                                                      \
-    break;
-        case RV_OP_BEQ:  BRANCH(a1 == a2)
-        case RV_OP_BNE:  BRANCH(a1 != a2)
-        case RV_OP_BLT:  BRANCH((int64_t)a1 < (int64_t)a2)
-        case RV_OP_BGE:  BRANCH((int64_t)a1 >= (int64_t)a2)
-        case RV_OP_BLTU: BRANCH(a1 < a2)
-        case RV_OP_BGEU: BRANCH(a1 >= a2)
-#undef BRANCH
+        RV_BRANCH_CASE_LABELS
+            control = 1;
+            if (rv_branch_taken((enum rv_op)in->op, a1, a2)) {
+                next = pc + imm;
+                if (rt_program_index(p, next) < 0)
+                    return rt_fault_jump(job, pc, next);
+            }
+            break;
         case RV_OP_JAL:
             next = pc + imm;
             if (rt_program_index(p, next) < 0)

@@ -18,6 +18,7 @@
 #include "runtime/ctx.h"
 #include "runtime/fork_join.h"
 #include "runtime/memory.h"
+#include "tiers/semantics.h"
 #include "tiers/tier0/t0_emit.h"
 #include "tiers/tier0/tier0.h"
 
@@ -163,12 +164,11 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
     case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
         t0_emit_muldiv(e, i, in);
         break;
-    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU: case RV_OP_LHU:
-    case RV_OP_LWU: case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+    RV_LOAD_CASE_LABELS
+    RV_STORE_CASE_LABELS
         t0_emit_mem(e, i, in);
         break;
-    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU:
-    case RV_OP_BGEU:
+    RV_BRANCH_CASE_LABELS
         t0_emit_branch(e, i, in);
         break;
     case RV_OP_JAL: case RV_OP_JALR:
