@@ -73,13 +73,13 @@ LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_
 /* A load or store at pc (fault check unless `checked`, trace record, access, clock); the block
  * guard has made sure it cannot fill the trace chunk. */
 void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked);
+#define IR_MAX_RUNS 4   /* access runs a block can have in force at one time */
 /* Access runs: the loads and stores of a block from index i (at pc) up to end that use the
  * base register of i's access, before anything writes it, each at an offset that is a
  * multiple of its size. When there are two or more, one check here covers all of them: it
  * leaves (resuming in tier 0 at pc, which then faults exactly where it must) when any of them
  * would fault. Returns the index after the run's last access (lift those for which
  * ir_access_in_run(in, base) holds with checked = 1), or i when there is no run to check. */
-#define IR_MAX_RUNS 4   /* access runs a block can have in force at one time */
 uint32_t ir_check_access_run(struct ir_lifter *l, uint32_t i, uint32_t end, uint64_t pc);
 int ir_access_in_run(const struct rv_insn *in, unsigned base);
 
