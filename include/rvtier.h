@@ -22,9 +22,10 @@ struct rt_precompile_set;   /* runtime/precompile.h: precompiles loaded from lib
 
 enum rvt_abi { RVT_ABI_SP1 = 0, RVT_ABI_LINUX = 1 };
 
-/* interp: the reference interpreter. tier0: tier 0 code only. tier1: every region the
- * program's control flow suggests (loops, called functions) compiled before the run starts
- * (A/B studies). tiered: tier 0 with hot regions compiled while the guest runs. */
+/* interp: the reference interpreter. tier0: tier 0 code only. tier1: a region at every
+ * target of a backward branch or jump (loop heads, and functions called from code after them;
+ * rt_region_static_heads) compiled before the run starts (A/B studies). tiered: tier 0 with
+ * hot regions compiled while the guest runs. */
 enum rvt_mode { RVT_MODE_INTERP = 0, RVT_MODE_TIER0 = 1, RVT_MODE_TIER1 = 2, RVT_MODE_TIERED = 3 };
 
 enum rvt_status {
