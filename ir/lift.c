@@ -367,19 +367,21 @@ static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
         const struct rv_insn *in = &p->insns[i];
         const uint64_t pc = p->pc_base + 4ull * i;
         int checked = 0;
-        unsigned free_slot = IR_MAX_RUNS;
-        for (unsigned k = 0; ir_is_access(in) && k < IR_MAX_RUNS && !checked; k++) {
-            if (i >= run[k].end)
-                free_slot = k;
-            else
-                checked = ir_access_in_run(in, run[k].base);
-        }
-        if (ir_is_access(in) && !checked && free_slot < IR_MAX_RUNS) {
-            const uint32_t e = ir_check_access_run(l, i, blk->end, pc);
-            if (e > i) {
-                run[free_slot].end = e;
-                run[free_slot].base = in->rs1;
-                checked = 1;
+        if (ir_is_access(in)) {
+            unsigned free_slot = IR_MAX_RUNS;
+            for (unsigned k = 0; k < IR_MAX_RUNS && !checked; k++) {
+                if (i >= run[k].end)
+                    free_slot = k;
+                else
+                    checked = ir_access_in_run(in, run[k].base);
+            }
+            if (!checked && free_slot < IR_MAX_RUNS) {
+                const uint32_t e = ir_check_access_run(l, i, blk->end, pc);
+                if (e > i) {
+                    run[free_slot].end = e;
+                    run[free_slot].base = in->rs1;
+                    checked = 1;
+                }
             }
         }
         if (lift_insn(l, in, pc, checked))
