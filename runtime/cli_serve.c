@@ -14,7 +14,7 @@
 #include "runtime/cli.h"
 #include "runtime/serve.h"
 
-/* The job mode when a request names none. TODO(lead): RVT_MODE_TIERED once tiered runs. */
+/* The job mode when a request names none (serve --mode overrides it). */
 #define SV_DEFAULT_MODE RVT_MODE_TIERED
 
 static const char serve_usage[] =
