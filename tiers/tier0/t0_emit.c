@@ -29,6 +29,24 @@ int t0_label_for_pc(const struct t0_emitter *e, uint64_t target)
     return idx < 0 ? -1 : (int)idx;
 }
 
+uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
+                      uint64_t *slot)
+{
+    uint8_t bytes[X86_MAX_INSN + 8] = {0};
+    struct x86_asm a = {.buf = bytes, .pos = bytes, .cap = sizeof bytes, .fixed = 1};
+    if (store)
+        t0_store_reg_enc(&a, e->home, r, g);
+    else
+        t0_load_reg_enc(&a, e->home, g, r);
+    const size_t len = x86_here(&a);   /* at most 7: pextrq / pinsrq */
+    if (len > 7)
+        x86_asm_fail(&e->a, "a register move longer than 7 bytes");
+    uint64_t m = 0;
+    memcpy(&m, bytes, 7);
+    m |= (uint64_t)(T0_MOVE_MADE | len) << 56;
+    return *slot = m;
+}
+
 /* ---- exit stubs ---- */
 
 static inline void add_clocks(struct x86_asm *a, uint32_t pend)

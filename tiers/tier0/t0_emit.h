@@ -67,6 +67,12 @@ struct t0_emitter {
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
     uint32_t xmm_regs, gpr_regs;    /* guest registers (bit r) with an XMM / GPR home */
     struct t0_record_tpl record_tpl[16];   /* by the entry's index register */
+    /* The moves between guest register r and GPR g under the home map, encoded on first use:
+     * bytes 0-6 the instruction, byte 7 its length | T0_MOVE_MADE (0: not made yet). A table
+     * look and one 8-byte store instead of the forms' branches on the location and on REX,
+     * which a text's varied registers mispredicted about once per guest instruction (callgrind
+     * --branch-sim: 1 of 6.8 mispredictions per instruction of a random text). */
+    uint64_t home_load[32][16], home_store[32][16];
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
 
@@ -127,20 +133,61 @@ static inline enum x86_reg t0_home(const struct t0_emitter *e, unsigned r)
     const struct rv_loc l = e->map->loc[r];
     return l.kind == RV_LOC_GPR ? (enum x86_reg)l.reg : X86_NOREG;
 }
+/* dst = guest r under map (x0: xor dst, dst, which clobbers the flags), into a. */
+static inline void t0_load_reg_enc(struct x86_asm *a, const struct rv_regmap *map,
+                                   enum x86_reg dst, unsigned r)
+{
+    const struct rv_loc l = map->loc[r];
+    if (l.kind == RV_LOC_GPR) {
+        if (l.reg != dst)
+            x86_mov_rr(a, dst, (enum x86_reg)l.reg);
+    } else if (l.kind == RV_LOC_ZERO) {
+        x86_xor_rr32(a, dst, dst);
+    } else if (l.lane == 0) {
+        x86_movq_rx(a, dst, (enum x86_xmm)l.reg);   /* 1 cycle; pextrq needs 2-3 */
+    } else {
+        x86_pextrq_rx(a, dst, (enum x86_xmm)l.reg, 1);
+    }
+}
+/* guest rd = v under map (a write to x0 is dropped; nothing to do when v is rd's home). */
+static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *map, unsigned rd,
+                                    enum x86_reg v)
+{
+    const struct rv_loc l = map->loc[rd];
+    if (l.kind == RV_LOC_GPR) {
+        if (l.reg != v)
+            x86_mov_rr(a, (enum x86_reg)l.reg, v);
+    } else if (l.kind == RV_LOC_ZERO) {
+        return;
+    } else if (l.solo) {
+        x86_movq_xr(a, (enum x86_xmm)l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
+    } else {
+        x86_pinsrq_xr(a, (enum x86_xmm)l.reg, v, l.lane);
+    }
+}
+#define T0_MOVE_MADE 0x80u
+/* Encodes home_load[r][g] (store 0) or home_store[r][g] (store 1) into *slot (t0_emit.c). */
+uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
+                      uint64_t *slot);
+/* Appends a move made by t0_move_make: all 8 bytes are stored (code_room leaves far more than
+ * that after any instruction, and what follows overwrites the 8th), the cursor advances by its
+ * length. */
+static inline void t0_move_put(struct t0_emitter *e, uint64_t m)
+{
+    memcpy(e->a.pos, &m, 8);
+    e->a.pos += (m >> 56) & 7;
+}
 /* dst = guest r (x0: xor dst, dst, which clobbers the flags). */
 static inline void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
 {
-    const struct rv_loc l = e->map->loc[r];
-    if (l.kind == RV_LOC_GPR) {
-        if (l.reg != dst)
-            x86_mov_rr(&e->a, dst, (enum x86_reg)l.reg);
-    } else if (l.kind == RV_LOC_ZERO) {
-        x86_xor_rr32(&e->a, dst, dst);
-    } else if (l.lane == 0) {
-        x86_movq_rx(&e->a, dst, (enum x86_xmm)l.reg);   /* 1 cycle; pextrq needs 2-3 */
-    } else {
-        x86_pextrq_rx(&e->a, dst, (enum x86_xmm)l.reg, 1);
+    if (e->map != e->home) {   /* a block with swaps: rare, and its map changes per block */
+        t0_load_reg_enc(&e->a, e->map, dst, r);
+        return;
     }
+    uint64_t *slot = &e->home_load[r & 31][dst & 15], m = *slot;
+    if (__builtin_expect(m == 0, 0))
+        m = t0_move_make(e, 0, r, dst, slot);
+    t0_move_put(e, m);
 }
 /* A register holding guest r for reading: its home GPR, else scratch after loading r into it. */
 static inline enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch)
@@ -160,17 +207,14 @@ static inline enum x86_reg t0_dst(const struct t0_emitter *e, unsigned rd, enum 
 /* guest rd = v (a write to x0 is dropped; nothing to do when v is rd's home). */
 static inline void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v)
 {
-    const struct rv_loc l = e->map->loc[rd];
-    if (l.kind == RV_LOC_GPR) {
-        if (l.reg != v)
-            x86_mov_rr(&e->a, (enum x86_reg)l.reg, v);
-    } else if (l.kind == RV_LOC_ZERO) {
+    if (e->map != e->home) {
+        t0_store_reg_enc(&e->a, e->map, rd, v);
         return;
-    } else if (l.solo) {
-        x86_movq_xr(&e->a, (enum x86_xmm)l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
-    } else {
-        x86_pinsrq_xr(&e->a, (enum x86_xmm)l.reg, v, l.lane);
     }
+    uint64_t *slot = &e->home_store[rd & 31][v & 15], m = *slot;
+    if (__builtin_expect(m == 0, 0))
+        m = t0_move_make(e, 1, rd, v, slot);
+    t0_move_put(e, m);
 }
 
 /* ---- clocks ---- */
