@@ -51,6 +51,10 @@ static const char run_usage[] =
     "                        an ECALL 33); checked at every branch, jump and ECALL\n"
     "  --precompile-lib LIB  load extra precompiles from the shared library LIB (its exported\n"
     "                        table `rvtier_precompiles`, docs/syscalls.md); repeatable\n"
+    "  --perf-map            (not interp) after the run, write /tmp/perf-PID.map (path on\n"
+    "                        stderr) naming the JIT code for `perf report`: t0_<pc> per tier 0\n"
+    "                        block, r_<pc>[_rec] per installed tier 1 region (the names of\n"
+    "                        --dump-ir and --dump-asm)\n"
     "  --dump-asm FILE       (not interp) write each guest instruction with the x86-64 code\n"
     "                        tier 0 made for it (and prologue, epilogue, stubs), then the\n"
     "                        machine code of every tier 1 region installed by the end\n"
@@ -224,6 +228,30 @@ static int dump_asm_finish(FILE *f, struct rvt_program *prog, const char *path)
     return rc;
 }
 
+/* --perf-map: written after the run, when the list of installed regions has stopped growing
+ * (perf reads the map when it reports, after the process is gone). */
+static int write_perf_map(struct rvt_program *prog, const struct rvt_options *o)
+{
+    char path[64], err[512] = "write error";
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    const struct t0_code *code = rt_program_tier0(prog, o->translate_threads, err, sizeof err);
+    FILE *f = code ? fopen(path, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "rvtier: --perf-map '%s': %s\n", path, code ? strerror(errno) : err);
+        return -1;
+    }
+    int rc = t0_perf_map(f, prog, code);
+    if (rc == 0)
+        rc = rt_tier1_perf_map(f, prog);
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc)
+        fprintf(stderr, "rvtier: --perf-map '%s': %s\n", path, strerror(errno));
+    else
+        fprintf(stderr, "rvtier: perf map written to %s\n", path);
+    return rc;
+}
+
 static int parse_mode(const char *s, enum rvt_mode *m)
 {
     static const enum rvt_mode all[] = {RVT_MODE_INTERP, RVT_MODE_TIER0, RVT_MODE_TIER1,
@@ -240,7 +268,7 @@ static int parse_mode(const char *s, enum rvt_mode *m)
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
        OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
-       OPT_DUMP_IR, OPT_TRANSLATE_THREADS };
+       OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP };
 
 int cli_run(int argc, char **argv)
 {
@@ -263,6 +291,7 @@ int cli_run(int argc, char **argv)
         {"opt-level", required_argument, 0, OPT_OPT_LEVEL},
         {"dump-ir", required_argument, 0, OPT_DUMP_IR},
         {"translate-threads", required_argument, 0, OPT_TRANSLATE_THREADS},
+        {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -270,7 +299,7 @@ int cli_run(int argc, char **argv)
     rvt_options_init(&o);
     o.mode = RVT_MODE_TIERED;
     struct input_list inputs = {0};
-    int stats = 0, json = 0, status = RVT_EXIT_USAGE;
+    int stats = 0, json = 0, perf_map = 0, status = RVT_EXIT_USAGE;
     const char *dump_path = NULL;
     FILE *dump = NULL;
     char err[512];
@@ -400,6 +429,9 @@ int cli_run(int argc, char **argv)
         case OPT_DUMP_ASM:
             dump_path = optarg;
             break;
+        case OPT_PERF_MAP:
+            perf_map = 1;
+            break;
         case OPT_STATS:
             stats = 1;
             break;
@@ -439,6 +471,10 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: --dump-ir needs --mode tiered or tier1\n");
         goto out;
     }
+    if (perf_map && o.mode == RVT_MODE_INTERP) {
+        fprintf(stderr, "rvtier: --perf-map needs a compiling mode (tier0, tier1, tiered)\n");
+        goto out;
+    }
     if (o.translate_threads && o.mode == RVT_MODE_INTERP) {
         fprintf(stderr, "rvtier: --translate-threads needs a compiling mode (tier0, tier1, "
                 "tiered)\n");
@@ -472,6 +508,11 @@ int cli_run(int argc, char **argv)
         print_json(stdout, &r, &cap);
     if (stats)
         print_stats(stderr, &r, rvt_mode_name(o.mode));
+    if (perf_map && write_perf_map(prog, &o) != 0) {
+        rvt_result_free(&r);
+        status = RVT_EXIT_RUN_FAILED;
+        goto out_cap;
+    }
     if (dump) {
         int bad = dump_asm_finish(dump, prog, dump_path);
         dump = NULL;

@@ -5,6 +5,7 @@
 #include "runtime/tierup.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,4 +568,19 @@ int rt_tier1_dump_asm(FILE *out, struct rvt_program *p, char *err, size_t errlen
     }
     pthread_mutex_unlock(&t1->lock);
     return rc;
+}
+
+int rt_tier1_perf_map(FILE *out, struct rvt_program *p)
+{
+    struct rt_tier1 *t1 = p->tier1;
+    if (!t1)
+        return 0;
+    pthread_mutex_lock(&t1->lock);
+    for (size_t i = 0; i < t1->n_regions; i++) {
+        const struct region_rec *r = t1->regions[i];
+        fprintf(out, "%" PRIxPTR " %zx r_%" PRIx64 "%s\n", (uintptr_t)r->fn, r->size, r->head_pc,
+                r->recording ? "_rec" : "");
+    }
+    pthread_mutex_unlock(&t1->lock);
+    return ferror(out) ? -1 : 0;
 }

@@ -48,6 +48,7 @@ expect "--translate-threads 0" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --
 expect "--translate-threads 9" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 9
 expect "--translate-threads in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --translate-threads 2
 expect "--dump-asm in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --dump-asm "$T_TMP/x.s"
+expect "--perf-map in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --perf-map
 expect "bad --input-hex" 2 "odd number of hex digits" "$B" run "$G/sp1/hello.elf" --input-hex abc
 expect "bad --input-hex digit" 2 "is not hex" "$B" run "$G/sp1/hello.elf" --input-hex zz
 expect "bad --input-u64" 2 "not an unsigned 64-bit number" "$B" run "$G/sp1/hello.elf" --input-u64 -3
@@ -137,6 +138,36 @@ if grep -q '^# tier 1 region r_' "$T_TMP/all.s" && grep -A3 '^# tier 1 region' "
 else
     t_fail "--dump-asm tier 1 regions" "$(grep -c 'tier 1 region' "$T_TMP/all.s") regions listed"
 fi
+
+# --perf-map: /tmp/perf-PID.map (perf's fixed path) names tier 0's blocks and the installed
+# tier 1 regions, in perf's "START SIZE NAME" hex format, without overlaps
+"$B" run "$G/sp1/sieve.elf" --sync-compile --tier-threshold 50 --perf-map > /dev/null 2> "$T_TMP/pm.err"
+pm_rc=$?
+pm_file=$(sed -n 's|^rvtier: perf map written to \(/tmp/perf-[0-9]*\.map\)$|\1|p' "$T_TMP/pm.err")
+if [[ $pm_rc == 0 && -n $pm_file ]] && python3 - "$pm_file" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+spans, names = [], []
+for l in lines:
+    m = re.fullmatch(r'([0-9a-f]+) ([0-9a-f]+) (\S+)', l)
+    assert m, 'malformed line: %r' % l
+    spans.append((int(m[1], 16), int(m[2], 16), m[3]))
+    names.append(m[3])
+spans.sort()
+for (a, n, x), (b, _, y) in zip(spans, spans[1:]):
+    assert n > 0 and a + n <= b, '%s overlaps %s' % (x, y)
+assert 't0_entry_exits_gate' in names and 't0_stubs' in names, 'shared code unnamed'
+blocks = [x for x in names if x.startswith('t0_') and x not in ('t0_entry_exits_gate', 't0_stubs')]
+assert len(blocks) > 100 and all(int(x[3:], 16) % 4 == 0 for x in blocks), 'block names'
+assert len(set(blocks)) == len(blocks), 'a block named twice'
+assert any(re.fullmatch(r'r_[0-9a-f]+(_rec)?', x) for x in names), 'no tier 1 region'
+PY
+then
+    t_pass "--perf-map ($(wc -l < "$pm_file") symbols)"
+else
+    t_fail "--perf-map" "exit $pm_rc, $(cat "$T_TMP/pm.err"), $(head -c 300 "${pm_file:-/dev/null}")"
+fi
+[[ -n $pm_file ]] && rm -f "$pm_file"
 
 # a failed run: 101 and the message on stderr; --json still prints a result object
 expect "fault exit 101" 101 "rvtier: error: .*out of range" "$B" run "$G/sp1/fault_load_high.elf"

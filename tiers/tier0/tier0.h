@@ -139,6 +139,11 @@ int t0_code_tiered(struct t0_code *code, const struct rvt_program *p);
 int t0_dump_asm(FILE *out, const struct rvt_program *p, const struct t0_code *code, char *err,
                 size_t errlen);
 
+/* Writes code's symbols to out in perf's map format ("START SIZE NAME" in hex, a line each):
+ * t0_<pc> per guest block, plus the shared entry/exit code and the exit stubs. p must be the
+ * program code was translated from. Returns 0, or -1 on a write error. */
+int t0_perf_map(FILE *out, const struct rvt_program *p, const struct t0_code *code);
+
 /* Runs generated code from ctx->pc (which must be inside the text) until the next exit;
  * sets ctx->exit_reason. Points ctx->jump_table at the dispatch block's table. */
 void t0_run(const struct t0_code *code, const struct t0_dispatch *d, struct rv_ctx *ctx);
