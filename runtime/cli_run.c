@@ -11,6 +11,7 @@
 #include "include/rvtier.h"
 #include "runtime/cli.h"
 #include "runtime/job.h"
+#include "runtime/perf_map.h"
 #include "runtime/precompile.h"
 #include "runtime/program.h"
 #include "runtime/result_json.h"
@@ -51,8 +52,8 @@ static const char run_usage[] =
     "                        an ECALL 33); checked at every branch, jump and ECALL\n"
     "  --precompile-lib LIB  load extra precompiles from the shared library LIB (its exported\n"
     "                        table `rvtier_precompiles`, docs/syscalls.md); repeatable\n"
-    "  --perf-map            (not interp) after the run, write /tmp/perf-PID.map (path on\n"
-    "                        stderr) naming the JIT code for `perf report`: t0_<pc> per tier 0\n"
+    "  --perf-map            (not interp) write /tmp/perf-PID.map (path on stderr) naming the\n"
+    "                        JIT code for `perf report`, as it is made: t0_<pc> per tier 0\n"
     "                        block, r_<pc>[_rec] per installed tier 1 region (the names of\n"
     "                        --dump-ir and --dump-asm)\n"
     "  --dump-asm FILE       (not interp) write each guest instruction with the x86-64 code\n"
@@ -228,30 +229,6 @@ static int dump_asm_finish(FILE *f, struct rvt_program *prog, const char *path)
     return rc;
 }
 
-/* --perf-map: written after the run, when the list of installed regions has stopped growing
- * (perf reads the map when it reports, after the process is gone). */
-static int write_perf_map(struct rvt_program *prog, const struct rvt_options *o)
-{
-    char path[64], err[512] = "write error";
-    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
-    const struct t0_code *code = rt_program_tier0(prog, o->translate_threads, err, sizeof err);
-    FILE *f = code ? fopen(path, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "rvtier: --perf-map '%s': %s\n", path, code ? strerror(errno) : err);
-        return -1;
-    }
-    int rc = t0_perf_map(f, prog, code);
-    if (rc == 0)
-        rc = rt_tier1_perf_map(f, prog);
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc)
-        fprintf(stderr, "rvtier: --perf-map '%s': %s\n", path, strerror(errno));
-    else
-        fprintf(stderr, "rvtier: perf map written to %s\n", path);
-    return rc;
-}
-
 static int parse_mode(const char *s, enum rvt_mode *m)
 {
     static const enum rvt_mode all[] = {RVT_MODE_INTERP, RVT_MODE_TIER0, RVT_MODE_TIER1,
@@ -302,6 +279,7 @@ int cli_run(int argc, char **argv)
     int stats = 0, json = 0, perf_map = 0, status = RVT_EXIT_USAGE;
     const char *dump_path = NULL;
     FILE *dump = NULL;
+    struct rt_perf_map *pmap = NULL;
     char err[512];
     struct rvt_program *prog = NULL;
     struct rt_precompile_set extra;
@@ -488,6 +466,14 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "rvtier: %s\n", err);
         goto out;
     }
+    if (perf_map) {   /* before anything is translated: tier 0's blocks are named then */
+        if (rt_perf_map_open(&pmap, err, sizeof err) != 0) {
+            fprintf(stderr, "rvtier: %s\n", err);
+            goto out;
+        }
+        prog->perf_map = pmap;
+        fprintf(stderr, "rvtier: perf map: %s\n", rt_perf_map_path(pmap));
+    }
     if (dump_path && !(dump = dump_asm_tier0(prog, &o, dump_path)))
         goto out;
     o.inputs = inputs.v;
@@ -508,10 +494,13 @@ int cli_run(int argc, char **argv)
         print_json(stdout, &r, &cap);
     if (stats)
         print_stats(stderr, &r, rvt_mode_name(o.mode));
-    if (perf_map && write_perf_map(prog, &o) != 0) {
-        rvt_result_free(&r);
-        status = RVT_EXIT_RUN_FAILED;
-        goto out_cap;
+    if (pmap) {
+        if (rt_perf_map_finish(pmap, err, sizeof err) != 0) {
+            fprintf(stderr, "rvtier: %s\n", err);
+            rvt_result_free(&r);
+            status = RVT_EXIT_RUN_FAILED;
+            goto out_cap;
+        }
     }
     if (dump) {
         int bad = dump_asm_finish(dump, prog, dump_path);
@@ -544,6 +533,7 @@ out:
         _exit(status);
     }
     rvt_program_free(prog);
+    rt_perf_map_free(pmap);   /* after the program: no compile can append any more */
     input_free(&inputs);
     rt_precompile_set_free(&extra);
     return status;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/cli.h"
+#include "runtime/perf_map.h"
 #include "runtime/serve.h"
 
 /* The job mode when a request names none (serve --mode overrides it). */
@@ -48,11 +49,14 @@ static const char serve_usage[] =
     "  --fsync always|never   always (default): a final result, its trace and an accepted job\n"
     "                         are fsync'd, so they survive a machine crash; never: they\n"
     "                         survive the daemon only (faster on slow disks)\n"
+    "  --perf-map             write /tmp/perf-PID.map naming the JIT code of every program\n"
+    "                         (tier 0 blocks t0_<pc>, tier 1 regions r_<pc>[_rec]) as it is\n"
+    "                         made, for `perf report` against the running daemon\n"
     "  -h, --help             this text\n";
 
 enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
        OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE, OPT_KEEP, OPT_TTL,
-       OPT_FSYNC };
+       OPT_FSYNC, OPT_PERF_MAP };
 
 static int parse_num(const char *opt, const char *s, double min, double *out)
 {
@@ -84,6 +88,7 @@ int cli_serve(int argc, char **argv)
         {"keep-jobs", required_argument, 0, OPT_KEEP},
         {"job-ttl", required_argument, 0, OPT_TTL},
         {"fsync", required_argument, 0, OPT_FSYNC},
+        {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -103,6 +108,7 @@ int cli_serve(int argc, char **argv)
     optind = 1;
     int ch;
     double v;
+    int perf_map = 0;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -173,6 +179,9 @@ int cli_serve(int argc, char **argv)
             }
             cfg.fsync = !strcmp(optarg, "always");
             break;
+        case OPT_PERF_MAP:
+            perf_map = 1;
+            break;
         default:
             fputs(serve_usage, stderr);
             return RVT_EXIT_USAGE;
@@ -207,6 +216,10 @@ int cli_serve(int argc, char **argv)
     static struct sv_server srv;   /* large; lives for the whole command */
     char err[1024];
     int status = RVT_EXIT_USAGE;
+    if (perf_map && rt_perf_map_open(&cfg.perf_map, err, sizeof err) != 0) {
+        fprintf(stderr, "rvtier serve: %s\n", err);
+        return RVT_EXIT_USAGE;
+    }
     if (sv_server_init(&srv, &cfg, err, sizeof err) != 0 ||
         sv_workers_start(&srv, err, sizeof err) != 0 || sv_http_start(&srv, err, sizeof err)) {
         fprintf(stderr, "rvtier serve: %s\n", err);
@@ -214,9 +227,11 @@ int cli_serve(int argc, char **argv)
     }
     fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
             "\"programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\",\"keep_jobs\":%zu,"
-            "\"job_ttl_seconds\":%g,\"fsync\":%s}\n", cfg.state_dir, cfg.workers, cfg.queue_max,
-            srv.n_programs, srv.n_final, (unsigned long long)srv.n_jobs, cfg.keep_jobs,
-            cfg.job_ttl, cfg.fsync ? "true" : "false");
+            "\"job_ttl_seconds\":%g,\"fsync\":%s,\"perf_map\":%s%s%s}\n", cfg.state_dir,
+            cfg.workers, cfg.queue_max, srv.n_programs, srv.n_final,
+            (unsigned long long)srv.n_jobs, cfg.keep_jobs, cfg.job_ttl,
+            cfg.fsync ? "true" : "false", cfg.perf_map ? "\"" : "",
+            cfg.perf_map ? rt_perf_map_path(cfg.perf_map) : "null", cfg.perf_map ? "\"" : "");
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "{\"event\":\"shutdown\",\"signal\":\"%s\",\"running\":%llu,\"queued\":%zu,"
@@ -234,5 +249,6 @@ out:
                 (unsigned long long)srv.m.finished[SV_FAILED],
                 (unsigned long long)srv.m.finished[SV_CANCELLED]);
     sv_server_fini(&srv);
+    rt_perf_map_free(cfg.perf_map);   /* after the programs: nothing appends any more */
     return status;
 }

@@ -14,6 +14,7 @@
 #include "frontend/blocks.h"
 #include "runtime/bigalloc.h"
 #include "runtime/fork_join.h"
+#include "runtime/perf_map.h"
 #include "include/rvtier.h"
 #include "tiers/tier0/tier0.h"
 
@@ -163,6 +164,8 @@ const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads, 
         const struct t0_options o = {.threads = threads};
         if (t0_translate_opts(p, &o, &p->t0, err, errlen) != 0)
             p->t0 = NULL;
+        else if (p->perf_map)
+            rt_perf_map_tier0(p->perf_map, p, p->t0);
         p->t0_translate_seconds = rt_wallclock() - t0;
     }
     const struct t0_code *c = p->t0;

@@ -28,6 +28,9 @@ struct rvt_program {
     double t0_translate_seconds;
     /* Tier 1 (runtime/tierup.c): created by the first tier1/tiered run, then shared. */
     struct rt_tier1 *tier1;
+    /* Where the JIT code is named for perf (runtime/perf_map.h), or NULL; set before the
+     * first run, not owned. */
+    struct rt_perf_map *perf_map;
 };
 
 /* The program's tier 0 code, translating it on first use on `threads` threads (struct

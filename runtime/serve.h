@@ -37,6 +37,7 @@ struct sv_config {
     size_t keep_jobs;            /* finished jobs kept, oldest-finished evicted; 0 = no limit */
     double job_ttl;              /* seconds a finished job is kept, 0 = no limit */
     int fsync;                   /* 1: final documents and accepted jobs are fsync'd */
+    struct rt_perf_map *perf_map; /* names every program's JIT code for perf, or NULL */
 };
 
 enum sv_state { SV_QUEUED, SV_RUNNING, SV_SUCCEEDED, SV_FAILED, SV_CANCELLED, SV_N_STATES };

@@ -47,6 +47,7 @@ int sv_program_add(struct sv_server *s, const uint8_t *elf, size_t len, const ch
     struct rvt_program *prog;
     if (rvt_program_load(elf, len, name, &prog, err, errlen) != 0)
         return -1;
+    prog->perf_map = s->cfg.perf_map;
     char terr[512];
     if (!rt_program_tier0(prog, 0, terr, sizeof terr))   /* interp jobs can still run it */
         fprintf(stderr, "{\"event\":\"program\",\"id\":\"%s\",\"warning\":\"tier 0 translation "

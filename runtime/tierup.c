@@ -5,7 +5,6 @@
 #include "runtime/tierup.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "ir/lift.h"
 #include "runtime/fork_join.h"
 #include "runtime/job.h"
+#include "runtime/perf_map.h"
 #include "runtime/wallclock.h"
 #include "runtime/region.h"
 #include "runtime/trace.h"
@@ -119,6 +119,8 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     __atomic_store_n(&t1->state[r->recording][r->head], RT_HEAD_INSTALLED, __ATOMIC_RELEASE);
     __atomic_store_n(&d->counters[r->head], t1->armed, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&t1->lock);
+    if (p->perf_map)
+        rt_perf_map_region(p->perf_map, c->fn, c->size, rec->head_pc, r->recording);
 }
 
 static void reject(struct rt_tier1 *t1, const struct rvt_program *p, const struct rt_region *r,
@@ -568,19 +570,4 @@ int rt_tier1_dump_asm(FILE *out, struct rvt_program *p, char *err, size_t errlen
     }
     pthread_mutex_unlock(&t1->lock);
     return rc;
-}
-
-int rt_tier1_perf_map(FILE *out, struct rvt_program *p)
-{
-    struct rt_tier1 *t1 = p->tier1;
-    if (!t1)
-        return 0;
-    pthread_mutex_lock(&t1->lock);
-    for (size_t i = 0; i < t1->n_regions; i++) {
-        const struct region_rec *r = t1->regions[i];
-        fprintf(out, "%" PRIxPTR " %zx r_%" PRIx64 "%s\n", (uintptr_t)r->fn, r->size, r->head_pc,
-                r->recording ? "_rec" : "");
-    }
-    pthread_mutex_unlock(&t1->lock);
-    return ferror(out) ? -1 : 0;
 }

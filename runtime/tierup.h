@@ -55,8 +55,5 @@ void rt_tier1_free(struct rt_tier1 *t1);
 
 /* Writes every installed region's machine code (--dump-asm, after tier 0's listing). */
 int rt_tier1_dump_asm(FILE *out, struct rvt_program *p, char *err, size_t errlen);
-/* Writes a perf map line ("START SIZE r_<head pc>[_rec]", hex) per installed region
- * (--perf-map, after tier 0's lines). Returns 0, or -1 on a write error. */
-int rt_tier1_perf_map(FILE *out, struct rvt_program *p);
 
 #endif

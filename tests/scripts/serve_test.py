@@ -12,6 +12,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -177,14 +178,19 @@ EQUAL_CASES = [
 
 def group_api(tmp):
     d = Daemon(tmp, os.path.join(tmp, "state"), "--workers", "2", "--max-body", str(4 << 20),
-               "--unix", os.path.join(tmp, "serve.sock"))
+               "--unix", os.path.join(tmp, "serve.sock"), "--perf-map")
     try:
         api_equal(d, tmp)
         api_errors(d, tmp)
         api_submit(d, tmp)
+        api_perf_map(d)
     finally:
         rc = d.stop()
         check("api: SIGTERM exits 0", rc == 0, f"exit {rc}")
+        try:
+            os.unlink(f"/tmp/perf-{d.p.pid}.map")
+        except FileNotFoundError:
+            pass
 
 
 def api_equal(d, tmp):
@@ -221,6 +227,32 @@ def api_equal(d, tmp):
         st, _, data = d.req("POST", "/programs", f.read())
     j = json.loads(data)
     check("re-upload is cached", st == 200 and j["cached"] is True, data)
+
+
+def api_perf_map(d):
+    """--perf-map: the start event names /tmp/perf-PID.map; while the daemon runs it already
+    holds every uploaded program's tier 0 blocks and, once its compile thread has installed
+    one, a tier 1 region (perf reads the file when it reports, possibly mid-run)."""
+    with open(d.log_path) as f:
+        start = next(json.loads(l) for l in f if '"event":"start"' in l)
+    path = start.get("perf_map")
+    check("perf map: path in the start event", path == f"/tmp/perf-{d.p.pid}.map", str(path))
+    if not path:
+        return
+    jid = d.submit(d.upload("sieve"), {"mode": "tiered", "inputs": [{"u64": 2000000}]})
+    doc = d.wait(jid)
+    lines, end = [], time.monotonic() + 20
+    while time.monotonic() < end:
+        with open(path) as f:
+            lines = f.read().splitlines()
+        if any(" r_" in l for l in lines):
+            break
+        time.sleep(0.05)
+    bad = [l for l in lines if not re.fullmatch(r"[0-9a-f]+ [0-9a-f]+ (t0_\w+|r_[0-9a-f]+(_rec)?)", l)]
+    check("perf map: tier 0 blocks and a tier 1 region, while running",
+          doc["state"] == "succeeded" and not bad and any(" t0_" in l for l in lines)
+          and any(" r_" in l for l in lines),
+          f"state {doc['state']}, {len(lines)} lines, malformed {bad[:3]}")
 
 
 def is_json_error(st, hdr, body, code):

@@ -139,11 +139,11 @@ else
     t_fail "--dump-asm tier 1 regions" "$(grep -c 'tier 1 region' "$T_TMP/all.s") regions listed"
 fi
 
-# --perf-map: /tmp/perf-PID.map (perf's fixed path) names tier 0's blocks and the installed
-# tier 1 regions, in perf's "START SIZE NAME" hex format, without overlaps
+# --perf-map: /tmp/perf-PID.map (perf's fixed path, on stderr) names tier 0's blocks and the
+# installed tier 1 regions, in perf's "START SIZE NAME" hex format, without overlaps
 "$B" run "$G/sp1/sieve.elf" --sync-compile --tier-threshold 50 --perf-map > /dev/null 2> "$T_TMP/pm.err"
 pm_rc=$?
-pm_file=$(sed -n 's|^rvtier: perf map written to \(/tmp/perf-[0-9]*\.map\)$|\1|p' "$T_TMP/pm.err")
+pm_file=$(sed -n 's|^rvtier: perf map: \(/tmp/perf-[0-9]*\.map\)$|\1|p' "$T_TMP/pm.err")
 if [[ $pm_rc == 0 && -n $pm_file ]] && python3 - "$pm_file" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
