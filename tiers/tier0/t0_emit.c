@@ -44,7 +44,8 @@ uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg 
     uint64_t m = 0;
     memcpy(&m, bytes, 7);
     m |= (uint64_t)(T0_MOVE_MADE | len) << 56;
-    return *slot = m;
+    __atomic_store_n(slot, m, __ATOMIC_RELAXED);
+    return m;
 }
 
 /* ---- exit stubs ---- */
@@ -481,6 +482,8 @@ int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
     }
     struct slice sl[T0_MAX_SLICES];
     memset(sl, 0, sizeof sl);
+    struct t0_moves moves;   /* lives as long as the emitters: this call */
+    memset(&moves, 0, sizeof moves);
     struct t0_emitter *e = &sl[0].e;   /* the shared code's and the first slice's */
     uint8_t *base = NULL;
     size_t reserved = 0;
@@ -500,6 +503,7 @@ int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
         rv_regmap_default(&c->map);
     e->p = p;
     e->map = e->home = &c->map;
+    e->moves = &moves;
     for (unsigned r = 1; r < 32; r++) {
         e->xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
         e->gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;

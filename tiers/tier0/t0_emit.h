@@ -28,6 +28,17 @@
 #include "tiers/regmap.h"
 #include "tiers/tier0/x86_enc.h"
 
+/* The moves between guest register r and GPR g under the home map, encoded on first use:
+ * bytes 0-6 the instruction, byte 7 its length | T0_MOVE_MADE (0: not made yet). A table look
+ * and one 8-byte store instead of the forms' branches on the location and on REX, which a
+ * text's varied registers mispredicted about once per guest instruction (callgrind
+ * --branch-sim: 1 of 6.8 mispredictions per instruction of a random text). One table per
+ * translation, shared by its slices: an entry depends only on the map, so two threads that
+ * make the same entry store the same value (relaxed atomics: no torn or racy access). */
+struct t0_moves {
+    uint64_t load[32][16], store[32][16];
+};
+
 /* A load/store's trace record as emitted for one address register (t0_emit_mem.c). */
 struct t0_record_tpl {
     uint8_t len;                    /* 0: not made yet */
@@ -67,12 +78,7 @@ struct t0_emitter {
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
     uint32_t xmm_regs, gpr_regs;    /* guest registers (bit r) with an XMM / GPR home */
     struct t0_record_tpl record_tpl[16];   /* by the entry's index register */
-    /* The moves between guest register r and GPR g under the home map, encoded on first use:
-     * bytes 0-6 the instruction, byte 7 its length | T0_MOVE_MADE (0: not made yet). A table
-     * look and one 8-byte store instead of the forms' branches on the location and on REX,
-     * which a text's varied registers mispredicted about once per guest instruction (callgrind
-     * --branch-sim: 1 of 6.8 mispredictions per instruction of a random text). */
-    uint64_t home_load[32][16], home_store[32][16];
+    struct t0_moves *moves;         /* the home map's encoded moves (shared by the slices) */
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
 };
 
@@ -166,7 +172,7 @@ static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *m
     }
 }
 #define T0_MOVE_MADE 0x80u
-/* Encodes home_load[r][g] (store 0) or home_store[r][g] (store 1) into *slot (t0_emit.c). */
+/* Encodes moves->load[r][g] (store 0) or moves->store[r][g] (store 1) into *slot (t0_emit.c). */
 uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
                       uint64_t *slot);
 /* Appends a move made by t0_move_make: all 8 bytes are stored (code_room leaves far more than
@@ -184,7 +190,8 @@ static inline void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned 
         t0_load_reg_enc(&e->a, e->map, dst, r);
         return;
     }
-    uint64_t *slot = &e->home_load[r & 31][dst & 15], m = *slot;
+    uint64_t *slot = &e->moves->load[r & 31][dst & 15];
+    uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
     if (__builtin_expect(m == 0, 0))
         m = t0_move_make(e, 0, r, dst, slot);
     t0_move_put(e, m);
@@ -211,7 +218,8 @@ static inline void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg 
         t0_store_reg_enc(&e->a, e->map, rd, v);
         return;
     }
-    uint64_t *slot = &e->home_store[rd & 31][v & 15], m = *slot;
+    uint64_t *slot = &e->moves->store[rd & 31][v & 15];
+    uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
     if (__builtin_expect(m == 0, 0))
         m = t0_move_make(e, 1, rd, v, slot);
     t0_move_put(e, m);
