@@ -175,9 +175,9 @@ static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *m
 /* Encodes moves->load[r][g] (store 0) or moves->store[r][g] (store 1) into *slot (t0_emit.c). */
 uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
                       uint64_t *slot);
-/* Appends a move made by t0_move_make: all 8 bytes are stored (code_room leaves far more than
- * that after any instruction, and what follows overwrites the 8th), the cursor advances by its
- * length. */
+/* Appends a move made by t0_move_make: all 8 bytes are stored (code_room leaves far more room
+ * than that) and the cursor advances by its length; the bytes past it are overwritten by what
+ * follows, or lie in the unused part of the reservation (as emit_record's copies do). */
 static inline void t0_move_put(struct t0_emitter *e, uint64_t m)
 {
     memcpy(e->a.pos, &m, 8);
