@@ -175,26 +175,26 @@ static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *m
 /* Encodes moves->load[r][g] (store 0) or moves->store[r][g] (store 1) into *slot (t0_emit.c). */
 uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
                       uint64_t *slot);
-/* Appends a move made by t0_move_make: all 8 bytes are stored (code_room leaves far more room
- * than that) and the cursor advances by its length; the bytes past it are overwritten by what
- * follows, or lie in the unused part of the reservation (as emit_record's copies do). */
-static inline void t0_move_put(struct t0_emitter *e, uint64_t m)
+/* Appends the home map's move between guest r and GPR g (store: guest r = g; load: g = guest
+ * r) from the table, making it on first use: all 8 bytes are stored (code_room leaves far more
+ * room than that) and the cursor advances by its length; the bytes past it are overwritten by
+ * what follows, or lie in the unused part of the reservation (as emit_record's copies do). */
+static inline void t0_move(struct t0_emitter *e, int store, unsigned r, enum x86_reg g)
 {
+    uint64_t *slot = store ? &e->moves->store[r & 31][g & 15] : &e->moves->load[r & 31][g & 15];
+    uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (__builtin_expect(m == 0, 0))
+        m = t0_move_make(e, store, r, g, slot);
     memcpy(e->a.pos, &m, 8);
     e->a.pos += (m >> 56) & 7;
 }
 /* dst = guest r (x0: xor dst, dst, which clobbers the flags). */
 static inline void t0_load_reg(struct t0_emitter *e, enum x86_reg dst, unsigned r)
 {
-    if (e->map != e->home) {   /* a block with swaps: rare, and its map changes per block */
+    if (e->map != e->home)   /* a block with swaps: rare, and its map changes per block */
         t0_load_reg_enc(&e->a, e->map, dst, r);
-        return;
-    }
-    uint64_t *slot = &e->moves->load[r & 31][dst & 15];
-    uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
-    if (__builtin_expect(m == 0, 0))
-        m = t0_move_make(e, 0, r, dst, slot);
-    t0_move_put(e, m);
+    else
+        t0_move(e, 0, r, dst);
 }
 /* A register holding guest r for reading: its home GPR, else scratch after loading r into it. */
 static inline enum x86_reg t0_src(struct t0_emitter *e, unsigned r, enum x86_reg scratch)
@@ -214,15 +214,10 @@ static inline enum x86_reg t0_dst(const struct t0_emitter *e, unsigned rd, enum 
 /* guest rd = v (a write to x0 is dropped; nothing to do when v is rd's home). */
 static inline void t0_store_reg(struct t0_emitter *e, unsigned rd, enum x86_reg v)
 {
-    if (e->map != e->home) {
+    if (e->map != e->home)
         t0_store_reg_enc(&e->a, e->map, rd, v);
-        return;
-    }
-    uint64_t *slot = &e->moves->store[rd & 31][v & 15];
-    uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
-    if (__builtin_expect(m == 0, 0))
-        m = t0_move_make(e, 1, rd, v, slot);
-    t0_move_put(e, m);
+    else
+        t0_move(e, 1, rd, v);
 }
 
 /* ---- clocks ---- */
