@@ -179,7 +179,8 @@ uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg 
  * r) from the table, making it on first use: all 8 bytes are stored (code_room leaves far more
  * room than that) and the cursor advances by its length; the bytes past it are overwritten by
  * what follows, or lie in the unused part of the reservation (as emit_record's copies do). */
-static inline void t0_move(struct t0_emitter *e, int store, unsigned r, enum x86_reg g)
+static inline __attribute__((always_inline)) void t0_move(struct t0_emitter *e, int store,
+                                                         unsigned r, enum x86_reg g)
 {
     uint64_t *slot = store ? &e->moves->store[r & 31][g & 15] : &e->moves->load[r & 31][g & 15];
     uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
