@@ -78,7 +78,8 @@ struct t0_code {
      * translated in n_slices slices (t0_translate_opts): slice k holds the instructions
      * from slice[k].first to the next slice's first, its guest code ends at main_end and its
      * exit stubs are [stubs, stubs_end) (the last slice's start with falling off the text).
-     * The bytes in between are reserved address space, never written. */
+     * The bytes in between are reserved address space, never run; only the first few past
+     * an area's end may be written (trace record and register move copies are fixed-size). */
     size_t epilogue_off, stubs_off;
     unsigned n_slices;
     struct t0_slice_span {
