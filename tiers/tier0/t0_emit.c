@@ -222,7 +222,8 @@ static void emit_insn(struct t0_emitter *e, uint64_t i, const struct rv_insn *in
  * code (the guest code areas first, in text order, the first one after the prologue,
  * epilogue and gate) and its exit stubs (all stub areas after all guest code), so each stub
  * is written when its jump is, with no fixups, and nothing moves afterwards (the unused
- * address space between areas is never touched). A slice whose last instruction can fall
+ * address space between areas is never run, and only its first bytes may be written by a
+ * fixed-size copy at an area's end). A slice whose last instruction can fall
  * through ends with a jmp to the next slice's first instruction, where its code would have
  * continued. Copying from a malloc'ed buffer into a fresh mapping faulted in every page twice
  * and was most of the translation time. Neither assembler grows: room for the next
