@@ -1,8 +1,9 @@
-/* t0_perf_map.c — tier 0's code as perf map lines (`rvtier run --perf-map`): one symbol per
- * guest block, t0_<pc of its head>, over the block's host code, and one each for the shared
- * code before the first instruction (prologue, epilogue, exit tails, the tier 1 gate) and for
- * each slice's exit stubs. perf reads /tmp/perf-<pid>.map ("START SIZE NAME", hex, one per
- * line) when it reports, so JIT samples get guest-level names instead of bare addresses.
+/* t0_perf_map.c — tier 0's code as perf map lines (runtime/perf_map.h, the --perf-map of run
+ * and serve): one symbol per guest block, t0_<pc of its head>, over the block's host code, and
+ * one each for the shared code before the first instruction (prologue, epilogue, exit tails,
+ * the tier 1 gate) and for each slice's exit stubs. perf reads /tmp/perf-<pid>.map ("START
+ * SIZE NAME", hex, one per line) when it reports, so JIT samples get guest-level names
+ * instead of bare addresses.
  * Usage: t0_perf_map(f, prog, code) (tier0.h). */
 #include <inttypes.h>
 #include <stdio.h>
