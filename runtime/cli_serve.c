@@ -17,6 +17,11 @@
 
 /* The job mode when a request names none (serve --mode overrides it). */
 #define SV_DEFAULT_MODE RVT_MODE_TIERED
+/* Programs kept loaded by default: a proving service runs a handful of guests, while a
+ * translated program holds ~100 bytes of code and tables per instruction and, once a tiered
+ * job ran, an LLVM JIT and its compile thread; a bound keeps a daemon that sees every release
+ * of its guests from growing for weeks. */
+#define SV_DEFAULT_MAX_PROGRAMS 64
 
 static const char serve_usage[] =
     "usage: rvtier serve [options]\n"
@@ -46,6 +51,10 @@ static const char serve_usage[] =
     "                         10000; 0 = no limit). Queued and running jobs are never evicted\n"
     "  --job-ttl SECONDS      a finished job is evicted this long after it finished (default\n"
     "                         86400; 0 = no limit); checked every 10 ms and on restart\n"
+    "  --max-programs N       programs kept loaded (code, tables, tier-1 JIT); an upload above\n"
+    "                         N evicts the least recently used one that has no queued or\n"
+    "                         running job, or gets 503 if every one has (default 64;\n"
+    "                         0 = no limit). DELETE /programs/{id} removes one at once\n"
     "  --fsync always|never   always (default): a final result, its trace and an accepted job\n"
     "                         are fsync'd, so they survive a machine crash; never: they\n"
     "                         survive the daemon only (faster on slow disks)\n"
@@ -56,7 +65,7 @@ static const char serve_usage[] =
 
 enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
        OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE, OPT_KEEP, OPT_TTL,
-       OPT_FSYNC, OPT_PERF_MAP };
+       OPT_FSYNC, OPT_PERF_MAP, OPT_MAX_PROGRAMS };
 
 static int parse_num(const char *opt, const char *s, double min, double *out)
 {
@@ -68,6 +77,21 @@ static int parse_num(const char *opt, const char *s, double min, double *out)
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+/* A whole number >= 0 of `what`, 0 meaning no limit. */
+static int parse_count(const char *opt, const char *s, const char *what, size_t *out)
+{
+    double v;
+    if (parse_num(opt, s, 0, &v))
+        return -1;
+    if (v > 1e15 || v != (double)(size_t)v) {
+        fprintf(stderr, "rvtier serve: %s '%s': expected a whole number of %s >= 0 (0 = no "
+                "limit)\n", opt, s, what);
+        return -1;
+    }
+    *out = (size_t)v;
     return 0;
 }
 
@@ -87,6 +111,7 @@ int cli_serve(int argc, char **argv)
         {"shutdown-grace", required_argument, 0, OPT_GRACE},
         {"keep-jobs", required_argument, 0, OPT_KEEP},
         {"job-ttl", required_argument, 0, OPT_TTL},
+        {"max-programs", required_argument, 0, OPT_MAX_PROGRAMS},
         {"fsync", required_argument, 0, OPT_FSYNC},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
@@ -103,6 +128,7 @@ int cli_serve(int argc, char **argv)
         .keep_jobs = 10000,
         .job_ttl = 86400,
         .fsync = 1,
+        .max_programs = SV_DEFAULT_MAX_PROGRAMS,
     };
     char tmpdir[4096];
     optind = 1;
@@ -158,14 +184,12 @@ int cli_serve(int argc, char **argv)
                 return RVT_EXIT_USAGE;
             break;
         case OPT_KEEP:
-            if (parse_num("--keep-jobs", optarg, 0, &v))
+            if (parse_count("--keep-jobs", optarg, "jobs", &cfg.keep_jobs))
                 return RVT_EXIT_USAGE;
-            if (v > 1e15 || v != (double)(size_t)v) {
-                fprintf(stderr, "rvtier serve: --keep-jobs '%s': expected a whole number of "
-                        "jobs >= 0 (0 = no limit)\n", optarg);
+            break;
+        case OPT_MAX_PROGRAMS:
+            if (parse_count("--max-programs", optarg, "programs", &cfg.max_programs))
                 return RVT_EXIT_USAGE;
-            }
-            cfg.keep_jobs = (size_t)v;
             break;
         case OPT_TTL:
             if (parse_num("--job-ttl", optarg, 0, &cfg.job_ttl))
@@ -226,9 +250,9 @@ int cli_serve(int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
-            "\"programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\",\"keep_jobs\":%zu,"
-            "\"job_ttl_seconds\":%g,\"fsync\":%s,\"perf_map\":%s%s%s}\n", cfg.state_dir,
-            cfg.workers, cfg.queue_max, srv.n_programs, srv.n_final,
+            "\"programs\":%zu,\"max_programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\","
+            "\"keep_jobs\":%zu,\"job_ttl_seconds\":%g,\"fsync\":%s,\"perf_map\":%s%s%s}\n", cfg.state_dir,
+            cfg.workers, cfg.queue_max, srv.n_programs, cfg.max_programs, srv.n_final,
             (unsigned long long)srv.n_jobs, cfg.keep_jobs, cfg.job_ttl,
             cfg.fsync ? "true" : "false", cfg.perf_map ? "\"" : "",
             cfg.perf_map ? rt_perf_map_path(cfg.perf_map) : "null", cfg.perf_map ? "\"" : "");

@@ -382,33 +382,41 @@ int cli_submit(int argc, char **argv)
     }
     if (unix_path)
         h.c.easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, unix_path);
-    char path[512];
+    char path[512], upload_path[512];
     const char *base = strrchr(argv[optind], '/');
     char *ename = h.c.easy_escape(h.curl, base ? base + 1 : argv[optind], 0);
-    snprintf(path, sizeof path, "/programs?name=%s", ename ? ename : "upload");
+    snprintf(upload_path, sizeof upload_path, "/programs?name=%s", ename ? ename : "upload");
     h.c.free(ename);
-    if (request(&h, "POST", path, elf, elf_len, "application/octet-stream") != 0)
-        goto out;
-    if (h.code != 200 && h.code != 201) {
-        fprintf(stderr, "rvtier submit: upload of '%s' refused (%ld): %s\n", argv[optind],
-                h.code, answer_error(&h, msg, sizeof msg));
-        goto out;
-    }
-    json_t *prog = json_loads(h.body, 0, NULL);
-    snprintf(path, sizeof path, "/programs/%s/jobs",
-             json_string_value(json_object_get(prog, "id")) ?: "?");
-    json_decref(prog);
     json_object_set(req, "inputs", inputs);
     char *body = json_dumps(req, JSON_COMPACT);
-    int rc = body ? request(&h, "POST", path, body, strlen(body), "application/json") : -1;
-    free(body);
-    if (rc != 0)
+    if (!body)
         goto out;
-    if (h.code != 202) {
-        fprintf(stderr, "rvtier submit: job refused (%ld): %s\n", h.code,
-                answer_error(&h, msg, sizeof msg));
-        goto out;
+    /* Upload, then submit. Another client's upload may evict the program in between (the
+     * service's --max-programs), so a 404 for the job means: upload it again, and retry. */
+    for (int attempt = 0;; attempt++) {
+        if (request(&h, "POST", upload_path, elf, elf_len, "application/octet-stream") != 0)
+            break;
+        if (h.code != 200 && h.code != 201) {
+            fprintf(stderr, "rvtier submit: upload of '%s' refused (%ld): %s\n", argv[optind],
+                    h.code, answer_error(&h, msg, sizeof msg));
+            break;
+        }
+        json_t *prog = json_loads(h.body, 0, NULL);
+        snprintf(path, sizeof path, "/programs/%s/jobs",
+                 json_string_value(json_object_get(prog, "id")) ?: "?");
+        json_decref(prog);
+        if (request(&h, "POST", path, body, strlen(body), "application/json") != 0)
+            break;
+        if (h.code == 404 && attempt < 3)
+            continue;
+        if (h.code != 202)
+            fprintf(stderr, "rvtier submit: job refused (%ld): %s\n", h.code,
+                    answer_error(&h, msg, sizeof msg));
+        break;
     }
+    free(body);
+    if (h.code != 202)
+        goto out;
     json_t *job = json_loads(h.body, 0, NULL);
     char id[64];
     snprintf(id, sizeof id, "%s", json_string_value(json_object_get(job, "id")) ?: "?");

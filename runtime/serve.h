@@ -1,7 +1,8 @@
 /* serve.h — the internals of `rvtier serve` (docs/service.md), shared by its parts:
  *   serve_http.c      the HTTP/1.1 JSON API on libmicrohttpd: routing, bodies, responses
  *   serve_request.c   a job request (JSON) -> the job's options and inputs
- *   serve_programs.c  the program cache: one loaded, translated program per ELF SHA-256
+ *   serve_programs.c  the program cache: one loaded, translated program per ELF SHA-256,
+ *                     removed by DELETE or, idle and least recently used, by --max-programs
  *   serve_jobs.c      the job table, the bounded queue, the worker pool and the watchdog
  *   serve_store.c     the state directory: job documents, traces, uploaded ELFs, the job table
  *   serve_retention.c the retention policy: finished jobs evicted by count and age
@@ -37,6 +38,8 @@ struct sv_config {
     size_t keep_jobs;            /* finished jobs kept, oldest-finished evicted; 0 = no limit */
     double job_ttl;              /* seconds a finished job is kept, 0 = no limit */
     int fsync;                   /* 1: final documents and accepted jobs are fsync'd */
+    size_t max_programs;         /* programs kept loaded; above it the least recently used
+                                    idle one is evicted; 0 = no limit */
     struct rt_perf_map *perf_map; /* names every program's JIT code for perf, or NULL */
 };
 
@@ -49,9 +52,14 @@ enum sv_cancel { SV_CANCEL_NONE, SV_CANCEL_DELETE, SV_CANCEL_TIMEOUT, SV_CANCEL_
 struct sv_program {
     char id[65];                 /* SHA-256 of the ELF, hex */
     char *name;
-    struct rvt_program *prog;    /* loaded once, kept for the daemon's life */
+    struct rvt_program *prog;    /* loaded once, kept until deleted or evicted */
     size_t elf_len;
     double load_seconds;
+    /* Under the lock: queued and running jobs on it (it is freed only at 0: their workers
+     * run its code), and its last upload or job submission (--max-programs evicts the
+     * least recent idle one). */
+    size_t jobs;
+    double last_used;
     struct sv_program *next;
 };
 
@@ -70,7 +78,8 @@ struct sv_job_spec {
 
 struct sv_job {
     uint64_t num;                /* the id, printed as decimal */
-    struct sv_program *program;  /* NULL for a job recovered from the state dir */
+    struct sv_program *program;  /* queued or running: its program (counted in its jobs);
+                                    NULL once final, and for a recovered job */
     char program_id[65];
     enum sv_state state;
     struct sv_job_spec spec;
@@ -93,6 +102,7 @@ struct sv_metrics {
     uint64_t program_hits, program_misses, job_program_hits;
     uint64_t http_responses[6];  /* by status class 1xx..5xx (index 1..5) */
     uint64_t evicted;            /* final jobs removed by the retention policy */
+    uint64_t programs_deleted, programs_evicted;   /* DELETE; --max-programs */
 };
 
 struct sv_server {
@@ -151,19 +161,29 @@ int sv_request_parse(const struct sv_config *cfg, const char *body, size_t len,
 void sv_spec_free(struct sv_job_spec *spec);
 int sv_mode_parse(const char *name, enum rvt_mode *out);
 
-/* serve_programs.c: 0 with *out set (and *cached 1 if it was known), or -1 with the loader's
- * message. Takes the lock itself. */
+/* serve_programs.c. sv_program_add loads and translates the ELF unless it is known, saves it
+ * in the state directory (persist) and evicts for cfg.max_programs; it returns the HTTP
+ * status (201 new, 200 known, 400 bad ELF, 503 every loaded program busy, 500) with *json
+ * the program object (malloc'd; json may be NULL) or err. Takes the lock itself. */
 int sv_program_add(struct sv_server *s, const uint8_t *elf, size_t len, const char *name,
-                   int persist, struct sv_program **out, int *cached, char *err, size_t errlen);
+                   int persist, char **json, char *err, size_t errlen);
+/* DELETE /programs/{id}: 200 (removed: code freed, ELF unlinked), 404, or 409 while it has
+ * queued or running jobs, with msg. Takes the lock itself. */
+int sv_program_delete(struct sv_server *s, const char *id, char *msg, size_t msglen);
 struct sv_program *sv_program_find(struct sv_server *s, const char *id);  /* lock held */
-char *sv_program_json(const struct sv_program *p, int cached);          /* malloc'd */
+char *sv_program_json(const struct sv_program *p, int cached);  /* lock held; malloc'd */
+/* The 404 message for a program id sv_program_find does not know. */
+void sv_program_missing(const struct sv_server *s, const char *id, char *msg, size_t msglen);
+/* Frees a program no job uses (no lock needed: it is out of the list). */
+void sv_program_free(struct sv_program *p);
 
 /* serve_jobs.c (the lock is taken inside unless said otherwise) */
 int sv_workers_start(struct sv_server *s, char *err, size_t errlen);
-/* Queues a job; takes ownership of spec. Returns the job's id (the job itself may be gone
- * by the time the caller looks: finished and evicted), or 0 with *http_status 503 (queue
- * full / shutting down) and err. The job's journal line is on disk when it returns. */
-uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_spec *spec,
+/* Queues a job of program pid; takes ownership of spec. Returns the job's id (the job itself
+ * may be gone by the time the caller looks: finished and evicted), or 0 with *http_status
+ * 404 (no such program), 503 (queue full / shutting down) and err. The job's journal line
+ * is on disk when it returns. */
+uint64_t sv_job_submit(struct sv_server *s, const char *pid, struct sv_job_spec *spec,
                        int *http_status, char *err, size_t errlen);
 struct sv_job *sv_job_find(struct sv_server *s, const char *id);      /* lock held */
 /* The 404 message for an id sv_job_find does not know (lock held): says so when the
@@ -211,6 +231,7 @@ void sv_store_journal_sync(struct sv_server *s);
 void sv_store_sync_trace(struct sv_server *s, uint64_t num);
 int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
                            const uint8_t *elf, size_t len);
+void sv_store_remove_program(struct sv_server *s, const struct sv_program *p);
 void sv_store_remove_job(struct sv_server *s, uint64_t num);
 /* The job table (lock held): put j at j->num, get job num (NULL if none), clear a slot. */
 int sv_table_put(struct sv_server *s, struct sv_job *j);

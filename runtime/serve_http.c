@@ -2,6 +2,7 @@
  * so a long poll `GET /jobs/{id}?wait=S` simply blocks its own thread). Routes:
  *   POST /programs                 the ELF as the body (?name=N) -> 201 new / 200 known
  *   GET  /programs, /programs/{id}
+ *   DELETE /programs/{id}          free an idle program (409 while it has queued/running jobs)
  *   POST /programs/{id}/jobs       JSON job request (serve_request.c) -> 202 + Location
  *   GET  /jobs, /jobs/{id}[?wait=S], /jobs/{id}/result, /jobs/{id}/trace
  *   DELETE /jobs/{id}              cancel (queued/running) or free (final)
@@ -111,12 +112,13 @@ static enum MHD_Result post_program(struct sv_server *s, struct MHD_Connection *
                           "(curl --data-binary @prog.elf)");
     const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "name");
     char err[512];
-    struct sv_program *p;
-    int cached;
-    if (sv_program_add(s, (const uint8_t *)rq->body, rq->len, name ? name : "upload", 1, &p,
-                       &cached, err, sizeof err) != 0)
-        return send_error(s, c, 400, NULL, "bad ELF: %s", err);
-    return send_json(s, c, cached ? 200 : 201, sv_program_json(p, cached));
+    char *json;
+    int status = sv_program_add(s, (const uint8_t *)rq->body, rq->len, name ? name : "upload",
+                                1, &json, err, sizeof err);
+    if (status != 200 && status != 201)   /* 503 (every program busy) carries Retry-After */
+        return send_error(s, c, (unsigned)status, NULL, status == 400 ? "bad ELF: %s" : "%s",
+                          err);
+    return send_json(s, c, (unsigned)status, json);
 }
 
 static enum MHD_Result list_programs(struct sv_server *s, struct MHD_Connection *c)
@@ -135,21 +137,48 @@ static enum MHD_Result list_programs(struct sv_server *s, struct MHD_Connection 
     return send_json(s, c, 200, t);
 }
 
+static enum MHD_Result get_program(struct sv_server *s, struct MHD_Connection *c,
+                                   const char *id)
+{
+    char err[512];
+    pthread_mutex_lock(&s->lock);
+    const struct sv_program *p = sv_program_find(s, id);
+    char *json = p ? sv_program_json(p, 1) : NULL;
+    if (!p)
+        sv_program_missing(s, id, err, sizeof err);
+    pthread_mutex_unlock(&s->lock);
+    return p ? send_json(s, c, 200, json) : send_error(s, c, 404, NULL, "%s", err);
+}
+
+static enum MHD_Result delete_program(struct sv_server *s, struct MHD_Connection *c,
+                                      const char *id)
+{
+    char msg[512];
+    int status = sv_program_delete(s, id, msg, sizeof msg);
+    if (status != 200)
+        return send_error(s, c, (unsigned)status, NULL, "%s", msg);
+    json_t *o = json_pack("{s:s, s:s}", "id", id, "outcome", "deleted");
+    char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return send_json(s, c, 200, t);
+}
+
 static enum MHD_Result post_job(struct sv_server *s, struct MHD_Connection *c, const char *pid,
                                 struct sv_req *rq)
 {
-    pthread_mutex_lock(&s->lock);
-    struct sv_program *p = sv_program_find(s, pid);   /* programs live as long as the daemon */
-    pthread_mutex_unlock(&s->lock);
-    if (!p)
-        return send_error(s, c, 404, NULL, "no program '%s': upload the ELF with POST /programs "
-                          "first", pid);
     char err[512];
+    pthread_mutex_lock(&s->lock);
+    int known = sv_program_find(s, pid) != NULL;   /* 404 before a 400 on the body */
+    if (!known)
+        sv_program_missing(s, pid, err, sizeof err);
+    pthread_mutex_unlock(&s->lock);
+    if (!known)
+        return send_error(s, c, 404, NULL, "%s", err);
     struct sv_job_spec spec;
     if (sv_request_parse(&s->cfg, rq->body, rq->len, &spec, err, sizeof err) != 0)
         return send_error(s, c, 400, NULL, "job request: %s", err);
     int code = 500;
-    uint64_t num = sv_job_submit(s, p, &spec, &code, err, sizeof err);
+    uint64_t num = sv_job_submit(s, pid, &spec, &code, err, sizeof err);
     if (!num) {
         sv_spec_free(&spec);
         return send_error(s, c, (unsigned)code, NULL, "%s", err);
@@ -301,16 +330,9 @@ static enum MHD_Result route(struct sv_server *s, struct MHD_Connection *c, cons
         if (n == 1)
             return post ? post_program(s, c, rq) : get ? list_programs(s, c)
                         : bad_method(s, c, method, url, "GET, POST");
-        if (n == 2) {
-            if (!get)
-                return bad_method(s, c, method, url, "GET");
-            pthread_mutex_lock(&s->lock);
-            struct sv_program *p = sv_program_find(s, seg[1]);
-            pthread_mutex_unlock(&s->lock);
-            return p ? send_json(s, c, 200, sv_program_json(p, 1))
-                     : send_error(s, c, 404, NULL, "no program '%s' (POST /programs uploads "
-                                  "one; its id is the SHA-256 of the ELF)", seg[1]);
-        }
+        if (n == 2)
+            return get ? get_program(s, c, seg[1]) : del ? delete_program(s, c, seg[1])
+                       : bad_method(s, c, method, url, "GET, DELETE");
         if (n == 3 && !strcmp(seg[2], "jobs"))
             return post ? post_job(s, c, seg[1], rq)
                         : bad_method(s, c, method, url, "POST");

@@ -78,9 +78,7 @@ void sv_server_fini(struct sv_server *s)
     while (s->programs) {
         struct sv_program *p = s->programs;
         s->programs = p->next;
-        rvt_program_free(p->prog);
-        free(p->name);
-        free(p);
+        sv_program_free(p);
     }
     if (s->journal_fd >= 0)
         close(s->journal_fd);
@@ -199,6 +197,10 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
 {
     j->result = result_text;
     j->finished = sv_now();
+    if (j->program) {   /* its worker is done with the program's code */
+        j->program->jobs--;
+        j->program = NULL;
+    }
     sv_spec_free(&j->spec);   /* the inputs are not needed any more; mode and trace stay */
     set_state(s, j, st);
     s->m.finished[st]++;
@@ -226,7 +228,7 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
     pthread_cond_broadcast(&s->final_cv);
 }
 
-uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_spec *spec,
+uint64_t sv_job_submit(struct sv_server *s, const char *pid, struct sv_job_spec *spec,
                        int *http_status, char *err, size_t errlen)
 {
     struct sv_job *j = calloc(1, sizeof *j);
@@ -236,6 +238,12 @@ uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_
         return 0;
     }
     pthread_mutex_lock(&s->lock);
+    struct sv_program *p = sv_program_find(s, pid);   /* not freed while it has jobs */
+    if (!p) {
+        *http_status = 404;
+        sv_program_missing(s, pid, err, errlen);
+        goto fail;
+    }
     if (!s->accepting) {
         *http_status = 503;
         snprintf(err, errlen, "the service is shutting down; submit the job elsewhere");
@@ -255,6 +263,8 @@ uint64_t sv_job_submit(struct sv_server *s, struct sv_program *p, struct sv_job_
         goto fail;
     }
     j->program = p;
+    p->jobs++;
+    p->last_used = sv_now();
     memcpy(j->program_id, p->id, sizeof j->program_id);
     j->spec = *spec;
     memset(spec, 0, sizeof *spec);

@@ -66,6 +66,13 @@ char *sv_metrics_text(struct sv_server *s)
     fprintf(f, "rvtier_program_cache_misses_total %" PRIu64 "\n", m->program_misses);
     metric(f, "rvtier_programs", "gauge", "Programs loaded.");
     fprintf(f, "rvtier_programs %zu\n", s->n_programs);
+    metric(f, "rvtier_programs_removed_total", "counter",
+           "Programs removed: by DELETE, or evicted as the least recently used idle one when "
+           "an upload found --max-programs loaded.");
+    fprintf(f, "rvtier_programs_removed_total{reason=\"deleted\"} %" PRIu64 "\n",
+            m->programs_deleted);
+    fprintf(f, "rvtier_programs_removed_total{reason=\"evicted\"} %" PRIu64 "\n",
+            m->programs_evicted);
     metric(f, "rvtier_http_responses_total", "counter", "HTTP responses by status class.");
     for (int c = 2; c <= 5; c++)
         fprintf(f, "rvtier_http_responses_total{class=\"%dxx\"} %" PRIu64 "\n", c,

@@ -239,6 +239,16 @@ int sv_store_write_program(struct sv_server *s, const struct sv_program *p,
     return write_file(dir, name, elf, len, s->cfg.fsync);
 }
 
+void sv_store_remove_program(struct sv_server *s, const struct sv_program *p)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/programs/%s.elf", s->cfg.state_dir, p->id);
+    if (unlink(path) != 0 && errno != ENOENT)
+        fprintf(stderr, "{\"event\":\"store\",\"program\":\"%s\",\"warning\":\"could not "
+                "remove %s: %s; the program will be loaded again on restart\"}\n", p->id, path,
+                strerror(errno));
+}
+
 void sv_store_remove_job(struct sv_server *s, uint64_t num)
 {
     char path[PATH_MAX];
@@ -259,30 +269,61 @@ static int mkdir_p(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+struct saved_program {
+    char name[69];
+    struct timespec mtime;
+};
+
+static int by_mtime(const void *a, const void *b)
+{
+    const struct timespec *x = &((const struct saved_program *)a)->mtime;
+    const struct timespec *y = &((const struct saved_program *)b)->mtime;
+    return x->tv_sec != y->tv_sec ? (x->tv_sec > y->tv_sec) - (x->tv_sec < y->tv_sec)
+                                  : (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+/* The saved ELFs, loaded again oldest-uploaded first, so that --max-programs keeps the most
+ * recently uploaded ones when there are more than it allows. */
 static void recover_programs(struct sv_server *s)
 {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/programs", s->cfg.state_dir);
     DIR *d = opendir(dir);
     struct dirent *e;
+    struct saved_program *list = NULL;
+    size_t n = 0, cap = 0;
     while (d && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n != 68 || strcmp(e->d_name + 64, ".elf"))
-            continue;
-        char path[PATH_MAX + 256], err[512];
-        size_t len;
+        char path[PATH_MAX + 256];
+        struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *elf = read_file(path, &len);
-        struct sv_program *p;
-        int cached;
-        if (!elf || sv_program_add(s, (uint8_t *)elf, len, e->d_name, 0, &p, &cached, err,
-                                   sizeof err) != 0)
-            fprintf(stderr, "{\"event\":\"recover\",\"file\":\"%s\",\"warning\":\"program not "
-                    "loaded again\"}\n", e->d_name);
-        free(elf);
+        if (strlen(e->d_name) != 68 || strcmp(e->d_name + 64, ".elf") || stat(path, &st) != 0)
+            continue;
+        if (n == cap) {
+            struct saved_program *l = realloc(list, (cap = cap ? 2 * cap : 16) * sizeof *l);
+            if (!l)
+                break;
+            list = l;
+        }
+        memcpy(list[n].name, e->d_name, sizeof list[n].name);   /* 68 characters and NUL */
+        list[n++].mtime = st.st_mtim;
     }
     if (d)
         closedir(d);
+    if (n)
+        qsort(list, n, sizeof *list, by_mtime);
+    for (size_t k = 0; k < n; k++) {
+        char path[PATH_MAX + 256], err[512];
+        size_t len;
+        snprintf(path, sizeof path, "%s/%s", dir, list[k].name);
+        char *elf = read_file(path, &len);
+        int status = elf ? sv_program_add(s, (uint8_t *)elf, len, list[k].name, 0, NULL, err,
+                                          sizeof err) : 0;
+        if (status != 200 && status != 201)
+            fprintf(stderr, "{\"event\":\"recover\",\"file\":\"%s\",\"warning\":\"program not "
+                    "loaded again\"}\n", list[k].name);
+        free(elf);
+    }
+    free(list);
 }
 
 /* Drops the leading empty slots when they are at least half the table (so each slot moved
@@ -375,7 +416,6 @@ static void recover_job(struct sv_server *s, const char *dir, uint64_t num)
     }
     j->num = num;
     snprintf(j->program_id, sizeof j->program_id, "%s", prog);
-    j->program = sv_program_find(s, prog);
     sv_mode_parse(mode, &j->spec.mode);
     j->spec.trace = json_is_true(json_object_get(o, "trace"));
     j->created = json_number_value(json_object_get(o, "created_at"));
@@ -426,7 +466,6 @@ static void recover_journal(struct sv_server *s)
             j->num = strtoull(id, NULL, 10);
             snprintf(j->program_id, sizeof j->program_id, "%s",
                      json_string_value(json_object_get(o, "program")) ?: "");
-            j->program = sv_program_find(s, j->program_id);
             sv_mode_parse(json_string_value(json_object_get(o, "mode")) ?: "", &j->spec.mode);
             j->spec.trace = json_is_true(json_object_get(o, "trace"));
             j->created = json_number_value(json_object_get(o, "created_at"));
