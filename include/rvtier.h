@@ -72,6 +72,9 @@ struct rvt_options {
     int sync_compile;                 /* compile on the guest's thread when a block gets hot */
     int opt_level;                    /* LLVM pipeline 0..3; -1 = default */
     const char *dump_ir_dir;          /* write each region's IR (.ll) and an index here */
+    const char *code_cache_dir;       /* keep compiled regions here and link them from here
+                                         in later processes (tiers/tier1/tier1.h); the
+                                         program's first tier1/tiered run fixes it */
 
     /* tier 0 translation threads (0 = one per CPU for large texts; tiers/tier0/tier0.h
      * t0_options); a program is translated once, by its first run */
@@ -101,6 +104,7 @@ struct rvt_stats {
     uint64_t tier1_entries;           /* tier 1 region calls (each a map spill and reload) */
     uint64_t regions_warm;            /* regions of the program already compiled at start */
     uint64_t regions_compiled;        /* regions compiled during this run */
+    uint64_t regions_cached;          /* of those, linked from --code-cache, not compiled */
     uint64_t tierups;                 /* regions installed during this run (= timeline) */
     double compile_seconds_total;     /* of the regions compiled during this run */
     double compile_seconds_median;

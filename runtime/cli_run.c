@@ -17,6 +17,7 @@
 #include "runtime/result_json.h"
 #include "runtime/tierup.h"
 #include "tiers/tier0/tier0.h"
+#include "tiers/tier1/tier1.h"
 
 static const char run_usage[] =
     "usage: rvtier run PROGRAM.elf [options]\n"
@@ -43,6 +44,10 @@ static const char run_usage[] =
     "  --dump-ir DIR         write each region's LLVM IR before and after optimization\n"
     "                        (DIR/r_<pc>.before.ll, .after.ll; r_<pc>_rec.* for the\n"
     "                        variant that records a trace) and DIR/index.tsv\n"
+    "  --code-cache DIR      (tier1, tiered) keep each compiled region's object in DIR (made\n"
+    "                        if missing) and link it from there in later runs of the same\n"
+    "                        program by the same rvtier build on the same CPU and opt level\n"
+    "                        instead of compiling it again (not with --dump-ir)\n"
     "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"
     "  --input-hex HEX       append a buffer given in hex, e.g. 0a0b0c (0x prefix allowed)\n"
     "  --input-u64 N         append N as 8 little-endian bytes (how SP1 serialises a u64)\n"
@@ -184,9 +189,10 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
                 r->stats.translate_threads, r->stats.translate_threads == 1 ? "" : "s");
     if (r->stats.regions_warm || r->stats.regions_compiled || r->stats.tier1_instructions)
         fprintf(f, "rvtier: tier 1: %" PRIu64 " regions compiled during the run (%" PRIu64
-                " already warm), compile %.2f ms total, %.2f ms median; %" PRIu64
-                " instructions (%.1f%%) ran in tier 1, %" PRIu64 " region entries\n",
-                r->stats.regions_compiled, r->stats.regions_warm,
+                " from the code cache, %" PRIu64 " already warm), compile %.2f ms total, %.2f ms"
+                " median; %" PRIu64 " instructions (%.1f%%) ran in tier 1, %" PRIu64
+                " region entries\n", r->stats.regions_compiled, r->stats.regions_cached,
+                r->stats.regions_warm,
                 r->stats.compile_seconds_total * 1e3, r->stats.compile_seconds_median * 1e3,
                 r->stats.tier1_instructions,
                 r->stats.instructions ? 100.0 * r->stats.tier1_instructions / r->stats.instructions
@@ -245,7 +251,7 @@ static int parse_mode(const char *s, enum rvt_mode *m)
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
        OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
-       OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP };
+       OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP, OPT_CODE_CACHE };
 
 int cli_run(int argc, char **argv)
 {
@@ -267,6 +273,7 @@ int cli_run(int argc, char **argv)
         {"sync-compile", no_argument, 0, OPT_SYNC_COMPILE},
         {"opt-level", required_argument, 0, OPT_OPT_LEVEL},
         {"dump-ir", required_argument, 0, OPT_DUMP_IR},
+        {"code-cache", required_argument, 0, OPT_CODE_CACHE},
         {"translate-threads", required_argument, 0, OPT_TRANSLATE_THREADS},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
@@ -341,6 +348,9 @@ int cli_run(int argc, char **argv)
             break;
         case OPT_DUMP_IR:
             o.dump_ir_dir = optarg;
+            break;
+        case OPT_CODE_CACHE:
+            o.code_cache_dir = optarg;
             break;
         case OPT_TRANSLATE_THREADS:
             if (parse_u64("--translate-threads", optarg, &v))
@@ -460,6 +470,15 @@ int cli_run(int argc, char **argv)
     }
     if (o.opt_level >= 0 && !compiles) {
         fprintf(stderr, "rvtier: --opt-level needs --mode tiered or tier1\n");
+        goto out;
+    }
+    if (o.code_cache_dir && (!compiles || o.dump_ir_dir)) {
+        fprintf(stderr, "rvtier: --code-cache needs --mode tiered or tier1, and no --dump-ir "
+                "(its IR and entry counts come from compiling)\n");
+        goto out;
+    }
+    if (o.code_cache_dir && t1_cache_dir_check(o.code_cache_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "rvtier: %s\n", err);
         goto out;
     }
     if (rvt_program_load_file(argv[optind], &prog, err, sizeof err) != 0) {

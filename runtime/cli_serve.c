@@ -14,6 +14,7 @@
 #include "runtime/cli.h"
 #include "runtime/perf_map.h"
 #include "runtime/serve.h"
+#include "tiers/tier1/tier1.h"
 
 /* The job mode when a request names none (serve --mode overrides it). */
 #define SV_DEFAULT_MODE RVT_MODE_TIERED
@@ -55,6 +56,9 @@ static const char serve_usage[] =
     "                         N evicts the least recently used one that has no queued or\n"
     "                         running job, or gets 503 if every one has (default 64;\n"
     "                         0 = no limit). DELETE /programs/{id} removes one at once\n"
+    "  --code-cache DIR       keep tier 1's compiled regions in DIR and link them from there\n"
+    "                         after a restart or a re-upload instead of compiling them again\n"
+    "                         (rvtier run --code-cache has the conditions; default none)\n"
     "  --fsync always|never   always (default): a final result, its trace and an accepted job\n"
     "                         are fsync'd, so they survive a machine crash; never: they\n"
     "                         survive the daemon only (faster on slow disks)\n"
@@ -65,7 +69,8 @@ static const char serve_usage[] =
 
 enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
        OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE, OPT_KEEP, OPT_TTL,
-       OPT_FSYNC, OPT_PERF_MAP, OPT_MAX_PROGRAMS };
+       OPT_FSYNC, OPT_PERF_MAP, OPT_MAX_PROGRAMS,
+       OPT_CODE_CACHE };
 
 static int parse_num(const char *opt, const char *s, double min, double *out)
 {
@@ -112,6 +117,7 @@ int cli_serve(int argc, char **argv)
         {"keep-jobs", required_argument, 0, OPT_KEEP},
         {"job-ttl", required_argument, 0, OPT_TTL},
         {"max-programs", required_argument, 0, OPT_MAX_PROGRAMS},
+        {"code-cache", required_argument, 0, OPT_CODE_CACHE},
         {"fsync", required_argument, 0, OPT_FSYNC},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
@@ -206,6 +212,9 @@ int cli_serve(int argc, char **argv)
         case OPT_PERF_MAP:
             perf_map = 1;
             break;
+        case OPT_CODE_CACHE:
+            cfg.code_cache_dir = optarg;
+            break;
         default:
             fputs(serve_usage, stderr);
             return RVT_EXIT_USAGE;
@@ -214,6 +223,11 @@ int cli_serve(int argc, char **argv)
     if (optind != argc) {
         fprintf(stderr, "rvtier serve: unexpected argument '%s'\n\n%s", argv[optind],
                 serve_usage);
+        return RVT_EXIT_USAGE;
+    }
+    char cerr[512];
+    if (cfg.code_cache_dir && t1_cache_dir_check(cfg.code_cache_dir, cerr, sizeof cerr) != 0) {
+        fprintf(stderr, "rvtier serve: %s\n", cerr);
         return RVT_EXIT_USAGE;
     }
     if (!cfg.listen && !cfg.unix_path)
@@ -251,10 +265,13 @@ int cli_serve(int argc, char **argv)
     }
     fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
             "\"programs\":%zu,\"max_programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\","
-            "\"keep_jobs\":%zu,\"job_ttl_seconds\":%g,\"fsync\":%s,\"perf_map\":%s%s%s}\n", cfg.state_dir,
+            "\"keep_jobs\":%zu,\"job_ttl_seconds\":%g,\"fsync\":%s,\"code_cache\":%s%s%s,"
+            "\"perf_map\":%s%s%s}\n", cfg.state_dir,
             cfg.workers, cfg.queue_max, srv.n_programs, cfg.max_programs, srv.n_final,
             (unsigned long long)srv.n_jobs, cfg.keep_jobs, cfg.job_ttl,
-            cfg.fsync ? "true" : "false", cfg.perf_map ? "\"" : "",
+            cfg.fsync ? "true" : "false", cfg.code_cache_dir ? "\"" : "",
+            cfg.code_cache_dir ? cfg.code_cache_dir : "null", cfg.code_cache_dir ? "\"" : "",
+            cfg.perf_map ? "\"" : "",
             cfg.perf_map ? rt_perf_map_path(cfg.perf_map) : "null", cfg.perf_map ? "\"" : "");
     int sig = 0;
     sigwait(&sigs, &sig);

@@ -43,10 +43,11 @@ static void json_stats(FILE *f, const struct rvt_stats *s)
             s->instructions, s->ecalls, s->chunks, s->trace_bytes, s->seconds,
             s->translate_seconds, s->translated_instructions, s->translate_threads, mips);
     fprintf(f, ",\"tier1_instructions\":%" PRIu64 ",\"tier1_entries\":%" PRIu64
-               ",\"regions_warm\":%" PRIu64 ",\"regions_compiled\":%" PRIu64 ",\"tierups\":%" PRIu64
+               ",\"regions_warm\":%" PRIu64 ",\"regions_compiled\":%" PRIu64
+               ",\"regions_cached\":%" PRIu64 ",\"tierups\":%" PRIu64
                ",\"compile_seconds_total\":%.6f,\"compile_seconds_median\":%.6f,\"timeline\":[",
             s->tier1_instructions, s->tier1_entries, s->regions_warm, s->regions_compiled,
-            s->tierups, s->compile_seconds_total, s->compile_seconds_median);
+            s->regions_cached, s->tierups, s->compile_seconds_total, s->compile_seconds_median);
     for (uint64_t i = 0; s->timeline && i < s->tierups; i++) {
         const struct rvt_tierup *t = &s->timeline[i];
         fprintf(f, "%s{\"head_pc\":\"0x%" PRIx64 "\",\"n_insns\":%" PRIu32 ",\"n_blocks\":%" PRIu32

@@ -41,6 +41,7 @@ struct sv_config {
     size_t max_programs;         /* programs kept loaded; above it the least recently used
                                     idle one is evicted; 0 = no limit */
     struct rt_perf_map *perf_map; /* names every program's JIT code for perf, or NULL */
+    const char *code_cache_dir;  /* tier 1's object cache for every program, or NULL */
 };
 
 enum sv_state { SV_QUEUED, SV_RUNNING, SV_SUCCEEDED, SV_FAILED, SV_CANCELLED, SV_N_STATES };

@@ -38,6 +38,7 @@ struct region_rec {
     double phase_seconds[4];     /* lift, IR passes, code generation, JIT link (tier1.h) */
     double installed_at;         /* monotonic seconds */
     uint8_t recording;           /* the variant */
+    uint8_t cached;              /* linked from the object cache, not compiled */
     uint64_t entries;            /* with --dump-ir, the region function counts its entries
                                   * here (index.tsv); otherwise it is not compiled in: one
                                   * write to a shared line per entry, for a statistic */
@@ -83,6 +84,7 @@ static void install(struct rt_tier1 *t1, const struct rvt_program *p, const stru
     rec->fn = c->fn;
     rec->size = c->size;
     rec->compile_seconds = c->seconds;
+    rec->cached = (uint8_t)c->cached;
     memcpy(rec->phase_seconds, c->phase_seconds, sizeof rec->phase_seconds);
     rec->head_pc = p->pc_base + 4ull * r->head;
     rec->recording = r->recording;
@@ -140,6 +142,12 @@ static void reject(struct rt_tier1 *t1, const struct rvt_program *p, const struc
 static void compile_regions(struct rt_tier1 *t1, const struct rvt_program *p,
                             const struct rt_region *const *r, size_t n, const char *dump_dir)
 {
+    if (n > 1 && !dump_dir && t1_engine_caches(t1->engine)) {
+        /* the object cache keeps one region per object: a batch would be one key */
+        for (size_t k = 0; k < n; k++)
+            compile_regions(t1, p, &r[k], 1, dump_dir);
+        return;
+    }
     struct region_rec **recs = calloc(n, sizeof *recs);
     uint64_t **entries = calloc(n, sizeof *entries);
     struct t1_compiled *c = calloc(n, sizeof *c);
@@ -240,7 +248,8 @@ static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code
         return NULL;
     }
     t1->engine = t1_engine_new(o->opt_level, o->compile_threads, err, errlen);
-    if (!t1->engine) {
+    if (!t1->engine || (o->code_cache_dir &&
+                        t1_engine_set_cache(t1->engine, o->code_cache_dir, p, err, errlen))) {
         rt_tier1_free(t1);
         return NULL;
     }
@@ -537,6 +546,7 @@ void rt_tierup_end(struct rt_job *job, struct rt_tierup *tu)
                                              r->installed_at - tu->start, r->compile_seconds};
         secs[i] = r->compile_seconds;
         s->compile_seconds_total += r->compile_seconds;
+        s->regions_cached += r->cached;
         s->tierups++;
     }
     s->regions_compiled = s->tierups;

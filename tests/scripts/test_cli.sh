@@ -49,6 +49,9 @@ expect "--translate-threads 9" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --
 expect "--translate-threads in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --translate-threads 2
 expect "--dump-asm in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --dump-asm "$T_TMP/x.s"
 expect "--perf-map in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --perf-map
+expect "--code-cache in tier0" 2 "--code-cache needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode tier0 --code-cache "$T_TMP/cc"
+expect "--code-cache with --dump-ir" 2 "and no --dump-ir" "$B" run "$G/sp1/hello.elf" --code-cache "$T_TMP/cc" --dump-ir "$T_TMP/ir0"
+expect "--code-cache unmakeable" 2 "--code-cache '.*': cannot create the directory" "$B" run "$G/sp1/hello.elf" --code-cache /nonexistent/dir/cc
 expect "bad --input-hex" 2 "odd number of hex digits" "$B" run "$G/sp1/hello.elf" --input-hex abc
 expect "bad --input-hex digit" 2 "is not hex" "$B" run "$G/sp1/hello.elf" --input-hex zz
 expect "bad --input-u64" 2 "not an unsigned 64-bit number" "$B" run "$G/sp1/hello.elf" --input-u64 -3
@@ -168,6 +171,26 @@ else
     t_fail "--perf-map" "exit $pm_rc, $(cat "$T_TMP/pm.err"), $(head -c 300 "${pm_file:-/dev/null}")"
 fi
 [[ -n $pm_file ]] && rm -f "$pm_file"
+
+# --code-cache: the second run links every region the first compiled, and its output and trace
+# are the first's
+for k in 1 2; do
+    "$B" run "$G/sp1/sha256.elf" --input-u64 3000 --mode tier1 --code-cache "$T_TMP/cc" \
+        --trace "$T_TMP/cc$k.bin" --json > "$T_TMP/cc$k.json" 2> /dev/null
+done
+if python3 - "$T_TMP/cc1.json" "$T_TMP/cc2.json" <<'PY' && cmp -s "$T_TMP/cc1.bin" "$T_TMP/cc2.bin"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["status"] == b["status"] == "ok" and a["regs"] == b["regs"], "results differ"
+n = a["stats"]["regions_compiled"]
+assert n > 10 and a["stats"]["regions_cached"] == 0, a["stats"]
+assert b["stats"]["regions_compiled"] == n and b["stats"]["regions_cached"] == n, b["stats"]
+PY
+then
+    t_pass "--code-cache: second run links every region, same result and trace"
+else
+    t_fail "--code-cache" "$(head -c 400 "$T_TMP/cc2.json")"
+fi
 
 # a failed run: 101 and the message on stderr; --json still prints a result object
 expect "fault exit 101" 101 "rvtier: error: .*out of range" "$B" run "$G/sp1/fault_load_high.elf"

@@ -6,7 +6,8 @@
 # program evicted, a job counts as use; 503 with Retry-After when every program is busy),
 # restart with fewer allowed (the most recently uploaded kept), metrics and log lines,
 # concurrent uploads, deletes and jobs under --max-programs 1 (no crash, every job final),
-# bad option values -> exit 2; rvtier submit uploads again when its job gets 404 (a stand-in
+# --code-cache (a re-uploaded program and a restarted daemon link the regions compiled
+# before), bad option values -> exit 2; rvtier submit uploads again when its job gets 404 (a stand-in
 # service).
 # Usage: run by ctest (RVT_BIN, RVT_GUEST_DIR set); finishes in a few seconds on 2 cores.
 set -euo pipefail
@@ -14,11 +15,12 @@ source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool python3
 
-for bad in "--max-programs -1" "--max-programs abc" "--max-programs 1.5"; do
+for bad in "--max-programs -1" "--max-programs abc" "--max-programs 1.5" \
+    "--code-cache /nonexistent/x"; do
     # shellcheck disable=SC2086  # word-split the option and its value
     t_run "$T_TMP/bad" timeout 10 "$RVT_BIN" serve --listen 127.0.0.1:0 \
         --state-dir "$T_TMP/bad_state" $bad
-    if [[ $T_RC == 2 ]] && grep -q -- "--max-programs '" "$T_TMP/bad.err"; then
+    if [[ $T_RC == 2 ]] && grep -q -- "${bad%% *} '" "$T_TMP/bad.err"; then
         t_pass "bad option value '$bad' -> exit 2 with a message"
     else
         t_fail "bad option value '$bad'" "exit $T_RC, stderr: $(head -c 300 "$T_TMP/bad.err")"
@@ -208,6 +210,43 @@ def race(tmp):
         check("race: the daemon survived and exits 0 on SIGTERM", d.stop() == 0)
 
 
+def code_cache(tmp):
+    """--code-cache: a program uploaded again after DELETE, and after a restart, links the
+    regions its first job compiled; the results are the same."""
+    state, cache = os.path.join(tmp, "cc_state"), os.path.join(tmp, "cc")
+    spec = {"mode": "tier1", "inputs": [{"u64": 3000}]}
+
+    def job(d):
+        doc = d.wait(d.submit(d.upload("sha256"), spec))
+        assert doc["state"] == "succeeded", doc
+        return doc["result"]
+    d = Daemon(tmp, state, "--workers", "1", "--code-cache", cache)
+    try:
+        first = job(d)
+        n = first["stats"]["regions_compiled"]
+        check(f"code cache: the first job compiles {n} regions, none cached",
+              n > 10 and first["stats"]["regions_cached"] == 0, first["stats"])
+        d.json("DELETE", f"/programs/{sha('sha256')}")
+        again = job(d)
+        check("code cache: uploaded again after DELETE, its job links every region",
+              again["stats"]["regions_cached"] == n, again["stats"])
+        check("  ... with the same result", again["regs"] == first["regs"]
+              and again["stdout"] == first["stdout"], (first, again))
+        starts = log_events(d, "start")
+        check("start line names the code cache", starts and starts[0]["code_cache"] == cache,
+              starts)
+    finally:
+        check("code cache: SIGTERM exits 0", d.stop() == 0)
+    d = Daemon(tmp, state, "--workers", "1", "--code-cache", cache)
+    try:
+        after = job(d)
+        check("code cache: after a restart the job links every region",
+              after["stats"]["regions_cached"] == n and after["regs"] == first["regs"],
+              after["stats"])
+    finally:
+        check("code cache restart: SIGTERM exits 0", d.stop() == 0)
+
+
 def submit_retry(tmp):
     """rvtier submit against a stand-in service whose first job POST answers 404, as when
     another client's upload evicted the program between this one's upload and its job:
@@ -257,7 +296,7 @@ def submit_retry(tmp):
 
 
 with tempfile.TemporaryDirectory(prefix="rvt_serve_prog.") as tmp:
-    for group in (delete, max_programs, race, submit_retry):
+    for group in (delete, max_programs, race, code_cache, submit_retry):
         try:
             group(tmp)
         except Exception as e:  # an exception is a failure with its reason, never a skip

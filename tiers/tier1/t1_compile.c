@@ -55,11 +55,11 @@ static char *value_text(LLVMValueRef f)
 }
 
 /* Sizes of the named functions in an object file (0 where not found). */
-static void symbol_sizes(LLVMMemoryBufferRef obj, LLVMContextRef ctx, char (*names)[32],
-                         size_t n, struct t1_compiled *out)
+static void symbol_sizes(LLVMMemoryBufferRef obj, char (*names)[32], size_t n,
+                         struct t1_compiled *out)
 {
     char *msg = NULL;
-    LLVMBinaryRef bin = LLVMCreateBinary(obj, ctx, &msg);
+    LLVMBinaryRef bin = LLVMCreateBinary(obj, NULL, &msg);   /* an object needs no context */
     if (!bin) {
         LLVMDisposeMessage(msg);
         return;
@@ -75,11 +75,64 @@ static void symbol_sizes(LLVMMemoryBufferRef obj, LLVMContextRef ctx, char (*nam
     LLVMDisposeBinary(bin);
 }
 
+/* Adds the object (taken) to the LLJIT under its own resource tracker and looks the named
+ * functions up into out[k].fn, their sizes into out[k].size. 0, or -1 with err. */
+static int link_object(struct t1_engine *e, LLVMMemoryBufferRef obj, char (*names)[32],
+                       size_t n, struct t1_compiled *out, char *err, size_t errlen)
+{
+    symbol_sizes(obj, names, n, out);
+    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(e->jit);
+    LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(jd);
+    LLVMErrorRef le = LLVMOrcLLJITAddObjectFileWithRT(e->jit, rt, obj);   /* takes the buffer */
+    LLVMOrcReleaseResourceTracker(rt);   /* the JITDylib keeps the code until engine free */
+    if (le) {
+        t1_error_text(le, "tier 1: cannot add the object to the LLJIT", err, errlen);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        LLVMOrcExecutorAddress addr = 0;
+        le = LLVMOrcLLJITLookup(e->jit, &addr, names[k]);
+        if (le) {
+            t1_error_text(le, "tier 1: cannot link a region", err, errlen);
+            return -1;
+        }
+        out[k].fn = (const void *)(uintptr_t)addr;
+    }
+    return 0;
+}
+
+/* A region compiled before, from the object cache: 1 linked (out filled), 0 not there. */
+static int link_cached(struct t1_engine *e, const struct rvt_program *p,
+                       const struct rt_region *r, const uint8_t key[32],
+                       struct t1_compiled *out)
+{
+    const double t0 = now_seconds();
+    LLVMMemoryBufferRef obj = t1_cache_load(e, key);
+    if (!obj)
+        return 0;
+    char name[1][32], err[256];
+    ir_region_name(p->pc_base + 4ull * r->head, r->recording, name[0], sizeof name[0]);
+    /* one that does not link is compiled instead (should the failed link have defined its
+     * symbol, that compile's link fails in turn and the region stays in tier 0) */
+    if (link_object(e, obj, name, 1, out, err, sizeof err) != 0)
+        return 0;
+    out->cached = 1;
+    out->seconds = out->phase_seconds[3] = now_seconds() - t0;
+    return 1;
+}
+
 int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
                      const struct rt_region *const *r, uint64_t *const *entries, size_t n,
                      int want_ir, struct t1_compiled *out, char *err, size_t errlen)
 {
     memset(out, 0, n * sizeof *out);
+    uint8_t key[32];
+    const int cache = e->cache_dir && n == 1 && !want_ir && !(entries && entries[0]);
+    if (cache) {
+        t1_cache_key(e, r[0], key);
+        if (link_cached(e, p, r[0], key, out))
+            return 0;
+    }
     const double t0 = now_seconds();
     int rc = -1;
     char (*names)[32] = calloc(n, sizeof *names);
@@ -145,25 +198,12 @@ int t1_compile_batch(struct t1_engine *e, const struct rvt_program *p,
         goto done;
     }
     tc = now_seconds();
-    symbol_sizes(obj, ctx, names, n, out);
-    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(e->jit);
-    LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(jd);
-    le = LLVMOrcLLJITAddObjectFileWithRT(e->jit, rt, obj);   /* takes the buffer */
+    if (cache)
+        t1_cache_store(e, key, obj);
+    LLVMMemoryBufferRef linked = obj;
     obj = NULL;
-    LLVMOrcReleaseResourceTracker(rt);   /* the JITDylib keeps the code until engine free */
-    if (le) {
-        t1_error_text(le, "tier 1: cannot add the object to the LLJIT", err, errlen);
+    if (link_object(e, linked, names, n, out, err, errlen) != 0)
         goto done;
-    }
-    for (size_t k = 0; k < n; k++) {
-        LLVMOrcExecutorAddress addr = 0;
-        le = LLVMOrcLLJITLookup(e->jit, &addr, names[k]);
-        if (le) {
-            t1_error_text(le, "tier 1: cannot link a region", err, errlen);
-            goto done;
-        }
-        out[k].fn = (const void *)(uintptr_t)addr;
-    }
     rc = 0;
 done:
     if (obj)

@@ -242,6 +242,7 @@ void t1_engine_free(struct t1_engine *e)
         LLVMOrcDisposeLLJIT(e->jit);
     if (e->triple)
         LLVMDisposeMessage(e->triple);
+    free(e->cache_dir);
     pthread_cond_destroy(&e->wake);
     pthread_mutex_destroy(&e->lock);
     free(e);

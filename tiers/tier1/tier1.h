@@ -31,6 +31,8 @@ struct t1_compiled {
     size_t size;             /* bytes of its machine code */
     double seconds;          /* lift + optimize + codegen + link (compiling thread's CPU) */
     double phase_seconds[4]; /* lift and verify, IR passes, code generation, JIT link */
+    int cached;              /* linked from the object cache (t1_engine_set_cache): seconds
+                                is the load and link */
     char *ir_before, *ir_after;   /* when asked for (malloc'd; t1_compiled_free) */
 };
 
@@ -42,6 +44,18 @@ struct t1_engine *t1_engine_new(int opt_level, unsigned threads, char *err, size
  * t1_engine_stopping() and only clean up), then frees all code. */
 void t1_engine_free(struct t1_engine *e);
 int t1_engine_opt_level(const struct t1_engine *e);
+
+/* The object cache on disk (tiers/tier1/t1_cache.c): once set, t1_compile (one region) links
+ * a region compiled earlier, by any process, for the same rvtier build, LLVM, host CPU, opt
+ * level and program text from dir, and stores what it compiles there (dir is created if
+ * missing). Set it before the first compile. Batches of several regions and compiles that
+ * keep IR or count entries (--dump-ir) are not cached. 0, or -1 with err. */
+int t1_engine_set_cache(struct t1_engine *e, const char *dir, const struct rvt_program *p,
+                        char *err, size_t errlen);
+int t1_engine_caches(const struct t1_engine *e);
+/* What set_cache checks first, for a command line's early error: dir exists or can be made,
+ * is a writable directory, and this build has an id. 0, or -1 with err. */
+int t1_cache_dir_check(const char *dir, char *err, size_t errlen);
 
 /* Compiles region r of p on the calling thread. entries: the region's entry counter (may be
  * NULL). want_ir: keep the IR text before and after optimization. Returns 0, or -1 with err
