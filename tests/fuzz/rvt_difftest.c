@@ -4,7 +4,9 @@
  * From a seed it generates a valid RV64IM program (dt_gen.h), which runs through rvt_run() in
  * interp mode and in one compiled variant of --modes (tier0; tier0x3: tier 0 translated in 3
  * slices, one thread each; tier1; tiered1 / tiered10: tier-up at threshold 1 or 10, compiled
- * synchronously; tieredbg: threshold 2, background compile thread), taken in turn by seed, with
+ * synchronously; tieredbg: threshold 2, background compile thread; tier1cache: tier1 with an
+ * object cache, filled by a run on a program object of its own, then a run on another whose
+ * regions must all be linked from it), taken in turn by seed, with
  * the same options (trace off, or on with chunk size 1, 7, 1000 or the default; sometimes a
  * cycle limit), and everything observable must be identical: status, error text, exit code,
  * pc, all 32 registers, clk, global_clk, instruction/ecall counts and the trace bytes. Without
@@ -58,22 +60,25 @@ struct dt_variant {
     uint64_t threshold;
     int sync;
     unsigned translate_threads;   /* tier 0 translated in this many slices (0: default) */
+    int cached;                   /* tier 1's regions linked from the session's code cache */
 };
 
 static const struct dt_variant DT_VARIANTS[] = {
-    {"tier0", RVT_MODE_TIER0, 0, 0, 0},
-    {"tier0x3", RVT_MODE_TIER0, 0, 0, 3},
-    {"tier1", RVT_MODE_TIER1, 0, 0, 0},
-    {"tiered1", RVT_MODE_TIERED, 1, 1, 0},
-    {"tiered10", RVT_MODE_TIERED, 10, 1, 0},
-    {"tieredbg", RVT_MODE_TIERED, 2, 0, 0},
+    {"tier0", RVT_MODE_TIER0, 0, 0, 0, 0},
+    {"tier0x3", RVT_MODE_TIER0, 0, 0, 3, 0},
+    {"tier1", RVT_MODE_TIER1, 0, 0, 0, 0},
+    {"tiered1", RVT_MODE_TIERED, 1, 1, 0, 0},
+    {"tiered10", RVT_MODE_TIERED, 10, 1, 0, 0},
+    {"tieredbg", RVT_MODE_TIERED, 2, 0, 0, 0},
+    {"tier1cache", RVT_MODE_TIER1, 0, 0, 0, 1},
 };
 #define DT_N_VARIANTS (sizeof DT_VARIANTS / sizeof DT_VARIANTS[0])
 
-static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0, 0};
+static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0, 0, 0};
 
 static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
-                  const struct dt_config *cfg, const char *trace_path, struct dt_outcome *out)
+                  const struct dt_config *cfg, const char *trace_path, const char *cache_dir,
+                  struct dt_outcome *out)
 {
     memset(out, 0, sizeof *out);
     struct rvt_options o;
@@ -82,6 +87,7 @@ static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
     o.tier_threshold = v->threshold;
     o.sync_compile = v->sync;
     o.translate_threads = v->translate_threads;
+    o.code_cache_dir = v->cached ? cache_dir : NULL;
     o.trace = cfg->trace;
     o.trace_path = cfg->trace ? trace_path : NULL;
     o.chunk_size = cfg->chunk;
@@ -174,7 +180,7 @@ struct dt_session {
     const struct dt_variant *variants[DT_N_VARIANTS];
     unsigned n_variants;
     const char *tmpdir;
-    char trace_a[4096], trace_b[4096];
+    char trace_a[4096], trace_b[4096], cache_dir[4096];
     unsigned len, fault_percent;
     int verbose;
     uint64_t insns;        /* guest instructions run in interp mode, summed */
@@ -190,17 +196,40 @@ static int dt_one_config(struct dt_session *s, uint64_t seed, const struct dt_ge
     struct dt_outcome ref, t;
     int ret = -1;
     const struct dt_variant *v = s->variants[seed % s->n_variants];
-    if (dt_run(p, &DT_INTERP, cfg, s->trace_a, &ref) != 0)
+    if (dt_run(p, &DT_INTERP, cfg, s->trace_a, NULL, &ref) != 0)
         return -1;
     /* a watchdog for the compiled run: a limit the interpreter's run stays far below, so a
      * correct run is unaffected and one that loops forever is reported, not waited for */
     struct dt_config watched = *cfg;
     if (!watched.max_cycles)
         watched.max_cycles = ref.r.clk / RV_CLK_STEP * 2 + 100000;
-    if (dt_run(p, v, &watched, s->trace_b, &t) != 0)
+    /* the cached variant: a run on a program object of its own compiles and fills the cache,
+     * the compared run is on another (a new engine, as in a new process) */
+    struct rvt_program *fresh[2] = {NULL, NULL};
+    char err[512];
+    for (int k = 0; v->cached && k < 2; k++) {
+        struct dt_outcome warm;
+        if (rvt_program_load(elf, elf_len, "difftest", &fresh[k], err, sizeof err) != 0 ||
+            (k == 0 && dt_run(fresh[0], v, &watched, s->trace_b, s->cache_dir, &warm) != 0)) {
+            fprintf(stderr, "rvt_difftest: seed %" PRIu64 ": %s\n", seed, err);
+            rvt_program_free(fresh[0]);
+            rvt_program_free(fresh[1]);
+            goto out_ref;
+        }
+        if (k == 0)
+            dt_outcome_free(&warm);
+    }
+    int run_rc = dt_run(v->cached ? fresh[1] : p, v, &watched, s->trace_b, s->cache_dir, &t);
+    rvt_program_free(fresh[0]);
+    rvt_program_free(fresh[1]);
+    if (run_rc != 0)
         goto out_ref;
     char why[1200];
     ret = dt_compare(&ref, &t, why, sizeof why);
+    if (!ret && v->cached && t.r.stats.regions_cached != t.r.stats.regions_compiled)
+        ret = snprintf(why, sizeof why, "%" PRIu64 " of %" PRIu64 " regions linked from the "
+                       "code cache the run before filled", t.r.stats.regions_cached,
+                       t.r.stats.regions_compiled) > 0;
     s->insns += ref.r.stats.instructions;
     s->runs++;
     if (s->verbose)
@@ -298,7 +327,8 @@ static void dt_usage(FILE *f)
     fprintf(f, "usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] "
                "[--modes LIST] [--verbose]\n"
                "  runs N random RV64IM programs (seeds S, S+1, ...) in interp mode and in one\n"
-               "  mode of LIST (comma-separated: tier0 tier0x3 tier1 tiered1 tiered10 tieredbg;\n"
+               "  mode of LIST (comma-separated: tier0 tier0x3 tier1 tiered1 tiered10 tieredbg\n"
+               "  tier1cache;\n"
                "  default tier0,tier0x3), the mode chosen by seed, and compares everything\n"
                "  observable (every\n"
                "  fourth program has 1..L items);\n"
@@ -374,6 +404,7 @@ int main(int argc, char **argv)
     }
     snprintf(s.trace_a, sizeof s.trace_a, "%s/interp.trace", s.tmpdir);
     snprintf(s.trace_b, sizeof s.trace_b, "%s/compiled.trace", s.tmpdir);
+    snprintf(s.cache_dir, sizeof s.cache_dir, "%s/code-cache", s.tmpdir);
 
     printf("rvt_difftest: %" PRIu64 " programs from seed %" PRIu64 ", %u items each, interp vs "
            "%s\n", count, seed, s.len, modes);
@@ -397,6 +428,7 @@ int main(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     unlink(s.trace_a);
     unlink(s.trace_b);
+    tu_remove_dir(s.cache_dir);
     rmdir(s.tmpdir);
     printf("%.2f s, %.0f programs/s, %" PRIu64 " option sets, %" PRIu64
            " guest instructions per mode\n",

@@ -15,8 +15,9 @@ if [[ -z ${RVT_BUILD_DIR:-} || ! -x $tool ]]; then
 fi
 seed=${RVT_DIFFTEST_SEED:-20261120}
 count=${RVT_DIFFTEST_COUNT:-3000}
-# tier 0 on many programs; tier 1 and tier-up (thresholds 1, 10, 2 in the background) on fewer:
-# each of their programs costs LLVM compiles
+# tier 0 on many programs; tier 1 and tier-up (thresholds 1, 10, 2 in the background, and
+# tier 1 linked from a code cache the run before filled) on fewer: each of their programs
+# costs LLVM compiles
 "$tool" --count "$count" --seed "$seed" --faults 3
 exec "$tool" --count "${RVT_DIFFTEST_T1_COUNT:-150}" --seed "$((seed + 7919))" --faults 3 \
-    --modes tier1,tiered1,tiered10,tieredbg
+    --modes tier1,tiered1,tiered10,tieredbg,tier1cache
