@@ -72,6 +72,35 @@ t_symbol_regex() {
     printf '0x0*%x' $((16#$addr + off))
 }
 
+# t_serve_bad_options "OPT VALUE"...: each makes `rvtier serve` a usage error (exit 2) whose
+# message quotes the option, before anything listens.
+t_serve_bad_options() {
+    local bad
+    for bad in "$@"; do
+        # shellcheck disable=SC2086  # word-split the option and its value
+        t_run "$T_TMP/bad" timeout 10 "$RVT_BIN" serve --listen 127.0.0.1:0 \
+            --state-dir "$T_TMP/bad_state" $bad
+        if [[ $T_RC == 2 ]] && grep -q -- "${bad%% *} '" "$T_TMP/bad.err"; then
+            t_pass "bad option value '$bad' -> exit 2 with a message"
+        else
+            t_fail "bad option value '$bad'" "exit $T_RC, stderr: $(head -c 300 "$T_TMP/bad.err")"
+        fi
+    done
+}
+
+# t_python_checks RC OUT NAME: after a python block that printed PASS/FAIL lines and "N passed,
+# M failed" into OUT and exited RC: show OUT, count its passes, and fail NAME unless it passed.
+t_python_checks() {
+    local rc=$1 out=$2 summary
+    cat "$out"
+    summary=$(tail -n 1 "$out")
+    if [[ $rc == 0 && $summary =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
+        T_PASSED=$((T_PASSED + BASH_REMATCH[1]))
+    else
+        t_fail "$3" "python exit $rc ($summary)"
+    fi
+}
+
 # Show the first differing lines of two files, indented, for a failure message.
 t_show_diff() {
     diff "$1" "$2" | head -n 8 | sed 's/^/    /' || true

@@ -538,21 +538,29 @@ def group_shutdown(tmp):
         check("restart: SIGTERM exits 0", rc == 0, rc)
 
 
+def run_groups(prefix, groups):
+    """Runs each group (a function of a temporary directory) in one directory made for them,
+    an exception counting as a failure with its reason (never a skip); prints the summary
+    line the shell scripts read, and returns the exit status."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        for group in groups:
+            try:
+                group(tmp)
+            except Exception as e:
+                import traceback
+                traceback.print_exc()
+                check(f"{group.__name__}: no exception", False, repr(e))
+    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
+    return 1 if FAILED else 0
+
+
 def main():
     if not (BIN and os.access(BIN, os.X_OK) and os.path.isdir(GUESTS)):
         print("FAIL setup: RVT_BIN and RVT_GUEST_DIR must be set (run through ctest)")
         return 1
     group = sys.argv[1] if len(sys.argv) > 1 else "api"
     groups = {"api": group_api, "load": group_load, "shutdown": group_shutdown}
-    with tempfile.TemporaryDirectory(prefix="rvt_serve.") as tmp:
-        try:
-            groups[group](tmp)
-        except Exception as e:  # an exception is a failure with its reason, never a skip
-            import traceback
-            traceback.print_exc()
-            check(f"{group}: no exception", False, repr(e))
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    return 1 if FAILED else 0
+    return run_groups("rvt_serve.", [groups[group]])
 
 
 if __name__ == "__main__":

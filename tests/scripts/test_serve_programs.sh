@@ -15,17 +15,8 @@ source "$(dirname "$0")/lib.sh"
 t_require_env
 t_require_tool python3
 
-for bad in "--max-programs -1" "--max-programs abc" "--max-programs 1.5" \
-    "--code-cache /nonexistent/x"; do
-    # shellcheck disable=SC2086  # word-split the option and its value
-    t_run "$T_TMP/bad" timeout 10 "$RVT_BIN" serve --listen 127.0.0.1:0 \
-        --state-dir "$T_TMP/bad_state" $bad
-    if [[ $T_RC == 2 ]] && grep -q -- "${bad%% *} '" "$T_TMP/bad.err"; then
-        t_pass "bad option value '$bad' -> exit 2 with a message"
-    else
-        t_fail "bad option value '$bad'" "exit $T_RC, stderr: $(head -c 300 "$T_TMP/bad.err")"
-    fi
-done
+t_serve_bad_options "--max-programs -1" "--max-programs abc" "--max-programs 1.5" \
+    "--code-cache /nonexistent/x"
 t_run "$T_TMP/help" "$RVT_BIN" serve --help
 if [[ $T_RC == 0 ]] && grep -q -- "--max-programs N" "$T_TMP/help.out" &&
     grep -q "DELETE /programs/{id}" "$T_TMP/help.out"; then
@@ -36,9 +27,9 @@ fi
 
 set +e
 T_TESTDIR=$(cd "$(dirname "$0")" && pwd) timeout 150 python3 - > "$T_TMP/py.out" 2>&1 <<'EOF'
-import concurrent.futures, hashlib, json, os, sys, tempfile, time
+import concurrent.futures, hashlib, json, os, sys, time
 sys.path.insert(0, os.environ["T_TESTDIR"])
-from serve_test import Daemon, check, elf, FAILED, PASSED
+from serve_test import Daemon, check, run_groups, elf
 
 
 def sha(name):
@@ -295,24 +286,7 @@ def submit_retry(tmp):
         srv.shutdown()
 
 
-with tempfile.TemporaryDirectory(prefix="rvt_serve_prog.") as tmp:
-    for group in (delete, max_programs, race, code_cache, submit_retry):
-        try:
-            group(tmp)
-        except Exception as e:  # an exception is a failure with its reason, never a skip
-            import traceback
-            traceback.print_exc()
-            check(f"{group.__name__}: no exception", False, repr(e))
-print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+sys.exit(run_groups("rvt_serve_prog.", [delete, max_programs, race, code_cache, submit_retry]))
 EOF
-py_rc=$?
-set -e
-cat "$T_TMP/py.out"
-py_summary=$(tail -n 1 "$T_TMP/py.out")
-if [[ $py_rc == 0 && $py_summary =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
-    T_PASSED=$((T_PASSED + BASH_REMATCH[1]))
-else
-    t_fail "service program-cache checks" "python exit $py_rc ($py_summary)"
-fi
+t_python_checks "$?" "$T_TMP/py.out" "service program-cache checks"
 t_finish

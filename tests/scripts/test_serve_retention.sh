@@ -12,18 +12,8 @@ t_require_env
 t_require_tool python3
 
 # Bad option values: a usage error (exit 2) naming the option, before anything listens.
-for bad in "--keep-jobs -1" "--keep-jobs abc" "--keep-jobs 2.5" "--keep-jobs inf" \
-    "--job-ttl -5" "--job-ttl xyz" "--job-ttl nan" "--fsync sometimes"; do
-    opt=${bad%% *}
-    # shellcheck disable=SC2086  # word-split the option and its value
-    t_run "$T_TMP/bad" timeout 10 "$RVT_BIN" serve --listen 127.0.0.1:0 \
-        --state-dir "$T_TMP/bad_state" $bad
-    if [[ $T_RC == 2 ]] && grep -q -- "$opt '" "$T_TMP/bad.err"; then
-        t_pass "bad option value '$bad' -> exit 2 with a message"
-    else
-        t_fail "bad option value '$bad'" "exit $T_RC, stderr: $(head -c 300 "$T_TMP/bad.err")"
-    fi
-done
+t_serve_bad_options "--keep-jobs -1" "--keep-jobs abc" "--keep-jobs 2.5" "--keep-jobs inf" \
+    "--job-ttl -5" "--job-ttl xyz" "--job-ttl nan" "--fsync sometimes"
 t_run "$T_TMP/help" "$RVT_BIN" serve --help
 if [[ $T_RC == 0 ]] && grep -q -- "--keep-jobs N" "$T_TMP/help.out" &&
     grep -q -- "--job-ttl SECONDS" "$T_TMP/help.out" && grep -q -- "--fsync" "$T_TMP/help.out"
@@ -36,9 +26,9 @@ fi
 
 set +e
 T_TESTDIR=$(cd "$(dirname "$0")" && pwd) timeout 120 python3 - > "$T_TMP/py.out" 2>&1 <<'EOF'
-import json, os, sys, tempfile, time
+import json, os, sys, time
 sys.path.insert(0, os.environ["T_TESTDIR"])
-from serve_test import Daemon, check, FAILED, PASSED
+from serve_test import Daemon, check, run_groups
 
 
 def files(state, jid):
@@ -182,24 +172,7 @@ def restart(tmp):
         check("restart: SIGTERM exits 0", d.stop() == 0)
 
 
-with tempfile.TemporaryDirectory(prefix="rvt_serve_ret.") as tmp:
-    for group in (keep_jobs, ttl, restart):
-        try:
-            group(tmp)
-        except Exception as e:  # an exception is a failure with its reason, never a skip
-            import traceback
-            traceback.print_exc()
-            check(f"{group.__name__}: no exception", False, repr(e))
-print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+sys.exit(run_groups("rvt_serve_ret.", [keep_jobs, ttl, restart]))
 EOF
-py_rc=$?
-set -e
-cat "$T_TMP/py.out"
-py_summary=$(tail -n 1 "$T_TMP/py.out")
-if [[ $py_rc == 0 && $py_summary =~ ^([0-9]+)\ passed,\ 0\ failed$ ]]; then
-    T_PASSED=$((T_PASSED + BASH_REMATCH[1]))
-else
-    t_fail "service retention checks" "python exit $py_rc ($py_summary)"
-fi
+t_python_checks "$?" "$T_TMP/py.out" "service retention checks"
 t_finish
