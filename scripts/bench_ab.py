@@ -50,13 +50,13 @@ MANAGED = {'--json', '--input', '--input-hex', '--input-u64', '--abi'}
 ABBREV = {'--opt-level': '-O', '--tier-threshold': '-t', '--compile-threads': '-j',
           '--chunk-size': '-chunk', '--max-cycles': '-max'}
 STAT_KEYS = ['instructions', 'seconds', 'translate_seconds', 'regions_warm', 'regions_compiled',
-             'tierups', 'tier1_instructions', 'tier1_entries', 'compile_seconds_total',
-             'compile_seconds_median', 'trace_bytes']
+             'regions_cached', 'tierups', 'tier1_instructions', 'tier1_entries',
+             'compile_seconds_total', 'compile_seconds_median', 'trace_bytes']
 CSV_COLUMNS = ['set', 'program', 'size', 'config', 'kind', 'rep', 'order', 'status',
                'wall_seconds', 'ratio_to_baseline', 'ratio_to_native', 'ratio_to_qemu',
                'instructions', 'run_seconds', 'translate_seconds', 'regions_warm',
-               'regions_compiled', 'tierups', 'tier1_instructions', 'tier1_entries',
-               'compile_seconds_total', 'compile_seconds_median', 'trace_bytes', 'error']
+               'regions_compiled', 'regions_cached', 'tierups', 'tier1_instructions',
+               'tier1_entries', 'compile_seconds_total', 'compile_seconds_median', 'trace_bytes', 'error']
 
 
 def die(msg):
@@ -79,8 +79,8 @@ def auto_label(words):
         if w == '--mode' and takes_value(words, i):
             parts.insert(0, words[i + 1])
             i += 2
-        elif w == '--trace':
-            parts.append('+trace')
+        elif w in ('--trace', '--code-cache'):   # their values are paths, not settings
+            parts.append('+trace' if w == '--trace' else '+cache')
             i += 2 if takes_value(words, i) else 1
         elif takes_value(words, i):
             parts.append(ABBREV.get(w, '-' + w.lstrip('-')) + words[i + 1])
@@ -479,7 +479,7 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
             ratio_s(gs[lb]['geomean_ratio_to_baseline']) for lb in labels))
         out += ['', '### Details', '',
                 '| program | config | median s | min–max s | ratio | × native | × qemu '
-                '| rvtier run s | translate s | regions compiled (warm) | tier-ups '
+                '| rvtier run s | translate s | regions compiled (warm, cached) | tier-ups '
                 '| compile s total / median | tier-1 insns |',
                 '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
         for e in rows:
@@ -500,7 +500,8 @@ def markdown(a, configs, sets, progs, rows, geo, timelines, failures, started):
                 ratio_s(e['ratio_to_qemu']),
                 num(e.get('median_run_seconds')) if rv else '-',
                 num(e.get('median_translate_seconds'), '%.4f') if rv else '-',
-                ('%d (%d)' % (e['median_regions_compiled'], e['median_regions_warm']))
+                ('%d (%d, %d)' % (e['median_regions_compiled'], e['median_regions_warm'],
+                                  e['median_regions_cached']))
                 if rv else '-',
                 num(e.get('median_tierups'), '%d') if rv else '-',
                 ('%s / %s' % (num(e['median_compile_seconds_total'], '%.4f'),
