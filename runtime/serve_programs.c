@@ -81,17 +81,21 @@ static size_t idle_programs(const struct sv_server *s)
     return n;
 }
 
+/* Whether one more program fits under cfg.max_programs, evicting idle ones (lock held). */
+static int room_possible(const struct sv_server *s)
+{
+    size_t max = s->cfg.max_programs;
+    return !max || s->n_programs < max || idle_programs(s) >= s->n_programs - max + 1;
+}
+
 /* Room for one more program under cfg.max_programs: evicts the least recently used idle
  * programs onto *evicted (freed by the caller without the lock), or returns -1 having evicted
  * nothing when too few are idle (lock held). */
 static int make_room(struct sv_server *s, struct sv_program **evicted)
 {
-    size_t max = s->cfg.max_programs;
-    if (!max || s->n_programs < max)
-        return 0;
-    if (idle_programs(s) < s->n_programs - max + 1)
+    if (!room_possible(s))
         return -1;
-    while (s->n_programs >= max) {
+    while (s->cfg.max_programs && s->n_programs >= s->cfg.max_programs) {
         struct sv_program *lru = NULL;
         for (struct sv_program *p = s->programs; p; p = p->next)
             if (!p->jobs && (!lru || p->last_used < lru->last_used))
@@ -136,8 +140,8 @@ int sv_program_add(struct sv_server *s, const uint8_t *elf, size_t len, const ch
     pthread_mutex_lock(&s->lock);
     struct sv_program *p = sv_program_find(s, id);
     int status = p ? program_hit(s, p, json)
-               : s->cfg.max_programs && s->n_programs >= s->cfg.max_programs && !idle_programs(s)
-               ? busy_error(s, err, errlen) : 0;   /* refused before the work of loading */
+               : !room_possible(s) ? busy_error(s, err, errlen)   /* before the work of loading */
+               : 0;
     pthread_mutex_unlock(&s->lock);
     if (status)
         return status;
@@ -214,7 +218,7 @@ int sv_program_delete(struct sv_server *s, const char *id, char *msg, size_t msg
         s->m.programs_deleted++;
     }
     pthread_mutex_unlock(&s->lock);
-    sv_program_free(status == 200 ? p : NULL);
+    sv_program_free(p);   /* NULL unless it was removed */
     return status;
 }
 

@@ -293,10 +293,9 @@ static void recover_programs(struct sv_server *s)
     struct saved_program *list = NULL;
     size_t n = 0, cap = 0;
     while (d && (e = readdir(d))) {
-        char path[PATH_MAX + 256];
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (strlen(e->d_name) != 68 || strcmp(e->d_name + 64, ".elf") || stat(path, &st) != 0)
+        if (strlen(e->d_name) != 68 || strcmp(e->d_name + 64, ".elf") ||
+            fstatat(dirfd(d), e->d_name, &st, 0) != 0)
             continue;
         if (n == cap) {
             struct saved_program *l = realloc(list, (cap = cap ? 2 * cap : 16) * sizeof *l);

@@ -89,10 +89,11 @@ static size_t build_id(uint8_t id[64])
     return s.len;
 }
 
-int t1_cache_dir_check(const char *dir, char *err, size_t errlen)
+/* rvtier's build id into id (its length), and dir made if missing and writable; 0 if both,
+ * or -1 with err. */
+static int check(const char *dir, uint8_t id[64], size_t *id_len, char *err, size_t errlen)
 {
-    uint8_t id[64];
-    if (!build_id(id)) {
+    if (!(*id_len = build_id(id))) {
         snprintf(err, errlen, "--code-cache: this rvtier was linked without a build id "
                  "(ld --build-id), so cached code could not be told from another build's");
         return -1;
@@ -110,6 +111,13 @@ int t1_cache_dir_check(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
+int t1_cache_dir_check(const char *dir, char *err, size_t errlen)
+{
+    uint8_t id[64];
+    size_t id_len;
+    return check(dir, id, &id_len, err, errlen);
+}
+
 /* Appends len bytes to the growing key material. */
 static void put(uint8_t **at, const void *data, size_t len)
 {
@@ -120,10 +128,10 @@ static void put(uint8_t **at, const void *data, size_t len)
 int t1_engine_set_cache(struct t1_engine *e, const char *dir, const struct rvt_program *p,
                         char *err, size_t errlen)
 {
-    if (t1_cache_dir_check(dir, err, errlen) != 0)
-        return -1;
     uint8_t id[64];
-    size_t id_len = build_id(id);
+    size_t id_len;
+    if (check(dir, id, &id_len, err, errlen) != 0)
+        return -1;
     char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
     unsigned major, minor, patch;
     LLVMGetVersion(&major, &minor, &patch);
