@@ -75,6 +75,9 @@ struct rvt_options {
     const char *code_cache_dir;       /* keep compiled regions here and link them from here
                                          in later processes (tiers/tier1/tier1.h); the
                                          program's first tier1/tiered run fixes it */
+    uint64_t code_cache_max;          /* bytes the cache directory may hold; the oldest
+                                         objects go first (0 = 1 GiB, UINT64_MAX = no
+                                         bound; fixed with the directory) */
 
     /* tier 0 translation threads (0 = one per CPU for large texts; tiers/tier0/tier0.h
      * t0_options); a program is translated once, by its first run */

@@ -48,6 +48,8 @@ static const char run_usage[] =
     "                        if missing) and link it from there in later runs of the same\n"
     "                        program by the same rvtier build on the same CPU and opt level\n"
     "                        instead of compiling it again (not with --dump-ir)\n"
+    "  --code-cache-max BYTES  bound on DIR: past it the least recently used objects are\n"
+    "                        removed, down to 3/4 of it (default 1073741824; 0 = no bound)\n"
     "  --input FILE          append FILE's bytes as one SP1 stdin buffer (repeatable, in order)\n"
     "  --input-hex HEX       append a buffer given in hex, e.g. 0a0b0c (0x prefix allowed)\n"
     "  --input-u64 N         append N as 8 little-endian bytes (how SP1 serialises a u64)\n"
@@ -251,7 +253,8 @@ static int parse_mode(const char *s, enum rvt_mode *m)
 enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRACE,
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
        OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
-       OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP, OPT_CODE_CACHE };
+       OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP, OPT_CODE_CACHE,
+       OPT_CODE_CACHE_MAX };
 
 int cli_run(int argc, char **argv)
 {
@@ -274,6 +277,7 @@ int cli_run(int argc, char **argv)
         {"opt-level", required_argument, 0, OPT_OPT_LEVEL},
         {"dump-ir", required_argument, 0, OPT_DUMP_IR},
         {"code-cache", required_argument, 0, OPT_CODE_CACHE},
+        {"code-cache-max", required_argument, 0, OPT_CODE_CACHE_MAX},
         {"translate-threads", required_argument, 0, OPT_TRANSLATE_THREADS},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
@@ -351,6 +355,11 @@ int cli_run(int argc, char **argv)
             break;
         case OPT_CODE_CACHE:
             o.code_cache_dir = optarg;
+            break;
+        case OPT_CODE_CACHE_MAX:
+            if (parse_u64("--code-cache-max", optarg, &o.code_cache_max))
+                goto out;
+            o.code_cache_max = o.code_cache_max ? o.code_cache_max : UINT64_MAX;
             break;
         case OPT_TRANSLATE_THREADS:
             if (parse_u64("--translate-threads", optarg, &v))
@@ -475,6 +484,10 @@ int cli_run(int argc, char **argv)
     if (o.code_cache_dir && (!compiles || o.dump_ir_dir)) {
         fprintf(stderr, "rvtier: --code-cache needs --mode tiered or tier1, and no --dump-ir "
                 "(its IR and entry counts come from compiling)\n");
+        goto out;
+    }
+    if (o.code_cache_max && !o.code_cache_dir) {
+        fprintf(stderr, "rvtier: --code-cache-max needs --code-cache DIR\n");
         goto out;
     }
     if (o.code_cache_dir && t1_cache_dir_check(o.code_cache_dir, err, sizeof err) != 0) {

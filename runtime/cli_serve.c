@@ -4,6 +4,7 @@
  * jobs --shutdown-grace seconds, write every final state, exit 0. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,9 +57,12 @@ static const char serve_usage[] =
     "                         N evicts the least recently used one that has no queued or\n"
     "                         running job, or gets 503 if every one has (default 64;\n"
     "                         0 = no limit). DELETE /programs/{id} removes one at once\n"
-    "  --code-cache DIR       keep tier 1's compiled regions in DIR and link them from there\n"
+    "  --code-cache DIR|none  keep tier 1's compiled regions in DIR and link them from there\n"
     "                         after a restart or a re-upload instead of compiling them again\n"
-    "                         (rvtier run --code-cache has the conditions; default none)\n"
+    "                         (rvtier run --code-cache has the conditions; default\n"
+    "                         STATE-DIR/code-cache; none: compile every region)\n"
+    "  --code-cache-max BYTES the cache's bound: past it the least recently used objects are\n"
+    "                         removed, down to 3/4 of it (default 1073741824; 0 = no bound)\n"
     "  --fsync always|never   always (default): a final result, its trace and an accepted job\n"
     "                         are fsync'd, so they survive a machine crash; never: they\n"
     "                         survive the daemon only (faster on slow disks)\n"
@@ -70,7 +74,7 @@ static const char serve_usage[] =
 enum { OPT_LISTEN = 256, OPT_UNIX, OPT_STATE, OPT_WORKERS, OPT_QUEUE, OPT_MAX_BODY,
        OPT_MAX_OUTPUT, OPT_MODE, OPT_TIMEOUT, OPT_MAX_MEMORY, OPT_GRACE, OPT_KEEP, OPT_TTL,
        OPT_FSYNC, OPT_PERF_MAP, OPT_MAX_PROGRAMS,
-       OPT_CODE_CACHE };
+       OPT_CODE_CACHE, OPT_CODE_CACHE_MAX };
 
 static int parse_num(const char *opt, const char *s, double min, double *out)
 {
@@ -118,6 +122,7 @@ int cli_serve(int argc, char **argv)
         {"job-ttl", required_argument, 0, OPT_TTL},
         {"max-programs", required_argument, 0, OPT_MAX_PROGRAMS},
         {"code-cache", required_argument, 0, OPT_CODE_CACHE},
+        {"code-cache-max", required_argument, 0, OPT_CODE_CACHE_MAX},
         {"fsync", required_argument, 0, OPT_FSYNC},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
@@ -136,7 +141,8 @@ int cli_serve(int argc, char **argv)
         .fsync = 1,
         .max_programs = SV_DEFAULT_MAX_PROGRAMS,
     };
-    char tmpdir[4096];
+    char tmpdir[4096], cache_dir[4200];
+    const char *cache_opt = NULL;   /* --code-cache as given */
     optind = 1;
     int ch;
     double v;
@@ -213,8 +219,15 @@ int cli_serve(int argc, char **argv)
             perf_map = 1;
             break;
         case OPT_CODE_CACHE:
-            cfg.code_cache_dir = optarg;
+            cache_opt = optarg;
             break;
+        case OPT_CODE_CACHE_MAX: {
+            size_t max;
+            if (parse_count("--code-cache-max", optarg, "bytes", &max))
+                return RVT_EXIT_USAGE;
+            cfg.code_cache_max = max ? (uint64_t)max : UINT64_MAX;
+            break;
+        }
         default:
             fputs(serve_usage, stderr);
             return RVT_EXIT_USAGE;
@@ -226,9 +239,12 @@ int cli_serve(int argc, char **argv)
         return RVT_EXIT_USAGE;
     }
     char cerr[512];
-    if (cfg.code_cache_dir && t1_cache_dir_check(cfg.code_cache_dir, cerr, sizeof cerr) != 0) {
-        fprintf(stderr, "rvtier serve: %s\n", cerr);
-        return RVT_EXIT_USAGE;
+    if (cache_opt && strcmp(cache_opt, "none")) {
+        if (t1_cache_dir_check(cache_opt, cerr, sizeof cerr) != 0) {
+            fprintf(stderr, "rvtier serve: %s\n", cerr);
+            return RVT_EXIT_USAGE;
+        }
+        cfg.code_cache_dir = cache_opt;
     }
     if (!cfg.listen && !cfg.unix_path)
         cfg.listen = "127.0.0.1:8080";
@@ -241,6 +257,10 @@ int cli_serve(int argc, char **argv)
             return RVT_EXIT_USAGE;
         }
         cfg.state_dir = tmpdir;
+    }
+    if (!cache_opt) {   /* made and checked once the state directory exists (init) */
+        snprintf(cache_dir, sizeof cache_dir, "%s/code-cache", cfg.state_dir);
+        cfg.code_cache_dir = cache_dir;
     }
 
     /* Every thread inherits this mask; the main thread takes the signals with sigwait. */
@@ -258,19 +278,30 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "rvtier serve: %s\n", err);
         return RVT_EXIT_USAGE;
     }
-    if (sv_server_init(&srv, &cfg, err, sizeof err) != 0 ||
-        sv_workers_start(&srv, err, sizeof err) != 0 || sv_http_start(&srv, err, sizeof err)) {
+    if (sv_server_init(&srv, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "rvtier serve: %s\n", err);
+        goto out;
+    }
+    if (!cache_opt && t1_cache_dir_check(cache_dir, cerr, sizeof cerr) != 0) {
+        fprintf(stderr, "rvtier serve: %s (the default, under --state-dir; pass --code-cache "
+                "DIR, or none)\n", cerr);
+        goto out;
+    }
+    if (sv_workers_start(&srv, err, sizeof err) != 0 || sv_http_start(&srv, err, sizeof err)) {
         fprintf(stderr, "rvtier serve: %s\n", err);
         goto out;
     }
     fprintf(stderr, "{\"event\":\"start\",\"state_dir\":\"%s\",\"workers\":%u,\"queue\":%zu,"
             "\"programs\":%zu,\"max_programs\":%zu,\"jobs\":%zu,\"last_id\":\"%llu\","
             "\"keep_jobs\":%zu,\"job_ttl_seconds\":%g,\"fsync\":%s,\"code_cache\":%s%s%s,"
-            "\"perf_map\":%s%s%s}\n", cfg.state_dir,
+            "\"code_cache_max\":%" PRIu64 ",\"perf_map\":%s%s%s}\n", cfg.state_dir,
             cfg.workers, cfg.queue_max, srv.n_programs, cfg.max_programs, srv.n_final,
             (unsigned long long)srv.n_jobs, cfg.keep_jobs, cfg.job_ttl,
             cfg.fsync ? "true" : "false", cfg.code_cache_dir ? "\"" : "",
             cfg.code_cache_dir ? cfg.code_cache_dir : "null", cfg.code_cache_dir ? "\"" : "",
+            cfg.code_cache_max == UINT64_MAX ? 0
+            : cfg.code_cache_max             ? cfg.code_cache_max
+                                             : (uint64_t)T1_CACHE_DEFAULT_MAX,
             cfg.perf_map ? "\"" : "",
             cfg.perf_map ? rt_perf_map_path(cfg.perf_map) : "null", cfg.perf_map ? "\"" : "");
     int sig = 0;

@@ -42,6 +42,7 @@ struct sv_config {
                                     idle one is evicted; 0 = no limit */
     struct rt_perf_map *perf_map; /* names every program's JIT code for perf, or NULL */
     const char *code_cache_dir;  /* tier 1's object cache for every program, or NULL */
+    uint64_t code_cache_max;     /* its bound in bytes (rvt_options.code_cache_max) */
 };
 
 enum sv_state { SV_QUEUED, SV_RUNNING, SV_SUCCEEDED, SV_FAILED, SV_CANCELLED, SV_N_STATES };

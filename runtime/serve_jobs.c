@@ -317,6 +317,7 @@ static void run_job(struct sv_server *s, struct sv_job *j, unsigned worker)
     o.n_inputs = j->spec.n_inputs;
     o.max_cycles = j->spec.max_cycles;
     o.code_cache_dir = s->cfg.code_cache_dir;
+    o.code_cache_max = s->cfg.code_cache_max;
     o.output = capture_output;
     o.output_user = &cap;
     if (j->spec.trace) {

@@ -249,7 +249,8 @@ static struct rt_tier1 *tier1_create(struct rvt_program *p, const struct t0_code
     }
     t1->engine = t1_engine_new(o->opt_level, o->compile_threads, err, errlen);
     if (!t1->engine || (o->code_cache_dir &&
-                        t1_engine_set_cache(t1->engine, o->code_cache_dir, p, err, errlen))) {
+                        t1_engine_set_cache(t1->engine, o->code_cache_dir,
+                                            o->code_cache_max, p, err, errlen))) {
         rt_tier1_free(t1);
         return NULL;
     }

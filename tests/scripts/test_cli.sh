@@ -192,6 +192,28 @@ else
     t_fail "--code-cache" "$(head -c 400 "$T_TMP/cc2.json")"
 fi
 
+# --code-cache-max: a bound far below what the run compiles keeps the directory under it (the
+# least recently used objects go), and the run is still right
+"$B" run "$G/sp1/sha256.elf" --input-u64 3000 --mode tier1 --code-cache "$T_TMP/ccmax" \
+    --code-cache-max 30000 --json > "$T_TMP/ccmax.json" 2> /dev/null
+if python3 - "$T_TMP/cc1.json" "$T_TMP/ccmax.json" "$T_TMP/ccmax" <<'PY'
+import json, os, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert b["status"] == "ok" and a["regs"] == b["regs"], "results differ"
+sizes = [os.path.getsize(os.path.join(sys.argv[3], f)) for f in os.listdir(sys.argv[3])]
+full = sum(os.path.getsize(os.path.join(sys.argv[3] + "/../cc", f))
+           for f in os.listdir(sys.argv[3] + "/../cc"))
+assert full > 3 * 30000, f"the unbounded run stored only {full} bytes"
+assert sizes and sum(sizes) <= 30000, f"{len(sizes)} files, {sum(sizes)} bytes"
+PY
+then
+    t_pass "--code-cache-max: the directory stays under the bound, same result"
+else
+    t_fail "--code-cache-max" "$(head -c 400 "$T_TMP/ccmax.json")"
+fi
+expect "--code-cache-max without --code-cache" 2 "--code-cache-max needs --code-cache" "$B" run "$G/sp1/hello.elf" --code-cache-max 100
+expect "--code-cache-max bad" 2 "--code-cache-max 'x': not an unsigned" "$B" run "$G/sp1/hello.elf" --code-cache "$T_TMP/cc" --code-cache-max x
+
 # a failed run: 101 and the message on stderr; --json still prints a result object
 expect "fault exit 101" 101 "rvtier: error: .*out of range" "$B" run "$G/sp1/fault_load_high.elf"
 "$B" run "$G/sp1/fault_load_high.elf" --json > "$T_TMP/f.json" 2>/dev/null

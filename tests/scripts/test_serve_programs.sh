@@ -7,7 +7,8 @@
 # restart with fewer allowed (the most recently uploaded kept), metrics and log lines,
 # concurrent uploads, deletes and jobs under --max-programs 1 (no crash, every job final),
 # --code-cache (a re-uploaded program and a restarted daemon link the regions compiled
-# before), bad option values -> exit 2; rvtier submit uploads again when its job gets 404 (a stand-in
+# before; by default the cache is under the state directory, none turns it off), bad option
+# values -> exit 2; rvtier submit uploads again when its job gets 404 (a stand-in
 # service).
 # Usage: run by ctest (RVT_BIN, RVT_GUEST_DIR set); finishes in a few seconds on 2 cores.
 set -euo pipefail
@@ -16,7 +17,7 @@ t_require_env
 t_require_tool python3
 
 t_serve_bad_options "--max-programs -1" "--max-programs abc" "--max-programs 1.5" \
-    "--code-cache /nonexistent/x"
+    "--code-cache /nonexistent/x" "--code-cache-max -5" "--code-cache-max 1k"
 t_run "$T_TMP/help" "$RVT_BIN" serve --help
 if [[ $T_RC == 0 ]] && grep -q -- "--max-programs N" "$T_TMP/help.out" &&
     grep -q "DELETE /programs/{id}" "$T_TMP/help.out"; then
@@ -236,6 +237,30 @@ def code_cache(tmp):
               after["stats"])
     finally:
         check("code cache restart: SIGTERM exits 0", d.stop() == 0)
+    # By default the cache is STATE/code-cache, bounded; none turns it off.
+    state = os.path.join(tmp, "cc_default")
+    for k in range(2):
+        d = Daemon(tmp, state, "--workers", "1")
+        try:
+            got = job(d)["stats"]
+            start = log_events(d, "start")[0]
+            check(f"default code cache, daemon {k + 1}: under the state directory, 1 GiB",
+                  start["code_cache"] == os.path.join(state, "code-cache")
+                  and start["code_cache_max"] == 1 << 30, start)
+            check(f"  ... its job {'compiles' if k == 0 else 'links'} every region",
+                  got["regions_cached"] == (0 if k == 0 else n), got)
+        finally:
+            check(f"default code cache, daemon {k + 1}: SIGTERM exits 0", d.stop() == 0)
+    d = Daemon(tmp, state, "--workers", "1", "--code-cache", "none",
+               "--code-cache-max", "0")
+    try:
+        got = job(d)["stats"]
+        start = log_events(d, "start")[0]
+        check("--code-cache none: no cache, the job compiles every region",
+              start["code_cache"] is None and got["regions_cached"] == 0
+              and got["regions_compiled"] == n, (start, got))
+    finally:
+        check("--code-cache none: SIGTERM exits 0", d.stop() == 0)
 
 
 def submit_retry(tmp):

@@ -2,7 +2,8 @@
  * program object are linked from the cache by the next (a new engine, as in a new process)
  * and the run is the interpreter's, trace byte for byte; a corrupted, truncated or foreign
  * file is a miss that the next compile replaces; the key changes with the opt level, the
- * variant and any word of the program text; a bad directory is refused with a message. */
+ * variant and any word of the program text; a bad directory is refused with a message; the
+ * directory is bounded, least recently linked or stored first, and only its own files go. */
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/program.h"
@@ -106,15 +108,16 @@ END_TEST
                     RV_ADDI(10, 6, 0), RV_HALT}
 #define LOOP_LEN 7   /* RV_HALT is two words */
 
-/* Compiles the loop's region in a new engine at opt level `level` with the cache in dir;
- * returns whether it was linked from the cache. */
-static int compile_loop(const char *dir, int level, const uint32_t *words, int recording)
+/* Compiles the loop's region in a new engine at opt level `level` with the cache in dir,
+ * bounded to max bytes; returns whether it was linked from the cache. */
+static int compile_loop_bounded(const char *dir, int level, const uint32_t *words,
+                                int recording, uint64_t max)
 {
     struct rvt_program *p = tu_load(words, LOOP_LEN, NULL, 0);
     char err[512];
     struct t1_engine *e = t1_engine_new(level, 1, err, sizeof err);
     ck_assert_msg(e != NULL, "%s", err);
-    ck_assert_msg(t1_engine_set_cache(e, dir, p, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(t1_engine_set_cache(e, dir, max, p, err, sizeof err) == 0, "%s", err);
     struct rt_region r;
     ck_assert_int_eq(rt_region_form(p, 1, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
     r.recording = (uint8_t)recording;
@@ -128,6 +131,11 @@ static int compile_loop(const char *dir, int level, const uint32_t *words, int r
     t1_engine_free(e);
     rvt_program_free(p);
     return cached;
+}
+
+static int compile_loop(const char *dir, int level, const uint32_t *words, int recording)
+{
+    return compile_loop_bounded(dir, level, words, recording, 0);
 }
 
 static void rewrite(const char *path, const void *data, size_t len)
@@ -192,6 +200,90 @@ START_TEST(key_covers_level_variant_and_text)
 }
 END_TEST
 
+/* A file of len bytes named dir/name, last modified `age` seconds ago. */
+static void make_file(const char *dir, const char *name, size_t len, time_t age)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *data = calloc(1, len + 1);
+    rewrite(path, data, len);
+    free(data);
+    struct timespec t[2] = {{.tv_sec = time(NULL) - age}, {.tv_sec = time(NULL) - age}};
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* An object's name: 64 hex digits of c, then .o. */
+static const char *obj_name(char c, char buf[80])
+{
+    memset(buf, c, 64);
+    snprintf(buf + 64, 16, ".o");
+    return buf;
+}
+
+START_TEST(trim_removes_the_least_recently_used_and_only_its_own_files)
+{
+    char dir[] = "/tmp/rvt_test_cache_XXXXXX", name[80], dead[100], live[100];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char digits[] = "0123456789";
+    for (int i = 0; i < 6; i++)   /* '0' the oldest, '5' the newest */
+        make_file(dir, obj_name(digits[i], name), 1000, 1000 - 100 * i);
+    make_file(dir, "notes.txt", 50000, 5000);                  /* not the cache's */
+    snprintf(dead, sizeof dead, "%s.Ab12Cd", obj_name('a', name));
+    make_file(dir, dead, 700, 7200);                           /* a dead writer's */
+    snprintf(live, sizeof live, "%s.Ef34Gh", obj_name('b', name));
+    make_file(dir, live, 700, 5);                              /* a live writer's */
+    uint64_t removed, bytes;
+    ck_assert_uint_eq(t1_cache_trim(dir, 6000, &removed, &bytes), 6000);   /* fits */
+    ck_assert_uint_eq(removed, 1);
+    ck_assert_uint_eq(bytes, 700);
+    ck_assert(!exists(dir, dead) && exists(dir, live));
+    ck_assert_uint_eq(t1_cache_trim(dir, 5999, &removed, &bytes), 4000);   /* to <= 3/4 */
+    ck_assert_uint_eq(removed, 2);
+    ck_assert_uint_eq(bytes, 2000);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(exists(dir, obj_name(digits[i], name)), i >= 2);
+    ck_assert(exists(dir, "notes.txt"));
+    ck_assert_uint_eq(t1_cache_trim(dir, 0, &removed, NULL), 0);           /* everything */
+    ck_assert_uint_eq(removed, 4);
+    ck_assert(exists(dir, "notes.txt") && exists(dir, live));
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
+}
+END_TEST
+
+START_TEST(a_link_keeps_its_object_and_a_store_trims)
+{
+    char dir[] = "/tmp/rvt_test_cache_XXXXXX", obj[600], name[80];
+    const uint32_t loop_words[] = LOOP_WORDS;
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(compile_loop(dir, 1, loop_words, 0), 0);
+    ck_assert_int_eq(objects(dir, obj, sizeof obj), 1);
+    struct timespec old[2] = {{.tv_sec = time(NULL) - 86400}, {.tv_sec = time(NULL) - 86400}};
+    ck_assert_int_eq(utimensat(AT_FDCWD, obj, old, 0), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(obj, &st), 0);
+    const uint64_t size = (uint64_t)st.st_size, big = 50000;
+    make_file(dir, obj_name('e', name), big, 3600);            /* newer than the object */
+    ck_assert_int_eq(compile_loop(dir, 1, loop_words, 0), 1);  /* a link: touched */
+    ck_assert_int_eq(stat(obj, &st), 0);
+    ck_assert_int_ge(st.st_mtim.tv_sec, time(NULL) - 60);
+    /* Another variant's store, with room for what was there but not for it too: the trim
+     * that follows the engine's first store removes the stand-in, now the least recently
+     * used, and the linked object and the new one stay. */
+    ck_assert_int_eq(compile_loop_bounded(dir, 1, loop_words, 1, big + size), 0);
+    ck_assert(!exists(dir, name));
+    ck_assert_int_eq(access(obj, F_OK), 0);
+    ck_assert_int_eq(objects(dir, NULL, 0), 2);
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
+}
+END_TEST
+
 START_TEST(bad_directory_is_refused_with_a_message)
 {
     char dir[] = "/tmp/rvt_test_cache_XXXXXX", path[300], err[512];
@@ -220,6 +312,8 @@ Suite *test_t1_cache_suite(void)
     tcase_add_test(tc, second_program_links_every_region_and_runs_the_same);
     tcase_add_test(tc, bad_files_are_misses_and_get_replaced);
     tcase_add_test(tc, key_covers_level_variant_and_text);
+    tcase_add_test(tc, trim_removes_the_least_recently_used_and_only_its_own_files);
+    tcase_add_test(tc, a_link_keeps_its_object_and_a_store_trims);
     tcase_add_test(tc, bad_directory_is_refused_with_a_message);
     suite_add_tcase(s, tc);
     return s;

@@ -12,8 +12,10 @@
  * A file is DIR/<key hex>.o: a header (magic, the key, the object's length and SHA-256), then
  * the object. A file that does not check out (truncated, another format, flipped bits) is a
  * miss, and the compile that follows replaces it. Files are written to a temporary name and
- * renamed, so processes sharing a directory never read a partial one. Nothing is evicted:
- * objects are a few KB per region; delete the directory to empty it. */
+ * renamed, so processes sharing a directory never read a partial one. The directory is
+ * bounded (t1_cache_trim): a link touches its file's mtime, and a trim removes the oldest
+ * files first, so what a service keeps using stays. */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <llvm-c/Core.h>
@@ -125,8 +128,8 @@ static void put(uint8_t **at, const void *data, size_t len)
     *at += len;
 }
 
-int t1_engine_set_cache(struct t1_engine *e, const char *dir, const struct rvt_program *p,
-                        char *err, size_t errlen)
+int t1_engine_set_cache(struct t1_engine *e, const char *dir, uint64_t max_bytes,
+                        const struct rvt_program *p, char *err, size_t errlen)
 {
     uint8_t id[64];
     size_t id_len;
@@ -163,6 +166,8 @@ int t1_engine_set_cache(struct t1_engine *e, const char *dir, const struct rvt_p
     LLVMDisposeMessage(cpu);
     LLVMDisposeMessage(features);
     e->cache_dir = copy;
+    e->cache_max = max_bytes ? max_bytes : T1_CACHE_DEFAULT_MAX;
+    atomic_store(&e->cache_unswept, UINT64_MAX);
     return 0;
 }
 
@@ -218,16 +223,18 @@ LLVMMemoryBufferRef t1_cache_load(const struct t1_engine *e, const uint8_t key[3
         read(fd, obj, h.len) != (ssize_t)h.len)
         goto out;
     rt_sha256(obj, h.len, sha);
-    if (!memcmp(sha, h.sha, 32))
+    if (!memcmp(sha, h.sha, 32)) {
         buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)obj, h.len,
                                                         "rvtier-cached-region");
+        (void)futimens(fd, NULL);   /* used now: the last a trim removes (best effort) */
+    }
 out:
     free(obj);
     close(fd);
     return buf;
 }
 
-void t1_cache_store(const struct t1_engine *e, const uint8_t key[32], LLVMMemoryBufferRef obj)
+void t1_cache_store(struct t1_engine *e, const uint8_t key[32], LLVMMemoryBufferRef obj)
 {
     char path[4096], tmp[4200];
     key_path(e, key, path, sizeof path);
@@ -242,6 +249,99 @@ void t1_cache_store(const struct t1_engine *e, const uint8_t key[32], LLVMMemory
     int ok = write(fd, &h, sizeof h) == (ssize_t)sizeof h &&
              write(fd, LLVMGetBufferStart(obj), h.len) == (ssize_t)h.len;
     ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
-    if (!ok)
+    if (!ok) {
         unlink(tmp);
+        return;
+    }
+    /* Trim after the engine's first store (the directory may have grown since, by other
+     * processes) and then after each 1/16 of the bound: a directory scan per store would
+     * cost more than the compile it follows once the directory is large. */
+    uint64_t size = sizeof h + h.len, seen = atomic_load(&e->cache_unswept), next;
+    do
+        next = seen == UINT64_MAX ? UINT64_MAX : seen + size;
+    while (!atomic_compare_exchange_weak(&e->cache_unswept, &seen, next));
+    if (next == UINT64_MAX || next >= e->cache_max / 16) {
+        atomic_store(&e->cache_unswept, 0);
+        t1_cache_trim(e->cache_dir, e->cache_max, NULL, NULL);
+    }
+}
+
+struct cache_file {
+    struct timespec used;    /* mtime: its store or its last link */
+    uint64_t bytes;
+    char name[80];
+};
+
+/* Cache objects are "<64 hex>.o"; temporaries "<64 hex>.o.XXXXXX" (t1_cache_store). Other
+ * names are not ours and are left alone. 1 object, 2 temporary, 0 neither. */
+static int cache_name(const char *n)
+{
+    size_t i = 0;
+    while (i < 64 && ((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+        i++;
+    if (i != 64 || strncmp(n + 64, ".o", 2))
+        return 0;
+    return !n[66] ? 1 : n[66] == '.' && strlen(n + 67) == 6 ? 2 : 0;
+}
+
+static int older_first(const void *a, const void *b)
+{
+    const struct timespec *x = &((const struct cache_file *)a)->used,
+                          *y = &((const struct cache_file *)b)->used;
+    return x->tv_sec != y->tv_sec ? (x->tv_sec < y->tv_sec ? -1 : 1)
+                                  : (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+uint64_t t1_cache_trim(const char *dir, uint64_t max_bytes, uint64_t *removed,
+                       uint64_t *removed_bytes)
+{
+    uint64_t total = 0, gone = 0, gone_bytes = 0;
+    DIR *d = opendir(dir);
+    struct cache_file *files = NULL;
+    size_t n = 0, cap = 0;
+    if (!d)
+        goto out;
+    time_t now = time(NULL);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int kind = cache_name(de->d_name);
+        struct stat st;
+        if (!kind || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (kind == 2) {   /* a writer's temporary: an hour is far longer than a write */
+            if (now - st.st_mtim.tv_sec > 3600 && unlinkat(dirfd(d), de->d_name, 0) == 0)
+                gone++, gone_bytes += (uint64_t)st.st_size;
+            continue;
+        }
+        if (n == cap) {
+            struct cache_file *f = realloc(files, (cap = cap ? 2 * cap : 256) * sizeof *f);
+            if (!f)
+                goto out;   /* nothing removed: a bound kept late is better than a wrong one */
+            files = f;
+        }
+        files[n].used = st.st_mtim;
+        files[n].bytes = (uint64_t)st.st_size;
+        memcpy(files[n].name, de->d_name, strlen(de->d_name) + 1);   /* cache_name: <= 73 */
+        total += files[n++].bytes;
+    }
+    if (total > max_bytes) {
+        qsort(files, n, sizeof *files, older_first);
+        for (size_t i = 0; i < n && total > max_bytes / 4 * 3; i++)
+            if (unlinkat(dirfd(d), files[i].name, 0) == 0) {
+                total -= files[i].bytes;
+                gone++, gone_bytes += files[i].bytes;
+            } else if (errno == ENOENT) {
+                total -= files[i].bytes;   /* another process's trim was first */
+            }
+    }
+out:
+    free(files);
+    if (d)
+        closedir(d);
+    if (removed)
+        *removed = gone;
+    if (removed_bytes)
+        *removed_bytes = gone_bytes;
+    return total;
 }

@@ -4,6 +4,7 @@
 #define RVT_TIER1_T1_ENGINE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <llvm-c/Error.h>
@@ -25,6 +26,9 @@ struct t1_engine {
     char *cache_dir;                       /* --code-cache (t1_cache.c), or NULL */
     uint8_t cache_prefix[32];              /* the part of every region's key that is the
                                               same for all: build, LLVM, host, level, text */
+    uint64_t cache_max;                    /* bytes of objects dir may hold (t1_cache_trim) */
+    _Atomic uint64_t cache_unswept;        /* bytes this engine stored since its last trim;
+                                              UINT64_MAX before its first store */
     pthread_mutex_t lock;                  /* guards everything below */
     pthread_cond_t wake;
     LLVMTargetMachineRef tms[T1_MAX_TMS];  /* idle target machines */
@@ -43,7 +47,7 @@ void t1_tm_release(struct t1_engine *e, LLVMTargetMachineRef tm);
  * stored under it (NULL: a miss), and storing one (failures only cost a later compile). */
 void t1_cache_key(const struct t1_engine *e, const struct rt_region *r, uint8_t key[32]);
 LLVMMemoryBufferRef t1_cache_load(const struct t1_engine *e, const uint8_t key[32]);
-void t1_cache_store(const struct t1_engine *e, const uint8_t key[32], LLVMMemoryBufferRef obj);
+void t1_cache_store(struct t1_engine *e, const uint8_t key[32], LLVMMemoryBufferRef obj);
 
 /* "<what>: <LLVM's message>" into err; consumes e. */
 void t1_error_text(LLVMErrorRef e, const char *what, char *err, size_t errlen);

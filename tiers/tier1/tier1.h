@@ -49,13 +49,23 @@ int t1_engine_opt_level(const struct t1_engine *e);
  * a region compiled earlier, by any process, for the same rvtier build, LLVM, host CPU, opt
  * level and program text from dir, and stores what it compiles there (dir is created if
  * missing). Set it before the first compile. Batches of several regions and compiles that
- * keep IR or count entries (--dump-ir) are not cached. 0, or -1 with err. */
-int t1_engine_set_cache(struct t1_engine *e, const char *dir, const struct rvt_program *p,
-                        char *err, size_t errlen);
+ * keep IR or count entries (--dump-ir) are not cached. max_bytes bounds dir's objects
+ * (t1_cache_trim after this engine's first store and after each max_bytes/16 it stores;
+ * 0 = T1_CACHE_DEFAULT_MAX, UINT64_MAX = no bound). 0, or -1 with err. */
+#define T1_CACHE_DEFAULT_MAX (1ull << 30)
+int t1_engine_set_cache(struct t1_engine *e, const char *dir, uint64_t max_bytes,
+                        const struct rvt_program *p, char *err, size_t errlen);
 int t1_engine_caches(const struct t1_engine *e);
 /* What set_cache checks first, for a command line's early error: dir exists or can be made,
  * is a writable directory, and this build has an id. 0, or -1 with err. */
 int t1_cache_dir_check(const char *dir, char *err, size_t errlen);
+/* If dir's objects add up to more than max_bytes, removes the least recently used (by
+ * mtime: a link touches its file) until they fit in 3/4 of it; also removes temporary
+ * files older than an hour (a writer that died before its rename). Safe against other
+ * processes using dir: a reader holds its file open, a writer's rename is atomic. Counts
+ * what it removed into *removed and *removed_bytes (may be NULL); the bytes left. */
+uint64_t t1_cache_trim(const char *dir, uint64_t max_bytes, uint64_t *removed,
+                       uint64_t *removed_bytes);
 
 /* Compiles region r of p on the calling thread. entries: the region's entry counter (may be
  * NULL). want_ir: keep the IR text before and after optimization. Returns 0, or -1 with err
