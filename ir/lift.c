@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ir/lift_int.h"
 #include "runtime/ctx.h"
@@ -30,17 +31,26 @@ void ir_region_name(uint64_t head_pc, int recording, char *out, size_t len)
     snprintf(out, len, "r_%" PRIx64 "%s", head_pc, recording ? "_rec" : "");
 }
 
+/* A register read twice in a member block is one LLVM value, not two loads of its alloca
+ * (mem2reg would make them one anyway): so ir_alu_value can tell that two shifts have the
+ * same operand. Safe because a member block is lifted on one path: every later point of the
+ * block is dominated by every earlier one (side branches only go to exits, and the record
+ * diamond reads and writes no register). Reset at each member block's head. */
 LLVMValueRef ir_get_reg(struct ir_lifter *l, unsigned r)
 {
     if (r == 0)
         return ir_c64(l, 0);
-    return LLVMBuildLoad2(l->b, l->i64, l->reg[r], "");
+    if (!l->val[r])
+        l->val[r] = LLVMBuildLoad2(l->b, l->i64, l->reg[r], "");
+    return l->val[r];
 }
 
 void ir_set_reg(struct ir_lifter *l, unsigned r, LLVMValueRef v)
 {
-    if (r != 0)
+    if (r != 0) {
         LLVMBuildStore(l->b, v, l->reg[r]);
+        l->val[r] = v;
+    }
 }
 
 void ir_step_clock(struct ir_lifter *l)
@@ -577,6 +587,7 @@ LLVMValueRef ir_lift_region(LLVMModuleRef m, const struct rvt_program *p,
     LLVMBuildBr(B, l->block_bb[0]);
     for (uint32_t k = 0; k < r->n_blocks; k++) {
         l->cur = k;
+        memset(l->val, 0, sizeof l->val);
         LLVMPositionBuilderAtEnd(B, l->block_bb[k]);
         lift_block(l, &r->blocks[k]);
     }

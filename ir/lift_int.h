@@ -22,6 +22,8 @@ struct ir_lifter {
     LLVMTypeRef i1, i8, i16, i32, i64, i128, ptr;
     LLVMValueRef fn, ctx, rec, mem;
     LLVMValueRef reg[32];             /* allocas (NULL for x0) */
+    LLVMValueRef val[32];             /* each register's value as last read or written in the
+                                       * member block being lifted, or NULL (ir_get_reg) */
     LLVMValueRef clk;                 /* alloca */
     LLVMValueRef tail;                /* alloca: the next record slot (a pointer, not the count:
                                        * one add per record, no shift and index) */

@@ -4,6 +4,8 @@
  * never a host #DE), MULH* on i128.
  * Memory follows runtime/memory.h: byte a at mem + (a & ~7) + a + 8, its {clk, value} entry at
  * mem + 2*(a & ~7); the access is checked against 2^40 and its alignment first. */
+#include <string.h>
+
 #include "ir/lift_int.h"
 #include "runtime/ctx.h"
 #include "runtime/memory.h"
@@ -61,6 +63,104 @@ static LLVMValueRef mulh(struct ir_lifter *l, LLVMValueRef a, LLVMValueRef b, in
     return LLVMBuildTrunc(B, LLVMBuildLShr(B, p, LLVMConstInt(l->i128, 64, 0), ""), l->i64, "");
 }
 
+/* ---- rotates ----
+ * RV64IM has no rotate, so guest code spells each as a shift each way and an or (sha256:
+ * srliw, slliw, or; keccak: sll, negw, srl, or). As an llvm.fshl/fshr the code generator
+ * always makes one rol/ror; left to match the shifts itself it gives up when a shift's value
+ * is needed elsewhere too, as the exits' write-back of the guest register holding it makes
+ * it. The shifts stay for such uses (LLVM sinks them towards the exits that need them). */
+
+static int is_op(LLVMValueRef v, LLVMOpcode op)
+{
+    return v && LLVMIsAInstruction(v) && LLVMGetInstructionOpcode(v) == op;
+}
+
+static int is_const(LLVMValueRef v, uint64_t *k)
+{
+    if (!v || !LLVMIsAConstantInt(v))
+        return 0;
+    *k = LLVMConstIntGetZExtValue(v);
+    return 1;
+}
+
+/* One side of a maybe-rotate, as ir_alu_value built it: v = sext(op(trunc x, amount)) (w =
+ * 32, the W forms) or op(x, amount) (w = 64), the amount a constant or a register masked to
+ * w - 1. x (i64) and the amount (the constant, or the register before its mask: i64). */
+static int shift_side(LLVMValueRef v, LLVMOpcode op, int w, LLVMValueRef *x, LLVMValueRef *amt)
+{
+    uint64_t mask;
+    if (w == 32 && !is_op(v, LLVMSExt))
+        return 0;
+    v = w == 32 ? LLVMGetOperand(v, 0) : v;
+    if (!is_op(v, op))
+        return 0;
+    *x = LLVMGetOperand(v, 0);
+    *amt = LLVMGetOperand(v, 1);
+    if (w == 32 && !is_op(*x, LLVMTrunc))
+        return 0;
+    *x = w == 32 ? LLVMGetOperand(*x, 0) : *x;
+    if (LLVMIsAConstantInt(*amt))
+        return 1;
+    if (!is_op(*amt, LLVMAnd) || !is_const(LLVMGetOperand(*amt, 1), &mask) ||
+        mask != (uint64_t)w - 1)
+        return 0;
+    *amt = LLVMGetOperand(*amt, 0);
+    if (w == 32 && !is_op(*amt, LLVMTrunc))
+        return 0;
+    *amt = w == 32 ? LLVMGetOperand(*amt, 0) : *amt;
+    return 1;
+}
+
+/* t = -n modulo w, as guest code computes it: sub (neg) or subw (negw) of n from a multiple
+ * of w (subw's sext(trunc) keeps the low 32 bits, so the low log2(w) bits). */
+static int is_neg(LLVMValueRef t, LLVMValueRef n, int w)
+{
+    uint64_t c;
+    if (is_op(t, LLVMSExt) && is_op(LLVMGetOperand(t, 0), LLVMTrunc))
+        t = LLVMGetOperand(LLVMGetOperand(t, 0), 0);
+    return is_op(t, LLVMSub) && LLVMGetOperand(t, 1) == n &&
+           is_const(LLVMGetOperand(t, 0), &c) && c % (uint64_t)w == 0;
+}
+
+static LLVMValueRef funnel(struct ir_lifter *l, const char *name, LLVMValueRef x,
+                           LLVMValueRef amt)
+{
+    LLVMTypeRef t = LLVMTypeOf(x);
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMValueRef args[3] = {x, x, amt};
+    return LLVMBuildCall2(l->b, LLVMIntrinsicGetType(l->c, id, &t, 1),
+                          LLVMGetIntrinsicDeclaration(l->m, id, &t, 1), args, 3, "");
+}
+
+/* a op b as a rotate, sign-extended as the W forms are, or NULL if it is not one. With
+ * constant amounts k and w - k (0 < k < w) the two shifts have no bit in common, so or, xor
+ * and add all rotate; with register amounts n and -n only or does (n = 0 gives x | x = x,
+ * as fshl does; x ^ x and x + x would not). */
+static LLVMValueRef rotate_of(struct ir_lifter *l, enum rv_op op, LLVMValueRef a, LLVMValueRef b)
+{
+    for (int w = 32; w <= 64; w += 32)
+        for (int swap = 0; swap < 2; swap++) {
+            LLVMValueRef xr, xs, nr, ns, v = NULL;
+            uint64_t kr, ks;
+            if (!shift_side(swap ? b : a, LLVMLShr, w, &xr, &nr) ||
+                !shift_side(swap ? a : b, LLVMShl, w, &xs, &ns) || xr != xs)
+                continue;
+            LLVMValueRef x = w == 32 ? tr32(l, xr) : xr;
+            LLVMTypeRef t = LLVMTypeOf(x);
+            if (is_const(nr, &kr) && is_const(ns, &ks)) {
+                if (kr > 0 && kr < (uint64_t)w && kr + ks == (uint64_t)w)
+                    v = funnel(l, "llvm.fshr", x, LLVMConstInt(t, kr, 0));
+            } else if (op == RV_OP_OR && is_neg(nr, ns, w)) {
+                v = funnel(l, "llvm.fshl", x, w == 32 ? tr32(l, ns) : ns);
+            } else if (op == RV_OP_OR && is_neg(ns, nr, w)) {
+                v = funnel(l, "llvm.fshr", x, w == 32 ? tr32(l, nr) : nr);
+            }
+            if (v)
+                return w == 32 ? sx64(l, v) : v;
+        }
+    return NULL;
+}
+
 LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc)
 {
     LLVMBuilderRef B = l->b;
@@ -68,7 +168,9 @@ LLVMValueRef ir_alu_value(struct ir_lifter *l, const struct rv_insn *in, uint64_
     const uint64_t imm = (uint64_t)in->imm;
     LLVMValueRef a1 = ir_get_reg(l, in->rs1);
     LLVMValueRef a2 = rv_op_format(op) == RV_FMT_R ? ir_get_reg(l, in->rs2) : ir_c64(l, imm);
-    LLVMValueRef m63 = LLVMBuildAnd(B, a2, ir_c64(l, 63), "");
+    LLVMValueRef m63 = LLVMBuildAnd(B, a2, ir_c64(l, 63), ""), rot;
+    if ((op == RV_OP_OR || op == RV_OP_XOR || op == RV_OP_ADD) && (rot = rotate_of(l, op, a1, a2)))
+        return rot;
     switch (op) {
     case RV_OP_ADD: case RV_OP_ADDI: return LLVMBuildAdd(B, a1, a2, "");
     case RV_OP_SUB: return LLVMBuildSub(B, a1, a2, "");
