@@ -128,6 +128,33 @@ static void dt_alu_i(struct dt_gen *g)
     }
 }
 
+/* A rotate as guest compilers spell it (RV64IM has none), which tier 1 lifts as one funnel
+ * shift (ir/lift_ops.c), or a look-alike it must not: the two shifts of x by k and w - k
+ * (srliw/slliw or srli/slli) or by n and -n (sll/srl or sllw/srlw, the negation by sub or
+ * subw), joined by or, xor or add (with register amounts only or rotates), either order; or
+ * amounts that do not add up. Any register may be x0 or be overwritten before the second
+ * shift reads it. */
+static void dt_rotate(struct dt_gen *g)
+{
+    const unsigned form = dt_below(&g->rng, 5), w = form == 0 || form == 3 ? 32 : 64;
+    const unsigned opc = w == 32 ? OPIMM32 : OPIMM, ropc = w == 32 ? OP32 : OP;
+    static const uint8_t join[] = {6, 4, 0};   /* or, xor, add */
+    unsigned x = dt_rs(g, 0), a = dt_rd(g), b = dt_rd(g), c = dt_rd(g);
+    if (form == 0 || form == 1 || form == 4) {
+        unsigned k = 1 + dt_below(&g->rng, w - 1);
+        unsigned k2 = form == 4 ? dt_below(&g->rng, w) : w - k;
+        dt_emit(g, I((int32_t)k, x, 5, a, opc));    /* srl(i)w a, x, k */
+        dt_emit(g, I((int32_t)k2, x, 1, b, opc));   /* sll(i)w b, x, w - k */
+    } else {
+        unsigned n = dt_rs(g, 0), t = dt_rd(g), left = dt_chance(&g->rng, 50);
+        dt_emit(g, R(0, n, x, left ? 1 : 5, a, ropc));            /* a = x << n (or >>) */
+        dt_emit(g, R(0x20, n, 0, 0, t, dt_chance(&g->rng, 50) ? OP : OP32));   /* t = -n */
+        dt_emit(g, R(0, t, x, left ? 5 : 1, b, ropc));            /* b = x >> t (or <<) */
+    }
+    const int swap = dt_chance(&g->rng, 50);
+    dt_emit(g, R(0, swap ? a : b, swap ? b : a, join[dt_below(&g->rng, 3)], c, OP));
+}
+
 /* An in-bounds, aligned data-area address for an access of `size` bytes, as base + offset. */
 static void dt_mem_operand(struct dt_gen *g, unsigned size, unsigned *base, int32_t *off)
 {
@@ -217,8 +244,10 @@ static void dt_simple(struct dt_gen *g)
     }
     g->items++;
     unsigned k = dt_below(&g->rng, 100);
-    if (k < 38)
+    if (k < 35)
         dt_alu_r(g);
+    else if (k < 38)
+        dt_rotate(g);
     else if (k < 66)
         dt_alu_i(g);
     else if (k < 99)
