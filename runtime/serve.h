@@ -99,7 +99,7 @@ struct sv_job {
 struct sv_metrics {
     uint64_t submitted, rejected_queue_full, finished[SV_N_STATES];
     uint64_t in_state[SV_N_STATES];
-    uint64_t instructions, tierups, regions_compiled, trace_bytes;
+    uint64_t instructions, tierups, regions_compiled, regions_cached, trace_bytes;
     double compile_seconds, run_seconds;
     uint64_t program_hits, program_misses, job_program_hits;
     uint64_t http_responses[6];  /* by status class 1xx..5xx (index 1..5) */

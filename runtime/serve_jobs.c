@@ -208,6 +208,7 @@ void sv_job_finalize(struct sv_server *s, struct sv_job *j, enum sv_state st,
         s->m.instructions += r->stats.instructions;
         s->m.tierups += r->stats.tierups;
         s->m.regions_compiled += r->stats.regions_compiled;
+        s->m.regions_cached += r->stats.regions_cached;
         s->m.compile_seconds += r->stats.compile_seconds_total;
         s->m.trace_bytes += r->stats.trace_bytes;
         s->m.run_seconds += r->stats.seconds;

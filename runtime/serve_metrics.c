@@ -53,6 +53,10 @@ char *sv_metrics_text(struct sv_server *s)
     fprintf(f, "rvtier_tierups_total %" PRIu64 "\n", m->tierups);
     metric(f, "rvtier_regions_compiled_total", "counter", "Tier-1 regions compiled.");
     fprintf(f, "rvtier_regions_compiled_total %" PRIu64 "\n", m->regions_compiled);
+    metric(f, "rvtier_regions_cached_total", "counter",
+           "Tier-1 regions of rvtier_regions_compiled_total linked from the code cache "
+           "(--code-cache) instead of compiled.");
+    fprintf(f, "rvtier_regions_cached_total %" PRIu64 "\n", m->regions_cached);
     metric(f, "rvtier_compile_seconds_total", "counter", "Tier-1 compile time.");
     fprintf(f, "rvtier_compile_seconds_total %.6f\n", m->compile_seconds);
     metric(f, "rvtier_trace_bytes_total", "counter", "Trace bytes written by finished jobs.");

@@ -249,6 +249,10 @@ def code_cache(tmp):
                   and start["code_cache_max"] == 1 << 30, start)
             check(f"  ... its job {'compiles' if k == 0 else 'links'} every region",
                   got["regions_cached"] == (0 if k == 0 else n), got)
+            m = d.metrics()
+            check("  ... and the metrics count what it compiled and linked",
+                  m.get("rvtier_regions_compiled_total") == n
+                  and m.get("rvtier_regions_cached_total") == (0 if k == 0 else n), m)
         finally:
             check(f"default code cache, daemon {k + 1}: SIGTERM exits 0", d.stop() == 0)
     d = Daemon(tmp, state, "--workers", "1", "--code-cache", "none",
