@@ -284,6 +284,23 @@ START_TEST(a_link_keeps_its_object_and_a_store_trims)
 }
 END_TEST
 
+START_TEST(no_bound_no_scan)
+{
+    char dir[] = "/tmp/rvt_test_cache_XXXXXX", name[80], other[80], dead[100];
+    const uint32_t loop_words[] = LOOP_WORDS;
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    make_file(dir, obj_name('e', name), 50000, 3600);
+    snprintf(dead, sizeof dead, "%s.Ab12Cd", obj_name('a', other));
+    make_file(dir, dead, 700, 7200);
+    ck_assert_int_eq(compile_loop_bounded(dir, 1, loop_words, 0, UINT64_MAX), 0);
+    ck_assert(exists(dir, name) && exists(dir, dead));
+    ck_assert_int_eq(objects(dir, NULL, 0), 2);
+    ck_assert_int_eq(compile_loop_bounded(dir, 1, loop_words, 1, 1000), 0);   /* bounded */
+    ck_assert(!exists(dir, name) && !exists(dir, dead));
+    ck_assert_int_eq(tu_remove_dir(dir), 0);
+}
+END_TEST
+
 START_TEST(bad_directory_is_refused_with_a_message)
 {
     char dir[] = "/tmp/rvt_test_cache_XXXXXX", path[300], err[512];
@@ -314,6 +331,7 @@ Suite *test_t1_cache_suite(void)
     tcase_add_test(tc, key_covers_level_variant_and_text);
     tcase_add_test(tc, trim_removes_the_least_recently_used_and_only_its_own_files);
     tcase_add_test(tc, a_link_keeps_its_object_and_a_store_trims);
+    tcase_add_test(tc, no_bound_no_scan);
     tcase_add_test(tc, bad_directory_is_refused_with_a_message);
     suite_add_tcase(s, tc);
     return s;

@@ -255,7 +255,9 @@ void t1_cache_store(struct t1_engine *e, const uint8_t key[32], LLVMMemoryBuffer
     }
     /* Trim after the engine's first store (the directory may have grown since, by other
      * processes) and then after each 1/16 of the bound: a directory scan per store would
-     * cost more than the compile it follows once the directory is large. */
+     * cost more than the compile it follows once the directory is large. No bound, no scan. */
+    if (e->cache_max == UINT64_MAX)
+        return;
     uint64_t size = sizeof h + h.len, seen = atomic_load(&e->cache_unswept), next;
     do
         next = seen == UINT64_MAX ? UINT64_MAX : seen + size;
