@@ -45,14 +45,6 @@
 }
 #define LOOP_HEAD 4
 
-static unsigned count(const char *text, const char *what)
-{
-    unsigned n = 0;
-    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what))
-        n++;
-    return n;
-}
-
 /* The loop with its back edge and halt appended, loaded. */
 static struct rvt_program *load_loop(void)
 {
@@ -76,10 +68,10 @@ START_TEST(rotates_become_funnel_shifts_and_look_alikes_do_not)
     ck_assert_int_eq(rt_region_form(p, LOOP_HEAD, NULL, 0, NULL, RT_REGION_MAX_INSNS, &r), 0);
     struct t1_compiled c;
     ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
-    const unsigned n = count(c.ir_before, "call i32 @llvm.fsh") +
-                       count(c.ir_before, "call i64 @llvm.fsh");
+    const unsigned n = tu_count(c.ir_before, "call i32 @llvm.fsh") +
+                       tu_count(c.ir_before, "call i64 @llvm.fsh");
     ck_assert_msg(n == ROTATES, "%u funnel shifts in the IR, not %d", n, ROTATES);
-    ck_assert_uint_eq(count(c.ir_before, "call i32 @llvm.fsh"), 3);
+    ck_assert_uint_eq(tu_count(c.ir_before, "call i32 @llvm.fsh"), 3);
     t1_compiled_free(&c);
     rt_region_free(&r);
     t1_engine_free(e);

@@ -123,14 +123,6 @@ END_TEST
                        RV_LD(8, 9, 0), RV_ADD(7, 7, 8), RV_SD(7, 9, 8), RV_ADDI(5, 5, -1), \
                        RV_BNE(5, 0, -36), RV_ADDI(10, 7, 0), RV_HALT}
 
-static unsigned count(const char *text, const char *what)
-{
-    unsigned n = 0;
-    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what))
-        n++;
-    return n;
-}
-
 /* Compiles the region headed at instruction head of p in the given variant; asserts that
  * `what` occurs n times in its IR before optimization. */
 static void expect_in_ir(struct rvt_program *p, uint32_t head, uint32_t blocks, int recording,
@@ -145,8 +137,8 @@ static void expect_in_ir(struct rvt_program *p, uint32_t head, uint32_t blocks, 
     r.recording = (uint8_t)recording;
     struct t1_compiled c;
     ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
-    ck_assert_msg(count(c.ir_before, what) == n, "\"%s\" %u times in the IR, not %u", what,
-                  count(c.ir_before, what), n);
+    ck_assert_msg(tu_count(c.ir_before, what) == n, "\"%s\" %u times in the IR, not %u", what,
+                  tu_count(c.ir_before, what), n);
     t1_compiled_free(&c);
     rt_region_free(&r);
     t1_engine_free(e);

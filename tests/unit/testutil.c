@@ -44,6 +44,14 @@ uint8_t *tu_read_file(const char *path, size_t *len)
     return b;
 }
 
+unsigned tu_count(const char *text, const char *what)
+{
+    unsigned n = 0;
+    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what))
+        n++;
+    return n;
+}
+
 int tu_remove_dir(const char *dir)
 {
     char cmd[4200];

@@ -15,6 +15,8 @@ char *tu_guest_path(const char *abi, const char *name);
 uint8_t *tu_read_file(const char *path, size_t *len);
 /* Removes a directory a test made (mkdtemp) and everything in it: 0 on success. */
 int tu_remove_dir(const char *dir);
+/* How many times `what` occurs in text (overlapping occurrences counted). */
+unsigned tu_count(const char *text, const char *what);
 
 /* Builds a minimal valid RV64 ELF (one RX segment at 0x10000 holding words, entry at its
  * start, optional RW data segment). Caller frees. */

@@ -319,7 +319,7 @@ uint64_t t1_cache_trim(const char *dir, uint64_t max_bytes, uint64_t *removed,
         if (n == cap) {
             struct cache_file *f = realloc(files, (cap = cap ? 2 * cap : 256) * sizeof *f);
             if (!f)
-                goto out;   /* nothing removed: a bound kept late is better than a wrong one */
+                goto out;   /* no object removed: better a bound kept late than a wrong pick */
             files = f;
         }
         files[n].used = st.st_mtim;
