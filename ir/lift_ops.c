@@ -140,23 +140,26 @@ static LLVMValueRef rotate_of(struct ir_lifter *l, enum rv_op op, LLVMValueRef a
 {
     for (int w = 32; w <= 64; w += 32)
         for (int swap = 0; swap < 2; swap++) {
-            LLVMValueRef xr, xs, nr, ns, v = NULL;
+            LLVMValueRef xr, xs, nr, ns, amt;
             uint64_t kr, ks;
+            const char *fn;
             if (!shift_side(swap ? b : a, LLVMLShr, w, &xr, &nr) ||
                 !shift_side(swap ? a : b, LLVMShl, w, &xs, &ns) || xr != xs)
                 continue;
-            LLVMValueRef x = w == 32 ? tr32(l, xr) : xr;
-            LLVMTypeRef t = LLVMTypeOf(x);
+            LLVMTypeRef t = w == 32 ? l->i32 : l->i64;
             if (is_const(nr, &kr) && is_const(ns, &ks)) {
-                if (kr > 0 && kr < (uint64_t)w && kr + ks == (uint64_t)w)
-                    v = funnel(l, "llvm.fshr", x, LLVMConstInt(t, kr, 0));
+                if (kr == 0 || kr >= (uint64_t)w || kr + ks != (uint64_t)w)
+                    continue;
+                fn = "llvm.fshr", amt = LLVMConstInt(t, kr, 0);
             } else if (op == RV_OP_OR && is_neg(nr, ns, w)) {
-                v = funnel(l, "llvm.fshl", x, w == 32 ? tr32(l, ns) : ns);
+                fn = "llvm.fshl", amt = w == 32 ? tr32(l, ns) : ns;
             } else if (op == RV_OP_OR && is_neg(ns, nr, w)) {
-                v = funnel(l, "llvm.fshr", x, w == 32 ? tr32(l, nr) : nr);
+                fn = "llvm.fshr", amt = w == 32 ? tr32(l, nr) : nr;
+            } else {
+                continue;
             }
-            if (v)
-                return w == 32 ? sx64(l, v) : v;
+            LLVMValueRef v = funnel(l, fn, w == 32 ? tr32(l, xr) : xr, amt);
+            return w == 32 ? sx64(l, v) : v;
         }
     return NULL;
 }
