@@ -236,13 +236,19 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
  * head as well, to check them all in the guard (stop 12's design), cost more than it saved:
  * with the checks in place, --mode tier1 ran sort 0.80 and keccak 0.81 of the time, the rest
  * 0.94-1.05 (docs/tier1.md). */
+static LLVMValueRef load_clk_limit(struct ir_lifter *l)
+{
+    LLVMValueRef lim = LLVMBuildLoad2(l->b, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
+    LLVMSetAlignment(lim, 8);
+    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
+    return lim;
+}
+
 static void block_guard(struct ir_lifter *l, const struct rt_block *blk)
 {
     LLVMBuilderRef B = l->b;
     const uint64_t n_mem = l->guard_mem[l->cur];
-    LLVMValueRef lim = LLVMBuildLoad2(B, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
-    LLVMSetAlignment(lim, 8);
-    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
+    LLVMValueRef lim = load_clk_limit(l);
     LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
     const uint64_t steps = RV_CLK_STEP * (uint64_t)l->guard_insns[l->cur];
     LLVMValueRef stop = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildAdd(B, clk, ir_c64(l, steps), ""),
@@ -363,11 +369,70 @@ static int guard_plan(struct ir_lifter *l)
     return ok ? 0 : -1;
 }
 
+/* A counted self-loop's entry (lift_loop.c): take the guard-less copy when the whole trip
+ * fits: every guard the guarded copy would pass on the way would hold. The last iteration's is
+ * the strictest (clk and the trace tail only grow): clk + ((N - 1) * len + G) * 8 <= limit, and
+ * the tail + ((N - 1) * m + G_mem) records stays below the chunk's limit, where G and G_mem are
+ * what the block's guard covers (guard_plan) and m its accesses. N is bounded so that a cancel
+ * (which lowers clk_limit) still stops the run within 2^26 guest instructions. */
+#define IR_COUNTED_MAX_INSNS (1u << 26)
+
+static void counted_entry(struct ir_lifter *l, const struct rt_block *blk,
+                          const struct ir_counted *c, LLVMBasicBlockRef fast,
+                          LLVMBasicBlockRef guarded)
+{
+    LLVMBuilderRef B = l->b;
+    const uint64_t len = blk->end - blk->start, g = l->guard_insns[l->cur];
+    LLVMValueRef ok, n = ir_trip_count(l, c, &ok);
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULE, n,
+                                           ir_c64(l, IR_COUNTED_MAX_INSNS / len), ""), "");
+    LLVMValueRef steps = LLVMBuildAdd(B, LLVMBuildMul(B, n, ir_c64(l, RV_CLK_STEP * len), ""),
+                                      ir_c64(l, RV_CLK_STEP * (g - len)), "");
+    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, clk, steps, ""),
+                                           load_clk_limit(l), ""), "");
+    if (l->r->recording && l->guard_mem[l->cur]) {
+        uint64_t m = 0;
+        for (uint32_t i = blk->start; i < blk->end; i++)
+            m += (uint64_t)ir_is_access(&l->p->insns[i]);
+        LLVMValueRef recs = LLVMBuildAdd(B, LLVMBuildMul(B, n, ir_c64(l, 16 * m), ""),
+                                         ir_c64(l, 16 * (l->guard_mem[l->cur] - m)), "");
+        LLVMValueRef after = LLVMBuildGEP2(B, l->i8, LLVMBuildLoad2(B, l->ptr, l->tail, ""),
+                                           &recs, 1, "");
+        ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULT, after, l->rec_limit, ""), "");
+    }
+    LLVMBuildCondBr(B, ok, fast, guarded);
+}
+
+static void lift_body(struct ir_lifter *l, const struct rt_block *blk);
+
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
 {
-    const struct rvt_program *p = l->p;
+    struct ir_counted c;
+    if (l->guard_insns[l->cur] && ir_counted_loop(l->p, blk, &c)) {
+        LLVMBasicBlockRef pre = l->block_bb[l->cur];
+        LLVMBasicBlockRef copy[2] = {LLVMAppendBasicBlockInContext(l->c, l->fn, "counted"),
+                                     LLVMAppendBasicBlockInContext(l->c, l->fn, "guarded")};
+        counted_entry(l, blk, &c, copy[0], copy[1]);
+        for (int k = 0; k < 2; k++) {   /* each copy's back edge leads to its own start */
+            l->block_bb[l->cur] = copy[k];
+            memset(l->val, 0, sizeof l->val);
+            LLVMPositionBuilderAtEnd(l->b, copy[k]);
+            if (k)
+                block_guard(l, blk);
+            lift_body(l, blk);
+        }
+        l->block_bb[l->cur] = pre;
+        return;
+    }
     if (l->guard_insns[l->cur])
         block_guard(l, blk);
+    lift_body(l, blk);
+}
+
+static void lift_body(struct ir_lifter *l, const struct rt_block *blk)
+{
+    const struct rvt_program *p = l->p;
     /* Access runs in force: accesses before a run's end for which ir_access_in_run(.., base)
      * holds are checked. Several at once, as in a copy loop's interleaved loads from one base
      * and stores to another; an access no run covers has its own check, so a full table only

@@ -85,4 +85,24 @@ void ir_lift_mem(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int
 uint32_t ir_check_access_run(struct ir_lifter *l, uint32_t i, uint32_t end, uint64_t pc);
 int ir_access_in_run(const struct rv_insn *in, unsigned base);
 
+/* Counted self-loops (lift_loop.c). */
+enum ir_loop_kind {
+    IR_LOOP_NE,     /* continue while iv != n */
+    IR_LOOP_UP,     /* continue while iv ^ bias <u (n ^ bias) + adj, iv counting up */
+    IR_LOOP_DOWN,   /* continue while iv ^ bias >u (n ^ bias) + adj, iv counting down */
+};
+struct ir_counted {
+    enum ir_loop_kind kind;
+    unsigned iv, bound;   /* registers: the block's one write of iv is addi iv, iv, step */
+    int64_t step;         /* nonzero */
+    uint64_t bias;        /* 0, or 2^63 for a signed compare */
+    int adj;              /* -1, 0, +1 */
+};
+/* Is blk a counted self-loop (its last instruction branches back to its start)? */
+int ir_counted_loop(const struct rvt_program *p, const struct rt_block *blk,
+                    struct ir_counted *out);
+/* At the loop's entry: the number of times the block will run, and (*ok) whether that number
+ * is exact (the loop ends before iv wraps around; otherwise take the guarded copy). */
+LLVMValueRef ir_trip_count(struct ir_lifter *l, const struct ir_counted *c, LLVMValueRef *ok);
+
 #endif
