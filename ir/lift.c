@@ -225,6 +225,16 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
     return 1;
 }
 
+/* clk_limit, as every guard reads it: atomic, relaxed (a cancel lowers it from another
+ * thread while we run). */
+static LLVMValueRef load_clk_limit(struct ir_lifter *l)
+{
+    LLVMValueRef lim = LLVMBuildLoad2(l->b, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
+    LLVMSetAlignment(lim, 8);
+    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
+    return lim;
+}
+
 /* The head guard of a member block: leave (resume in tier 0 at the head, before any effect)
  * unless the block, and every guard-less path on from it (guard_plan), surely runs through.
  * Tier 0 checks the cycle limit after each control transfer and the chunk after each access;
@@ -236,14 +246,6 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
  * head as well, to check them all in the guard (stop 12's design), cost more than it saved:
  * with the checks in place, --mode tier1 ran sort 0.80 and keccak 0.81 of the time, the rest
  * 0.94-1.05 (docs/tier1.md). */
-static LLVMValueRef load_clk_limit(struct ir_lifter *l)
-{
-    LLVMValueRef lim = LLVMBuildLoad2(l->b, l->i64, ctx_field(l, RV_CTX_CLK_LIMIT), "");
-    LLVMSetAlignment(lim, 8);
-    LLVMSetOrdering(lim, LLVMAtomicOrderingMonotonic);
-    return lim;
-}
-
 static void block_guard(struct ir_lifter *l, const struct rt_block *blk)
 {
     LLVMBuilderRef B = l->b;
@@ -298,6 +300,15 @@ static unsigned direct_successors(const struct ir_lifter *l, uint32_t k, uint32_
     return m;
 }
 
+/* Loads and stores in a block: the records it makes in the recording variant. */
+static uint32_t block_accesses(const struct rvt_program *p, const struct rt_block *blk)
+{
+    uint32_t n = 0;
+    for (uint32_t i = blk->start; i < blk->end; i++)
+        n += (uint32_t)ir_is_access(&p->insns[i]);
+    return n;
+}
+
 /* Which blocks keep a guard, and what each covers (l->guard_insns, l->guard_mem). It is
  * enough that every cycle of the region passes a guard, and that a guard covers the longest
  * path from its block through guard-less blocks (in instructions, and in records for the
@@ -349,8 +360,7 @@ static int guard_plan(struct ir_lifter *l)
                     mem = l->guard_mem[s] > mem ? l->guard_mem[s] : mem;
                 }
             }
-            for (uint32_t i = l->r->blocks[u].start; i < l->r->blocks[u].end; i++)
-                mem += (uint32_t)ir_is_access(&p->insns[i]);
+            mem += block_accesses(p, &l->r->blocks[u]);
             l->guard_insns[u] = insns + (l->r->blocks[u].end - l->r->blocks[u].start);
             l->guard_mem[u] = mem;
             state[u] = 2;
@@ -392,9 +402,7 @@ static void counted_entry(struct ir_lifter *l, const struct rt_block *blk,
     ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, clk, steps, ""),
                                            load_clk_limit(l), ""), "");
     if (l->r->recording && l->guard_mem[l->cur]) {
-        uint64_t m = 0;
-        for (uint32_t i = blk->start; i < blk->end; i++)
-            m += (uint64_t)ir_is_access(&l->p->insns[i]);
+        const uint64_t m = block_accesses(l->p, blk);
         LLVMValueRef recs = LLVMBuildAdd(B, LLVMBuildMul(B, n, ir_c64(l, 16 * m), ""),
                                          ir_c64(l, 16 * (l->guard_mem[l->cur] - m)), "");
         LLVMValueRef after = LLVMBuildGEP2(B, l->i8, LLVMBuildLoad2(B, l->ptr, l->tail, ""),

@@ -6,10 +6,8 @@
  * in traces cut into small chunks, and that a cancel still stops a counted loop too long for
  * the guard-less copy. */
 #include <check.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ir/lift_int.h"
 #include "runtime/program.h"
@@ -247,19 +245,6 @@ START_TEST(counted_loops_run_as_the_interpreter)
 }
 END_TEST
 
-struct canceller {
-    struct rvt_monitor *m;
-};
-
-static void *cancel_later(void *arg)
-{
-    struct canceller *c = arg;
-    struct timespec ts = {0, 100 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    rvt_monitor_cancel(c->m, "test says stop");
-    return NULL;
-}
-
 /* 2^40 trips of a counted loop: far more than the guard-less copy may run at once (a cancel
  * lowers clk_limit, which only the guarded copy reads), so a cancel still stops it. Without
  * that bound this run would take hours. */
@@ -268,21 +253,10 @@ START_TEST(a_cancel_stops_a_long_counted_loop)
     const uint32_t w[] = {RV_ADDI(N, 0, 1), RV_SLLI(N, N, 40), RV_ADDI(10, 10, 1),
                           RV_ADDI(IV, IV, 1), RV_BNE(IV, N, -8), RV_HALT};
     struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
-    struct rvt_options o;
-    rvt_options_init(&o);
-    o.mode = RVT_MODE_TIER1;
-    struct canceller c = {rvt_monitor_new()};
-    o.monitor = c.m;
-    pthread_t th;
-    pthread_create(&th, NULL, cancel_later, &c);
     struct rvt_result r;
-    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
-    pthread_join(th, NULL);
-    ck_assert_msg(r.status == RVT_CANCELLED, "status %s (%s)", rvt_status_name(r.status),
-                  r.error);
+    t1cmp_run_cancelled(p, RVT_MODE_TIER1, &r);
     ck_assert_uint_gt(r.stats.tier1_instructions, 1000);
     rvt_result_free(&r);
-    rvt_monitor_free(c.m);
     rvt_program_free(p);
 }
 END_TEST

@@ -3,11 +3,9 @@
  * another thread in every mode, also while a tier 1 loop runs (clk_limit is re-read). */
 #include <check.h>
 #include <dirent.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
@@ -249,44 +247,17 @@ START_TEST(access_runs_fault_where_the_interpreter_does)
 }
 END_TEST
 
-struct canceller {
-    struct rvt_monitor *m;
-};
-
-static void *cancel_later(void *arg)
-{
-    struct canceller *c = arg;
-    struct timespec ts = {0, 100 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    rvt_monitor_cancel(c->m, "test says stop");
-    return NULL;
-}
-
 /* A loop that never ends: 0: addi x6, x6, 1   1: jal x0, -4 */
 static void run_cancelled(enum rvt_mode mode)
 {
     const uint32_t w[] = {RV_ADDI(6, 6, 1), RV_JAL(0, -4)};
     struct rvt_program *p = tu_load(w, 2, NULL, 0);
-    struct rvt_options o;
-    rvt_options_init(&o);
-    o.mode = mode;
-    o.tier_threshold = 5;
-    o.sync_compile = 1;
-    struct canceller c = {rvt_monitor_new()};
-    o.monitor = c.m;
-    pthread_t th;
-    pthread_create(&th, NULL, cancel_later, &c);
     struct rvt_result r;
-    ck_assert_int_eq(rvt_run(p, &o, &r), 0);
-    pthread_join(th, NULL);
-    ck_assert_msg(r.status == RVT_CANCELLED, "mode %s: status %s (%s)", rvt_mode_name(mode),
-                  rvt_status_name(r.status), r.error);
-    ck_assert_ptr_nonnull(strstr(r.error, "test says stop"));
+    t1cmp_run_cancelled(p, mode, &r);
     ck_assert_uint_gt(r.regs[6], 1000);   /* it really ran */
     if (mode == RVT_MODE_TIER1 || mode == RVT_MODE_TIERED)
         ck_assert_uint_gt(r.stats.tier1_instructions, 0);
     rvt_result_free(&r);
-    rvt_monitor_free(c.m);
     rvt_program_free(p);
 }
 

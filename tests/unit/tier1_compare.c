@@ -2,9 +2,11 @@
 #include "tier1_compare.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rvtier.h"
 #include "testutil.h"
@@ -83,4 +85,31 @@ void t1cmp_every_limit(struct rvt_program *p, int traced, uint64_t chunk_size, i
     for (uint64_t limit = 1; limit <= n + 2; limit++)
         t1cmp_limit(&c, p, limit);
     t1cmp_close(&c);
+}
+
+static void *cancel_later(void *arg)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    rvt_monitor_cancel(arg, "test says stop");
+    return NULL;
+}
+
+void t1cmp_run_cancelled(struct rvt_program *p, enum rvt_mode mode, struct rvt_result *r)
+{
+    struct rvt_options o;
+    rvt_options_init(&o);
+    o.mode = mode;
+    o.tier_threshold = 5;
+    o.sync_compile = 1;
+    struct rvt_monitor *m = rvt_monitor_new();
+    o.monitor = m;
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_later, m);
+    ck_assert_int_eq(rvt_run(p, &o, r), 0);
+    pthread_join(th, NULL);
+    rvt_monitor_free(m);
+    ck_assert_msg(r->status == RVT_CANCELLED, "mode %s: status %s (%s)", rvt_mode_name(mode),
+                  rvt_status_name(r->status), r->error);
+    ck_assert_ptr_nonnull(strstr(r->error, "test says stop"));
 }

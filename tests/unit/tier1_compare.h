@@ -3,11 +3,14 @@
  * count, registers and trace bytes. Shared by test_tier1.c and test_lift_loop.c.
  * Usage: t1cmp_every_limit(p, traced, chunk_size, share);
  *        or struct t1cmp c; t1cmp_open(&c, traced, chunk_size); struct t1cmp_run r = t1cmp_limit(&c, p, limit);
- *        ... t1cmp_close(&c); */
+ *        ... t1cmp_close(&c);
+ *        or t1cmp_run_cancelled(p, mode, &r); ... rvt_result_free(&r); */
 #ifndef RVT_TESTS_TIER1_COMPARE_H
 #define RVT_TESTS_TIER1_COMPARE_H
 
 #include <stdint.h>
+
+#include "rvtier.h"
 
 struct rvt_program;
 
@@ -32,5 +35,10 @@ void t1cmp_close(struct t1cmp *c);
  * tier 1 must have run more than half of the instructions (share 2), some (1), or any number
  * (0: a chunk too small for the guard of any loop). */
 void t1cmp_every_limit(struct rvt_program *p, int traced, uint64_t chunk_size, int share);
+
+/* Runs p in mode (tiered: threshold 5, synchronous compiles) while another thread cancels it
+ * after 100 ms, and asserts that the run ended cancelled, with the cancel's reason. The caller
+ * checks what else it expects of r and frees it. */
+void t1cmp_run_cancelled(struct rvt_program *p, enum rvt_mode mode, struct rvt_result *r);
 
 #endif
