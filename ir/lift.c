@@ -185,6 +185,8 @@ static void lift_jalr(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc
     ir_exit(l, RV_EXIT_NONE, t);
 }
 
+static void counted_branch(struct ir_lifter *l, uint64_t pc);
+
 /* One instruction; returns 1 if it ended the block (control left it). */
 static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc, int checked)
 {
@@ -200,7 +202,10 @@ static int lift_insn(struct ir_lifter *l, const struct rv_insn *in, uint64_t pc,
         ir_step_clock(l);
         return 0;
     case RV_CLS_BRANCH:
-        lift_branch(l, in, pc);
+        if (l->loop.body && pc == l->p->pc_base + 4ull * l->loop.branch)
+            counted_branch(l, pc);
+        else
+            lift_branch(l, in, pc);
         return 1;
     case RV_CLS_JUMP:
         if (in->op == RV_OP_JALR) {
@@ -379,58 +384,112 @@ static int guard_plan(struct ir_lifter *l)
     return ok ? 0 : -1;
 }
 
-/* A counted self-loop's entry (lift_loop.c): take the guard-less copy when the whole trip
- * fits: every guard the guarded copy would pass on the way would hold. The last iteration's is
- * the strictest (clk and the trace tail only grow): clk + ((N - 1) * len + G) * 8 <= limit, and
- * the tail + ((N - 1) * m + G_mem) records stays below the chunk's limit, where G and G_mem are
- * what the block's guard covers (guard_plan) and m its accesses. N is bounded so that a cancel
- * (which lowers clk_limit) still stops the run within 2^26 guest instructions. */
+/* A counted self-loop (lift_loop.c) runs in batches, and its body has no guard: each batch
+ * takes as many trips as surely fit, so that every guard the block would pass on the way would
+ * hold. The batch's last trip is the strictest (clk and the trace tail only grow): n trips fit
+ * when clk + ((n - 1) * len + G) * 8 <= limit and the tail + ((n - 1) * m + G_mem) records
+ * stays below the chunk's limit, where G and G_mem are what the block's guard covers
+ * (guard_plan) and m its accesses. A batch is also at most 2^26 guest instructions, so that a
+ * cancel (which lowers clk_limit) still stops the run within that many. When no trip fits the
+ * region leaves at the head, as the guard would, and tier 0 goes on exactly. */
 #define IR_COUNTED_MAX_INSNS (1u << 26)
 
-static void counted_entry(struct ir_lifter *l, const struct rt_block *blk,
-                          const struct ir_counted *c, LLVMBasicBlockRef fast,
-                          LLVMBasicBlockRef guarded)
+static LLVMValueRef umin(LLVMBuilderRef B, LLVMValueRef a, LLVMValueRef b)
+{
+    return LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntULT, a, b, ""), a, b, "");
+}
+
+/* How many `per` fit in have - need: 0 when need > have, no bound when per is 0. */
+static LLVMValueRef how_many_fit(struct ir_lifter *l, LLVMValueRef have, LLVMValueRef need,
+                                 uint64_t per)
+{
+    LLVMBuilderRef B = l->b;
+    LLVMValueRef q = per ? LLVMBuildUDiv(B, LLVMBuildSub(B, have, need, ""), ir_c64(l, per), "")
+                         : ir_c64(l, UINT64_MAX);
+    return LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntUGE, have, need, ""), q, ir_c64(l, 0), "");
+}
+
+/* The trips of the next batch: at most rem, and as many as fit. */
+static LLVMValueRef batch_trips(struct ir_lifter *l, const struct rt_block *blk,
+                                LLVMValueRef rem)
 {
     LLVMBuilderRef B = l->b;
     const uint64_t len = blk->end - blk->start, g = l->guard_insns[l->cur];
-    LLVMValueRef ok, n = ir_trip_count(l, c, &ok);
-    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULE, n,
-                                           ir_c64(l, IR_COUNTED_MAX_INSNS / len), ""), "");
-    LLVMValueRef steps = LLVMBuildAdd(B, LLVMBuildMul(B, n, ir_c64(l, RV_CLK_STEP * len), ""),
-                                      ir_c64(l, RV_CLK_STEP * (g - len)), "");
-    LLVMValueRef clk = LLVMBuildLoad2(B, l->i64, l->clk, "");
-    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, clk, steps, ""),
-                                           load_clk_limit(l), ""), "");
-    if (l->r->recording && l->guard_mem[l->cur]) {
+    LLVMValueRef need = LLVMBuildAdd(B, LLVMBuildLoad2(B, l->i64, l->clk, ""),
+                                     ir_c64(l, RV_CLK_STEP * (g - len)), "");
+    LLVMValueRef n = how_many_fit(l, load_clk_limit(l), need, RV_CLK_STEP * len);
+    n = umin(B, umin(B, rem, n), ir_c64(l, IR_COUNTED_MAX_INSNS / len));
+    if (l->r->recording && l->guard_mem[l->cur]) {   /* below the limit: at most limit - 1 */
         const uint64_t m = block_accesses(l->p, blk);
-        LLVMValueRef recs = LLVMBuildAdd(B, LLVMBuildMul(B, n, ir_c64(l, 16 * m), ""),
-                                         ir_c64(l, 16 * (l->guard_mem[l->cur] - m)), "");
-        LLVMValueRef after = LLVMBuildGEP2(B, l->i8, LLVMBuildLoad2(B, l->ptr, l->tail, ""),
-                                           &recs, 1, "");
-        ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULT, after, l->rec_limit, ""), "");
+        LLVMValueRef tail = LLVMBuildPtrToInt(B, LLVMBuildLoad2(B, l->ptr, l->tail, ""),
+                                              l->i64, "");
+        need = LLVMBuildAdd(B, tail, ir_c64(l, 16 * (l->guard_mem[l->cur] - m)), "");
+        LLVMValueRef last = LLVMBuildSub(B, LLVMBuildPtrToInt(B, l->rec_limit, l->i64, ""),
+                                         ir_c64(l, 1), "");
+        n = umin(B, n, how_many_fit(l, last, need, 16 * m));
     }
-    LLVMBuildCondBr(B, ok, fast, guarded);
+    return n;
 }
 
 static void lift_body(struct ir_lifter *l, const struct rt_block *blk);
+
+/* pre (block_bb): the trip count, or leave at the head when it is not exact (iv would wrap
+ * around: tier 0 runs such a loop). batch: rem trips to go, n of them now, which end when iv
+ * reaches end = iv + n * step. counted: the body; its back edge (counted_branch) compares iv
+ * with end instead of the guest's compare, so iv stays the loop's one counter. */
+static void lift_counted(struct ir_lifter *l, const struct rt_block *blk,
+                         const struct ir_counted *c)
+{
+    LLVMBuilderRef B = l->b;
+    LLVMValueRef head = ir_c64(l, l->p->pc_base + 4ull * blk->start);
+    LLVMValueRef ok, n = ir_trip_count(l, c, &ok);
+    ir_exit_if(l, LLVMBuildNot(B, ok, ""), IR_EXIT_RESUME, head);
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef batch = LLVMAppendBasicBlockInContext(l->c, l->fn, "batch");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->c, l->fn, "counted");
+    LLVMBuildBr(B, batch);
+    LLVMPositionBuilderAtEnd(B, batch);
+    memset(l->val, 0, sizeof l->val);   /* batch and body are loops: pre's values are not theirs */
+    l->loop.rem = LLVMBuildPhi(B, l->i64, "rem");
+    LLVMAddIncoming(l->loop.rem, &n, &pre, 1);
+    l->loop.trips = batch_trips(l, blk, l->loop.rem);
+    ir_exit_if(l, LLVMBuildICmp(B, LLVMIntEQ, l->loop.trips, ir_c64(l, 0), ""), IR_EXIT_RESUME,
+               head);
+    LLVMValueRef span = LLVMBuildMul(B, l->loop.trips, ir_c64(l, (uint64_t)c->step), "");
+    l->loop.end = LLVMBuildAdd(B, ir_get_reg(l, c->iv), span, "end");
+    LLVMBuildBr(B, body);
+    LLVMPositionBuilderAtEnd(B, body);
+    memset(l->val, 0, sizeof l->val);
+    l->loop.batch = batch;
+    l->loop.body = body;
+    l->loop.branch = blk->end - 1;
+    l->loop.iv = c->iv;
+    lift_body(l, blk);
+    memset(&l->loop, 0, sizeof l->loop);
+}
+
+/* The back edge of a counted loop (the block's last instruction, a branch to its start). */
+static void counted_branch(struct ir_lifter *l, uint64_t pc)
+{
+    LLVMBuilderRef B = l->b;
+    ir_step_clock(l);
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->c, l->fn, "batch_done");
+    LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(l->c, l->fn, "not_taken");
+    LLVMValueRef more = LLVMBuildICmp(B, LLVMIntNE, ir_get_reg(l, l->loop.iv), l->loop.end, "");
+    LLVMBuildCondBr(B, more, l->loop.body, done);
+    LLVMPositionBuilderAtEnd(B, done);
+    LLVMValueRef left = LLVMBuildSub(B, l->loop.rem, l->loop.trips, "");
+    LLVMAddIncoming(l->loop.rem, &left, &done, 1);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, left, ir_c64(l, 0), ""), out, l->loop.batch);
+    LLVMPositionBuilderAtEnd(B, out);
+    go_to(l, pc + 4);
+}
 
 static void lift_block(struct ir_lifter *l, const struct rt_block *blk)
 {
     struct ir_counted c;
     if (l->guard_insns[l->cur] && ir_counted_loop(l->p, blk, &c)) {
-        LLVMBasicBlockRef pre = l->block_bb[l->cur];
-        LLVMBasicBlockRef copy[2] = {LLVMAppendBasicBlockInContext(l->c, l->fn, "counted"),
-                                     LLVMAppendBasicBlockInContext(l->c, l->fn, "guarded")};
-        counted_entry(l, blk, &c, copy[0], copy[1]);
-        for (int k = 0; k < 2; k++) {   /* each copy's back edge leads to its own start */
-            l->block_bb[l->cur] = copy[k];
-            memset(l->val, 0, sizeof l->val);
-            LLVMPositionBuilderAtEnd(l->b, copy[k]);
-            if (k)
-                block_guard(l, blk);
-            lift_body(l, blk);
-        }
-        l->block_bb[l->cur] = pre;
+        lift_counted(l, blk, &c);
         return;
     }
     if (l->guard_insns[l->cur])

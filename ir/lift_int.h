@@ -39,6 +39,12 @@ struct ir_lifter {
     uint32_t *guard_insns;            /* per member block: instructions its guard covers
                                        * (the longest path through guard-less blocks), 0: none */
     uint32_t *guard_mem;              /* and the records of the path with the most of them */
+    struct {                          /* the counted self-loop being lifted (lift_counted) */
+        LLVMBasicBlockRef batch, body;    /* NULL when there is none */
+        LLVMValueRef rem, trips, end;     /* phi: trips left; this batch's; iv after them */
+        uint32_t branch;                  /* index of its back edge */
+        unsigned iv;                      /* the induction variable's register */
+    } loop;
     LLVMBasicBlockRef finish_bb;      /* the one return block, made on the first exit */
     LLVMValueRef fin_pc, fin_reason, fin_clk, fin_tail;   /* its phis */
     unsigned prof_kind;               /* "prof" metadata */

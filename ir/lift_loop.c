@@ -1,8 +1,8 @@
 /* lift_loop.c — counted self-loops: a member block that branches back to its own start on a
  * compare of an induction variable (one `addi iv, iv, c` in the block) with a register the
  * block leaves alone. Its trip count is known when the loop is entered, so lift.c lifts such a
- * block twice: a copy without the head guard, taken when the whole trip fits under the cycle
- * limit and in the trace chunk, and the guarded copy otherwise.
+ * block without its head guard, as a loop run in batches of as many trips as surely fit under
+ * the cycle limit and in the trace chunk (lift_counted); the back edge goes by the count.
  *
  * Why: an exit at the loop head must write back every register the loop writes, so the values
  * of the loop's temporaries from the last iteration stay live around the back edge for it alone.
@@ -78,7 +78,8 @@ int ir_counted_loop(const struct rvt_program *p, const struct rt_block *blk,
 }
 
 /* How many times the block runs from here (v0 = iv on entry), and whether that count is
- * exact: the loop ends before iv wraps around. */
+ * exact: the loop ends before iv wraps around. When it is not, the region leaves at the head
+ * and tier 0 runs the loop. */
 LLVMValueRef ir_trip_count(struct ir_lifter *l, const struct ir_counted *c, LLVMValueRef *ok)
 {
     LLVMBuilderRef B = l->b;
@@ -98,16 +99,20 @@ LLVMValueRef ir_trip_count(struct ir_lifter *l, const struct ir_counted *c, LLVM
     LLVMValueRef fine = LLVMConstInt(l->i1, 1, 0);
     if (c->adj)   /* n + 1 and n - 1 must not wrap */
         fine = LLVMBuildICmp(B, LLVMIntNE, nb, ir_c64(l, c->adj > 0 ? UINT64_MAX : 0), "");
-    LLVMValueRef span, room;
+    /* Entered with x0 already past y, the block runs once, if that step does not wrap. */
+    LLVMValueRef past, once, span, room;
     if (c->kind == IR_LOOP_UP) {   /* x0 < y, and y + a - 1 stays below 2^64 */
-        fine = LLVMBuildAnd(B, fine, LLVMBuildICmp(B, LLVMIntULT, x0, y, ""), "");
+        past = LLVMBuildICmp(B, LLVMIntUGE, x0, y, "");
+        once = LLVMBuildICmp(B, LLVMIntULE, x0, ir_c64(l, ~a), "");
         room = LLVMBuildICmp(B, LLVMIntULE, y, ir_c64(l, 0 - a), "");
         span = LLVMBuildSub(B, y, x0, "");
     } else {                       /* x0 > y, and y - a + 1 stays at or above 0 */
-        fine = LLVMBuildAnd(B, fine, LLVMBuildICmp(B, LLVMIntUGT, x0, y, ""), "");
+        past = LLVMBuildICmp(B, LLVMIntULE, x0, y, "");
+        once = LLVMBuildICmp(B, LLVMIntUGE, x0, ca, "");
         room = LLVMBuildICmp(B, LLVMIntUGE, y, ir_c64(l, a - 1), "");
         span = LLVMBuildSub(B, x0, y, "");
     }
-    *ok = LLVMBuildAnd(B, fine, room, "");
-    return LLVMBuildUDiv(B, LLVMBuildAdd(B, span, ir_c64(l, a - 1), ""), ca, "trips");
+    *ok = LLVMBuildAnd(B, fine, LLVMBuildSelect(B, past, once, room, ""), "");
+    LLVMValueRef n_trips = LLVMBuildUDiv(B, LLVMBuildAdd(B, span, ir_c64(l, a - 1), ""), ca, "");
+    return LLVMBuildSelect(B, past, ir_c64(l, 1), n_trips, "trips");
 }

@@ -1,10 +1,10 @@
-/* test_lift_loop.c — counted self-loops (ir/lift_loop.c, and lift.c's counted_entry): which
+/* test_lift_loop.c — counted self-loops (ir/lift_loop.c, and lift.c's lift_counted): which
  * blocks count as one (every branch and direction the trip count handles, and the look-alikes
- * that must not), that such a block is lifted twice, that both copies compute what the
- * interpreter does for induction values at the edges of the signed and unsigned ranges (wrap
- * arounds included) under cycle limits that stop the run on every instruction of a loop and
- * in traces cut into small chunks, and that a cancel still stops a counted loop too long for
- * the guard-less copy. */
+ * that must not), that such a block is lifted as batches without a guard, that it computes
+ * what the interpreter does for induction values at the edges of the signed and unsigned ranges
+ * (wrap arounds included) under cycle limits that stop the run on every instruction of a loop
+ * and in traces cut into small chunks, that a loop longer than one batch runs as the
+ * interpreter does across its batches, and that a cancel still stops a long counted loop. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +108,9 @@ START_TEST(which_loops_are_counted)
 }
 END_TEST
 
-/* The region of a counted loop has both copies; a loop that is not counted has neither. */
-START_TEST(a_counted_loop_is_lifted_twice)
+/* The region of a counted loop has its batch loop and no guard (the one clk_limit read is the
+ * batch's); a loop that is not counted has its guard and no batch. */
+START_TEST(a_counted_loop_runs_in_batches)
 {
     char err[512];
     for (int k = 0; k < 2; k++) {
@@ -122,7 +123,8 @@ START_TEST(a_counted_loop_is_lifted_twice)
         struct t1_compiled c;
         ck_assert_msg(t1_compile(e, p, &r, NULL, 1, &c, err, sizeof err) == 0, "%s", err);
         ck_assert_uint_eq(tu_count(c.ir_before, "\ncounted:"), k ? 0 : 1);
-        ck_assert_uint_eq(tu_count(c.ir_before, "\nguarded:"), k ? 0 : 1);
+        ck_assert_uint_eq(tu_count(c.ir_before, "\nbatch:"), k ? 0 : 1);
+        ck_assert_uint_eq(tu_count(c.ir_before, "load atomic"), 1);
         t1_compiled_free(&c);
         rt_region_free(&r);
         rvt_program_free(p);
@@ -232,7 +234,8 @@ START_TEST(counted_loops_run_as_the_interpreter)
         }
         rvt_program_free(p);
         /* a pair whose loop runs on (past MOST trips, or around the 2^64 range): stopped by
-         * the limit, in the guarded copy */
+         * the limit, in tier 0 (a batch takes only the trips that fit; a count that is not
+         * exact leaves at once) */
         ck_assert_msg(have_endless, "form %u", k);
         p = load_table(&f[k], (const uint64_t (*)[2])endless, 1);
         t1cmp_open(&c, 0, 0);
@@ -245,9 +248,33 @@ START_TEST(counted_loops_run_as_the_interpreter)
 }
 END_TEST
 
-/* 2^40 trips of a counted loop: far more than the guard-less copy may run at once (a cancel
- * lowers clk_limit, which only the guarded copy reads), so a cancel still stops it. Without
- * that bound this run would take hours. */
+/* A counted loop of 3 instructions and 3 * 2^24 + 5 trips runs in three batches (at most
+ * 2^26 / 3 trips each): as the interpreter, with no limit and with limits in each batch, at the
+ * instructions around the first batch's end, and at the run's last instructions. */
+START_TEST(a_loop_longer_than_a_batch_runs_as_the_interpreter)
+{
+    const uint32_t w[] = {RV_ADDI(N, 0, 3), RV_SLLI(N, N, 24), RV_ADDI(N, N, 5),
+                          RV_ADDI(10, 10, 1), RV_ADDI(IV, IV, 1), RV_BNE(IV, N, -8), RV_HALT};
+    struct rvt_program *p = tu_load(w, sizeof w / 4, NULL, 0);
+    struct t1cmp c;
+    t1cmp_open(&c, 0, 0);
+    const struct t1cmp_run all = t1cmp_limit(&c, p, 0);
+    ck_assert_int_eq(all.status, RVT_OK);
+    ck_assert_uint_eq(all.instructions, 3 + 3 * (3ull << 24 | 5) + 2);
+    ck_assert_uint_gt(all.tier1_instructions, all.instructions - 100);
+    const uint64_t batch = 3 + 3 * ((1u << 26) / 3);   /* the first batch ends here */
+    const uint64_t limits[] = {batch - 1, batch, batch + 1, batch + 2, 2 * batch + 7,
+                               all.instructions - 3, all.instructions - 1, all.instructions};
+    for (unsigned k = 0; k < sizeof limits / sizeof limits[0]; k++)
+        t1cmp_limit(&c, p, limits[k]);
+    t1cmp_close(&c);
+    rvt_program_free(p);
+}
+END_TEST
+
+/* 2^40 trips of a counted loop: far more than one batch may run (a cancel lowers clk_limit,
+ * which only the batch reads), so a cancel still stops it. Without that bound this run would
+ * take hours. */
 START_TEST(a_cancel_stops_a_long_counted_loop)
 {
     const uint32_t w[] = {RV_ADDI(N, 0, 1), RV_SLLI(N, N, 40), RV_ADDI(10, 10, 1),
@@ -267,8 +294,9 @@ Suite *test_lift_loop_suite(void)
     TCase *tc = tcase_create("lift_loop");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, which_loops_are_counted);
-    tcase_add_test(tc, a_counted_loop_is_lifted_twice);
+    tcase_add_test(tc, a_counted_loop_runs_in_batches);
     tcase_add_test(tc, counted_loops_run_as_the_interpreter);
+    tcase_add_test(tc, a_loop_longer_than_a_batch_runs_as_the_interpreter);
     tcase_add_test(tc, a_cancel_stops_a_long_counted_loop);
     suite_add_tcase(s, tc);
     return s;
