@@ -108,7 +108,7 @@ struct ir_counted {
 int ir_counted_loop(const struct rvt_program *p, const struct rt_block *blk,
                     struct ir_counted *out);
 /* At the loop's entry: the number of times the block will run, and (*ok) whether that number
- * is exact (the loop ends before iv wraps around; otherwise take the guarded copy). */
+ * is exact (the loop ends before iv wraps around; otherwise the region leaves at the head). */
 LLVMValueRef ir_trip_count(struct ir_lifter *l, const struct ir_counted *c, LLVMValueRef *ok);
 
 #endif
