@@ -433,8 +433,8 @@ static LLVMValueRef batch_trips(struct ir_lifter *l, const struct rt_block *blk,
 
 static void lift_body(struct ir_lifter *l, const struct rt_block *blk);
 
-/* pre (block_bb): the trip count, or leave at the head when it is not exact (iv would wrap
- * around: tier 0 runs such a loop). batch: rem trips to go, n of them now, which end when iv
+/* pre (block_bb): the trip count, 0 when it is not exact (iv would wrap around: the first
+ * batch then has no trips, the region leaves at the head and tier 0 runs the loop). batch: rem trips to go, n of them now, which end when iv
  * reaches end = iv + n * step. counted: the body; its back edge (counted_branch) compares iv
  * with end instead of the guest's compare, so iv stays the loop's one counter. */
 static void lift_counted(struct ir_lifter *l, const struct rt_block *blk,
@@ -443,7 +443,7 @@ static void lift_counted(struct ir_lifter *l, const struct rt_block *blk,
     LLVMBuilderRef B = l->b;
     LLVMValueRef head = ir_c64(l, l->p->pc_base + 4ull * blk->start);
     LLVMValueRef ok, n = ir_trip_count(l, c, &ok);
-    ir_exit_if(l, LLVMBuildNot(B, ok, ""), IR_EXIT_RESUME, head);
+    n = LLVMBuildSelect(B, ok, n, ir_c64(l, 0), "");   /* not exact: no batch, leave at once */
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
     LLVMBasicBlockRef batch = LLVMAppendBasicBlockInContext(l->c, l->fn, "batch");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(l->c, l->fn, "counted");
