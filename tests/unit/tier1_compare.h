@@ -37,7 +37,8 @@ void t1cmp_close(struct t1cmp *c);
 void t1cmp_every_limit(struct rvt_program *p, int traced, uint64_t chunk_size, int share);
 
 /* Runs p in mode (tiered: threshold 5, synchronous compiles) while another thread cancels it
- * after 100 ms, and asserts that the run ended cancelled, with the cancel's reason. The caller
+ * after 100 ms, and asserts (tier1, tiered: after a short run that compiled p's regions, which
+ * p keeps, and asserted that tier 1 ran) that the run ended cancelled, with the cancel's reason. The caller
  * checks what else it expects of r and frees it. */
 void t1cmp_run_cancelled(struct rvt_program *p, enum rvt_mode mode, struct rvt_result *r);
 
