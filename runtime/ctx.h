@@ -22,7 +22,14 @@ enum rv_exit {
 };
 
 struct rv_ctx {
-    uint64_t regs[32];          /* x0..x31 whenever C code runs (x0 stays 0) */
+    uint64_t regs[32];          /* x0..x31 whenever C code runs (x0 stays 0); tier 0 keeps its
+                                   memory-resident registers here all the time (regmap.h) */
+    /* The two fields generated code reads on every branch and every load/store come right
+     * after regs: with RM_CTX_BIAS they and x2..x31 are a disp8 away (regmap.h). */
+    uint64_t clk_limit;         /* --max-cycles as a clk bound; UINT64_MAX = none */
+    /* Tier 0: the record slot at which the chunk is full (trace_buf's records + max_trace_size),
+     * or UINTPTR_MAX when the entry takes no records; set by t0_run on every entry. */
+    uint64_t *trace_limit;
     uint64_t pc;                /* guest pc whenever C code runs */
     uint64_t clk;               /* SP1 clk: starts at 1, +8 per instruction, +256 more per ECALL */
     uint64_t global_clk;        /* instructions executed outside unconstrained mode */
@@ -33,38 +40,34 @@ struct rv_ctx {
     uint64_t *trace_tail;       /* next free {clk, value} record slot */
     uint64_t num_mem_reads;     /* records in the current chunk */
     uint64_t max_trace_size;    /* chunk size in records; 0 = tracing off */
-    uint64_t clk_limit;         /* --max-cycles as a clk bound; UINT64_MAX = none */
     uint64_t pc_base;           /* first text address (jump table index 0) */
     uint64_t text_words;        /* jump table length */
     uint64_t exit_reason;       /* enum rv_exit, set by generated code before returning */
     uint64_t saved_rsp;         /* host stack pointer of the C caller, for tier code */
     struct rt_job *job;         /* the run this context belongs to */
     uint64_t tier1_insns;       /* guest instructions executed by tier 1 code (stats) */
-    /* Tier 0: the record slot at which the chunk is full (trace_buf's records + max_trace_size),
-     * or UINTPTR_MAX when the entry takes no records; set by t0_run on every entry. */
-    uint64_t *trace_limit;
     uint64_t tier1_entries;     /* tier 1 region calls by the gate (stats) */
 };
 
 #define RV_CTX_REGS             0
-#define RV_CTX_PC               256
-#define RV_CTX_CLK              264
-#define RV_CTX_GLOBAL_CLK       272
-#define RV_CTX_IS_UNCONSTRAINED 280
-#define RV_CTX_MEM              288
-#define RV_CTX_JUMP_TABLE       296
-#define RV_CTX_TRACE_BUF        304
-#define RV_CTX_TRACE_TAIL       312
-#define RV_CTX_NUM_MEM_READS    320
-#define RV_CTX_MAX_TRACE_SIZE   328
-#define RV_CTX_CLK_LIMIT        336
-#define RV_CTX_PC_BASE          344
-#define RV_CTX_TEXT_WORDS       352
-#define RV_CTX_EXIT_REASON      360
-#define RV_CTX_SAVED_RSP        368
-#define RV_CTX_JOB              376
-#define RV_CTX_TIER1_INSNS      384
-#define RV_CTX_TRACE_LIMIT      392
+#define RV_CTX_CLK_LIMIT        256
+#define RV_CTX_TRACE_LIMIT      264
+#define RV_CTX_PC               272
+#define RV_CTX_CLK              280
+#define RV_CTX_GLOBAL_CLK       288
+#define RV_CTX_IS_UNCONSTRAINED 296
+#define RV_CTX_MEM              304
+#define RV_CTX_JUMP_TABLE       312
+#define RV_CTX_TRACE_BUF        320
+#define RV_CTX_TRACE_TAIL       328
+#define RV_CTX_NUM_MEM_READS    336
+#define RV_CTX_MAX_TRACE_SIZE   344
+#define RV_CTX_PC_BASE          352
+#define RV_CTX_TEXT_WORDS       360
+#define RV_CTX_EXIT_REASON      368
+#define RV_CTX_SAVED_RSP        376
+#define RV_CTX_JOB              384
+#define RV_CTX_TIER1_INSNS      392
 #define RV_CTX_TIER1_ENTRIES    400
 
 _Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");

@@ -26,7 +26,7 @@ static char *dump_program(unsigned threads, struct t0_code **code_out, size_t *l
     const uint32_t prog_words[N_WORDS] = {
         RV_ADDI(10, 0, 3),         /* 0x10000 */
         RV_LUI(11, 0x20),          /* 0x10004: x11 = data (0x20000) */
-        RV_LD(7, 11, 0),           /* 0x10008: x7 lives in an xmm lane (pinsrq) */
+        RV_LD(7, 11, 0),           /* 0x10008: x7 lives in ctx (regs[7]: r12 - 0x58) */
         RV_ADDI(10, 10, -1),       /* 0x1000c */
         RV_SD(10, 11, 8),          /* 0x10010 */
         RV_BNE(10, 0, -8),         /* 0x10014: -> 0x1000c */
@@ -66,7 +66,8 @@ START_TEST(listing_has_sections_guest_lines_and_host_code)
         "== prologue", "== epilogue", "== guest code ==", "== exit stubs",
         "0x10000: addi x10,x0,3\n", "0x10008: ld x7,0(x11)\n", "0x10010: sd x10,8(x11)\n",
         "0x10014: bne x10,x0,1000c\n", "0x1001c: ecall\n",
-        "push\t", "pop\t", "ret", "mov\t", "add\t", "cmp\t", "jmp\t", "pinsrq\t",
+        "push\t", "pop\t", "ret", "mov\t", "add\t", "cmp\t", "jmp\t",
+        "mov\tqword ptr [r12 - 0x58], ",
         "; -> +0x", "; -> epilogue", "; -> stub",
     };
     for (size_t k = 0; k < sizeof must / sizeof must[0]; k++)

@@ -21,7 +21,8 @@
 /* ---- the register map ---- */
 
 /* Every guest register but x0 has one location of its own, never a pinned or scratch host
- * register, and a solo XMM register's lane 1 is empty (its movq write zeroes it). */
+ * register, a solo XMM register's lane 1 is empty (its movq write zeroes it), and a ctx
+ * resident is in its own ctx->regs slot (the gate and C read it there). */
 static void check_map(const struct rv_regmap *m, const char *what)
 {
     static const enum x86_reg taken[] = {RM_TRACE_TAIL, RM_MEM, RM_CTX, RM_JUMP_TABLE, RM_CLK,
@@ -31,6 +32,10 @@ static void check_map(const struct rv_regmap *m, const char *what)
     for (int r = 1; r < 32; r++) {
         struct rv_loc l = m->loc[r];
         ck_assert_msg(l.kind != RV_LOC_ZERO, "%s: x%d has no location", what, r);
+        if (l.kind == RV_LOC_CTX) {
+            ck_assert_msg(l.reg == r, "%s: x%d in ctx slot %u", what, r, l.reg);
+            continue;
+        }
         ck_assert_int_lt(l.lane, 2);
         ck_assert_int_lt(l.reg, 16);
         if (l.kind == RV_LOC_GPR) {
@@ -54,28 +59,52 @@ static void check_map(const struct rv_regmap *m, const char *what)
         ck_assert_msg(!(solo[x] && seen_xmm[x][1]), "%s: xmm%d solo but lane 1 is used", what, x);
 }
 
+/* l's class: 0 GPR, 1 solo XMM, 2 lane 0 of a pair, 3 lane 1, 4 ctx. */
+static int loc_class(struct rv_loc l)
+{
+    return l.kind == RV_LOC_GPR ? 0 : l.kind == RV_LOC_CTX ? 4 : l.solo ? 1 : 2 + l.lane;
+}
+
+static void count_classes(const struct rv_regmap *m, int n[5])
+{
+    for (int r = 1; r < 32; r++)
+        n[loc_class(m->loc[r])]++;
+}
+
 START_TEST(regmap_is_a_bijection)
 {
     struct rv_regmap m;
     rv_regmap_default(&m);
     check_map(&m, "default");
-    /* the default ranking that the operand shapes below rely on */
+    /* the default ranking that the operand shapes below rely on, and the default layout:
+     * six GPRs, the rest in ctx */
     for (unsigned r = 10; r <= 15; r++)
         ck_assert_int_eq(m.loc[r].kind, RV_LOC_GPR);
-    ck_assert(m.loc[6].solo);
-    ck_assert_int_eq(m.loc[2].lane, 0);
-    ck_assert(!m.loc[2].solo);
-    ck_assert_int_eq(m.loc[1].lane, 1);
+    int n[5] = {0};
+    count_classes(&m, n);
+    ck_assert_int_eq(n[0], RV_REGMAP_GPRS);
+    ck_assert_int_eq(n[4], 31 - RV_REGMAP_GPRS);
+    /* DESIGN.md's layout: the rest in xmm0-14, five alone, ten pairs */
+    static const uint8_t ident[31] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                      12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                      23, 24, 25, 26, 27, 28, 29, 30, 31};
+    rv_regmap_ranked(ident, RV_LAYOUT_XMM, &m);
+    check_map(&m, "xmm");
+    memset(n, 0, sizeof n);
+    count_classes(&m, n);
+    ck_assert(n[0] == 6 && n[1] == 5 && n[2] == 10 && n[3] == 10 && n[4] == 0);
+    ck_assert(m.loc[7].solo && m.loc[12].lane == 0 && !m.loc[12].solo && m.loc[22].lane == 1);
     /* any ranking gives a valid map, and every register gets every class over a few */
-    int classes[32][4] = {{0}};   /* GPR, solo XMM, lane 0 of a pair, lane 1 */
+    int classes[32][5] = {{0}};
     for (uint64_t seed = 1; seed <= 200; seed++) {
         t0cmp_shuffled_map(seed * 0x9e3779b97f4a7c15ull, &m);
         check_map(&m, "shuffled");
         for (int r = 1; r < 32; r++)
-            classes[r][m.loc[r].kind == RV_LOC_GPR ? 0 : m.loc[r].solo ? 1 : 2 + m.loc[r].lane]++;
+            classes[r][loc_class(m.loc[r])]++;
     }
     for (int r = 1; r < 32; r++)
-        ck_assert_msg(classes[r][0] && classes[r][1] && classes[r][2] && classes[r][3],
+        ck_assert_msg(classes[r][0] && classes[r][1] && classes[r][2] && classes[r][3] &&
+                          classes[r][4],
                       "x%d: not in every location class", r);
 }
 END_TEST

@@ -31,7 +31,8 @@ struct rvt_program *t0cmp_load(const uint32_t *w, size_t n, const uint8_t *data,
     return p;
 }
 
-/* A register ranking shuffled by a seed (Fisher-Yates over xorshift). */
+/* A register ranking shuffled by a seed (Fisher-Yates over xorshift), in the layout that has
+ * every location class (GPR, solo XMM, both lanes of a pair, ctx). */
 void t0cmp_shuffled_map(uint64_t seed, struct rv_regmap *m)
 {
     uint8_t rank[31];
@@ -47,7 +48,7 @@ void t0cmp_shuffled_map(uint64_t seed, struct rv_regmap *m)
         rank[k] = rank[j];
         rank[j] = t;
     }
-    rv_regmap_ranked(rank, m);
+    rv_regmap_ranked(rank, RV_LAYOUT_MIXED, m);
 }
 
 static void scrambled_map(const struct rvt_program *p, struct rv_regmap *m)

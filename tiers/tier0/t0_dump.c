@@ -121,6 +121,8 @@ static int dump_all(const struct dumper *d)
         const struct rv_loc l = c->map.loc[r];
         if (l.kind == RV_LOC_GPR)
             fprintf(d->out, " x%u=%s", r, GPR_NAMES[l.reg]);
+        else if (l.kind == RV_LOC_CTX)
+            fprintf(d->out, " x%u=ctx", r);
         else
             fprintf(d->out, " x%u=xmm%u%s", r, l.reg, l.solo ? "" : l.lane ? ".1" : ".0");
     }

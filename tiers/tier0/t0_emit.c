@@ -38,9 +38,12 @@ uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg 
         t0_store_reg_enc(&a, e->home, r, g);
     else
         t0_load_reg_enc(&a, e->home, g, r);
-    const size_t len = x86_here(&a);   /* at most 7: pextrq / pinsrq */
-    if (len > 7)
-        x86_asm_fail(&e->a, "a register move longer than 7 bytes");
+    const size_t len = x86_here(&a);   /* at most 7 (pextrq, pinsrq, a disp8 load) but for a
+                                          disp32 into ctx */
+    if (len > 7) {
+        __atomic_store_n(slot, T0_MOVE_LONG, __ATOMIC_RELAXED);
+        return T0_MOVE_LONG;
+    }
     uint64_t m = 0;
     memcpy(&m, bytes, 7);
     m |= (uint64_t)(T0_MOVE_MADE | len) << 56;
@@ -506,7 +509,7 @@ int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
     e->map = e->home = &c->map;
     e->moves = &moves;
     for (unsigned r = 1; r < 32; r++) {
-        e->xmm_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_XMM) << r;
+        e->promotable |= (uint32_t)(c->map.loc[r].kind >= RV_LOC_XMM) << r;   /* XMM, ctx */
         e->gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
     }
     e->insn_off = c->insn_off;

@@ -76,7 +76,7 @@ struct t0_emitter {
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     const uint32_t *insn_off;       /* struct t0_code's: where the gate finds a head's code */
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
-    uint32_t xmm_regs, gpr_regs;    /* guest registers (bit r) with an XMM / GPR home */
+    uint32_t promotable, gpr_regs;  /* guest registers (bit r) with an XMM or ctx / a GPR home */
     struct t0_record_tpl record_tpl[16];   /* by the entry's index register */
     struct t0_moves *moves;         /* the home map's encoded moves (shared by the slices) */
     int32_t owed_disp, counters_disp;   /* r13-relative offsets of owed_clk[0], counters[0] */
@@ -149,6 +149,8 @@ static inline void t0_load_reg_enc(struct x86_asm *a, const struct rv_regmap *ma
             x86_mov_rr(a, dst, (enum x86_reg)l.reg);
     } else if (l.kind == RV_LOC_ZERO) {
         x86_xor_rr32(a, dst, dst);
+    } else if (l.kind == RV_LOC_CTX) {
+        x86_mov_rm(a, dst, x86_mem(RM_CTX, rv_loc_ctx_disp(l)));
     } else if (l.lane == 0) {
         x86_movq_rx(a, dst, (enum x86_xmm)l.reg);   /* 1 cycle; pextrq needs 2-3 */
     } else {
@@ -165,6 +167,8 @@ static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *m
             x86_mov_rr(a, (enum x86_reg)l.reg, v);
     } else if (l.kind == RV_LOC_ZERO) {
         return;
+    } else if (l.kind == RV_LOC_CTX) {
+        x86_mov_mr(a, x86_mem(RM_CTX, rv_loc_ctx_disp(l)), v);
     } else if (l.solo) {
         x86_movq_xr(a, (enum x86_xmm)l.reg, v);   /* lane 1 is unused: zeroing it is harmless */
     } else {
@@ -172,6 +176,8 @@ static inline void t0_store_reg_enc(struct x86_asm *a, const struct rv_regmap *m
     }
 }
 #define T0_MOVE_MADE 0x80u
+/* A move longer than 7 bytes, which is encoded each time instead. */
+#define T0_MOVE_LONG ((uint64_t)T0_MOVE_MADE << 56)
 /* Encodes moves->load[r][g] (store 0) or moves->store[r][g] (store 1) into *slot (t0_emit.c). */
 uint64_t t0_move_make(struct t0_emitter *e, int store, unsigned r, enum x86_reg g,
                       uint64_t *slot);
@@ -186,6 +192,13 @@ static inline __attribute__((always_inline)) void t0_move(struct t0_emitter *e, 
     uint64_t m = __atomic_load_n(slot, __ATOMIC_RELAXED);
     if (__builtin_expect(m == 0, 0))
         m = t0_move_make(e, store, r, g, slot);
+    if (__builtin_expect(m == T0_MOVE_LONG, 0)) {   /* x1 in ctx: a disp32 */
+        if (store)
+            t0_store_reg_enc(&e->a, e->home, r, g);
+        else
+            t0_load_reg_enc(&e->a, e->home, g, r);
+        return;
+    }
     memcpy(e->a.pos, &m, 8);
     e->a.pos += (m >> 56) & 7;
 }

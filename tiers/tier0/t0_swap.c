@@ -40,6 +40,13 @@ static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned 
 {
     const struct rv_loc s = home->loc[x];
     const enum x86_reg g = (enum x86_reg)home->loc[y].reg;
+    if (s.kind == RV_LOC_CTX) {
+        const struct x86_mem m = x86_mem(RM_CTX, rv_loc_ctx_disp(s));
+        x86_mov_rm(a, tmp, m);
+        x86_mov_mr(a, m, g);
+        x86_mov_rr(a, g, tmp);
+        return;
+    }
     if (s.lane == 0)
         x86_movq_rx(a, tmp, (enum x86_xmm)s.reg);
     else
@@ -155,13 +162,13 @@ void t0_block_analyze(struct t0_emitter *e, uint64_t i, uint32_t *insn_off,
         return;
     const uint32_t min_gain = loop ? MIN_GAIN_LOOP : MIN_GAIN;
     uint32_t uses[32] = {0};
-    /* candidates: XMM-resident by uses, descending; GPR homes by uses, ascending. Only used
-     * XMM-resident registers can be promoted, taken in ascending register order (the sorts
+    /* candidates: XMM- or ctx-resident by uses, descending; GPR homes by uses, ascending.
+     * Only used such registers can be promoted, taken in ascending register order (the sorts
      * are stable); most blocks have none used MIN_GAIN times: a quick reject. */
-    const uint32_t xmm = count_uses(e, i, end, uses) & e->xmm_regs;
+    const uint32_t away = count_uses(e, i, end, uses) & e->promotable;
     uint8_t in[31], out[RV_REGMAP_GPRS];
     unsigned n_in = 0, n_out = 0;
-    for (uint32_t m = xmm; m; m &= m - 1) {
+    for (uint32_t m = away; m; m &= m - 1) {
         const unsigned r = (unsigned)__builtin_ctz(m);
         if (uses[r] >= min_gain) {
             unsigned k = n_in++;
