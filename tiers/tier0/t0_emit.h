@@ -133,7 +133,7 @@ void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason);
 
 /* ---- guest registers (tiers/regmap.h) ---- */
 
-/* The GPR that is guest r's home, or X86_NOREG (XMM-resident or x0). */
+/* The GPR that is guest r's home, or X86_NOREG (ctx- or XMM-resident, or x0). */
 static inline enum x86_reg t0_home(const struct t0_emitter *e, unsigned r)
 {
     const struct rv_loc l = e->map->loc[r];

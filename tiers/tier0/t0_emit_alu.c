@@ -1,7 +1,8 @@
 /* t0_emit_alu.c — tier 0 code for the integer ALU (RV64I register-register and
  * register-immediate, LUI/AUIPC) and RV64M multiply/divide.
- * Shape: the result is computed in d = rd's home GPR when it has one (else rax, then written to
- * its XMM lane); sources in GPRs are used in place, XMM ones are loaded into rcx/rax. So
+ * Shape: the result is computed in d = rd's home GPR when it has one (else rax, then stored to
+ * its ctx slot or XMM lane); sources in GPRs are used in place, others are loaded into rcx/rax
+ * (a ctx source read in place by the op measured slower: docs/tier0.md). So
  * `add a2, a4, a3` is `mov r8, rdi; add r8, rbp`. W forms operate on 32 bits and sign-extend
  * with movsxd (ISA §5.2). An op whose sources are all x0 (or none: LUI, AUIPC, li) is folded to
  * its constant with the interpreter's own semantics (tiers/semantics.h). Division never raises

@@ -18,7 +18,8 @@ static void jmp_back(struct x86_asm *a, size_t to)
     x86_jmp_rel32(a, (int32_t)((int64_t)to - ((int64_t)x86_here(a) + 5)));
 }
 
-/* Guest registers, clk and the trace tail: from the map into ctx. */
+/* Guest registers, clk and the trace tail: from the map into ctx (ctx-resident registers are
+ * there already: the spill and the reload skip them). */
 static void emit_spill_map(struct t0_emitter *e)
 {
     struct x86_asm *a = &e->a;
