@@ -49,6 +49,10 @@ struct rvt_monitor;
 /* Where guest writes to fd 1 and 2 go. NULL: to the process's own stdout/stderr. */
 typedef void rvt_output_fn(void *user, int fd, const uint8_t *data, size_t len);
 
+/* RVT_REGS_CTX (default): in ctx->regs, which this project's AMD hosts forward from store to
+ * load with no latency; RVT_REGS_XMM: in XMM lanes, DESIGN.md's map (docs/tier0.md). */
+enum rvt_reg_home { RVT_REGS_CTX = 0, RVT_REGS_XMM };
+
 struct rvt_options {
     enum rvt_abi abi;
     enum rvt_mode mode;
@@ -82,6 +86,9 @@ struct rvt_options {
     /* tier 0 translation threads (0 = one per CPU for large texts; tiers/tier0/tier0.h
      * t0_options); a program is translated once, by its first run */
     unsigned translate_threads;
+    /* where tier 0 keeps the 25 guest registers without a GPR home (tiers/regmap.h; fixed,
+     * like translate_threads, by the program's first run) */
+    enum rvt_reg_home reg_home;
 };
 
 /* One region installed while the run ran (the tier-up timeline). */
@@ -102,6 +109,7 @@ struct rvt_stats {
     double translate_seconds;         /* tier 0 translation of the program (0 in interp mode) */
     uint64_t translated_instructions; /* guest instructions tier 0 translated */
     unsigned translate_threads;       /* on how many threads (slices of the text) */
+    enum rvt_reg_home reg_home;       /* where its code keeps the registers without a GPR */
     /* tier 1 */
     uint64_t tier1_instructions;      /* guest instructions executed in tier 1 code */
     uint64_t tier1_entries;           /* tier 1 region calls (each a map spill and reload) */

@@ -41,6 +41,10 @@ static const char run_usage[] =
     "  --translate-threads N (not interp) translate the text in N slices of whole blocks,\n"
     "                        one thread each (default: one per CPU, for texts of 16384\n"
     "                        instructions or more per thread; at most 8)\n"
+    "  --reg-home ctx|xmm    (not interp) where tier 0 keeps the 25 guest registers that\n"
+    "                        have no host GPR: ctx (default; in memory, which AMD CPUs\n"
+    "                        forward from store to load at no latency) or xmm (XMM lanes,\n"
+    "                        DESIGN.md's map; for A/B studies and other hosts)\n"
     "  --dump-ir DIR         write each region's LLVM IR before and after optimization\n"
     "                        (DIR/r_<pc>.before.ll, .after.ll; r_<pc>_rec.* for the\n"
     "                        variant that records a trace) and DIR/index.tsv\n"
@@ -185,11 +189,12 @@ static void print_stats(FILE *f, const struct rvt_result *r, const char *mode)
             r->stats.trace_bytes, r->stats.seconds, mips(r));
     if (r->stats.translated_instructions)
         fprintf(f, "rvtier: tier 0 translated %" PRIu64 " instructions in %.3f ms (%.1f M/s) "
-                "on %u thread%s\n",
+                "on %u thread%s, registers without a GPR in %s\n",
                 r->stats.translated_instructions, r->stats.translate_seconds * 1e3,
                 r->stats.translate_seconds > 0
                     ? r->stats.translated_instructions / r->stats.translate_seconds / 1e6 : 0.0,
-                r->stats.translate_threads, r->stats.translate_threads == 1 ? "" : "s");
+                r->stats.translate_threads, r->stats.translate_threads == 1 ? "" : "s",
+                r->stats.reg_home == RVT_REGS_XMM ? "XMM lanes" : "ctx");
     if (r->stats.regions_warm || r->stats.regions_compiled || r->stats.tier1_instructions)
         fprintf(f, "rvtier: tier 1: %" PRIu64 " regions compiled during the run (%" PRIu64
                 " from the code cache, %" PRIu64 " already warm), compile %.2f ms total, %.2f ms"
@@ -213,7 +218,8 @@ static FILE *dump_asm_tier0(struct rvt_program *prog, const struct rvt_options *
         fprintf(stderr, "rvtier: --dump-asm needs a compiling mode (tier0, tier1, tiered)\n");
         return NULL;
     }
-    const struct t0_code *code = rt_program_tier0(prog, o->translate_threads, err, sizeof err);
+    const struct t0_code *code = rt_program_tier0(prog, o->translate_threads, o->reg_home, err,
+                                                  sizeof err);
     FILE *f = code ? fopen(path, "w") : NULL;
     if (!code || !f) {
         fprintf(stderr, "rvtier: --dump-asm '%s': %s\n", path, code ? strerror(errno) : err);
@@ -255,7 +261,7 @@ enum { OPT_ABI = 256, OPT_MODE, OPT_INPUT, OPT_INPUT_HEX, OPT_INPUT_U64, OPT_TRA
        OPT_CHUNK, OPT_MAX_CYCLES, OPT_STATS, OPT_JSON, OPT_PRECOMPILE_LIB,
        OPT_DUMP_ASM, OPT_THRESHOLD, OPT_COMPILE_THREADS, OPT_SYNC_COMPILE, OPT_OPT_LEVEL,
        OPT_DUMP_IR, OPT_TRANSLATE_THREADS, OPT_PERF_MAP, OPT_CODE_CACHE,
-       OPT_CODE_CACHE_MAX };
+       OPT_CODE_CACHE_MAX, OPT_REG_HOME };
 
 int cli_run(int argc, char **argv)
 {
@@ -280,6 +286,7 @@ int cli_run(int argc, char **argv)
         {"code-cache", required_argument, 0, OPT_CODE_CACHE},
         {"code-cache-max", required_argument, 0, OPT_CODE_CACHE_MAX},
         {"translate-threads", required_argument, 0, OPT_TRANSLATE_THREADS},
+        {"reg-home", required_argument, 0, OPT_REG_HOME},
         {"perf-map", no_argument, 0, OPT_PERF_MAP},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -288,7 +295,7 @@ int cli_run(int argc, char **argv)
     rvt_options_init(&o);
     o.mode = RVT_MODE_TIERED;
     struct input_list inputs = {0};
-    int stats = 0, json = 0, perf_map = 0, status = RVT_EXIT_USAGE;
+    int stats = 0, json = 0, perf_map = 0, reg_home_given = 0, status = RVT_EXIT_USAGE;
     const char *dump_path = NULL;
     FILE *dump = NULL;
     struct rt_perf_map *pmap = NULL;
@@ -370,6 +377,14 @@ int cli_run(int argc, char **argv)
                 goto out;
             }
             o.translate_threads = (unsigned)v;
+            break;
+        case OPT_REG_HOME:
+            if (strcmp(optarg, "ctx") && strcmp(optarg, "xmm")) {
+                fprintf(stderr, "rvtier: --reg-home '%s': expected ctx or xmm\n", optarg);
+                goto out;
+            }
+            o.reg_home = optarg[0] == 'x' ? RVT_REGS_XMM : RVT_REGS_CTX;
+            reg_home_given = 1;
             break;
         case OPT_INPUT: {
             FILE *f = fopen(optarg, "rb");
@@ -471,6 +486,10 @@ int cli_run(int argc, char **argv)
     }
     if (perf_map && o.mode == RVT_MODE_INTERP) {
         fprintf(stderr, "rvtier: --perf-map needs a compiling mode (tier0, tier1, tiered)\n");
+        goto out;
+    }
+    if (reg_home_given && o.mode == RVT_MODE_INTERP) {
+        fprintf(stderr, "rvtier: --reg-home needs a compiling mode (tier0, tier1, tiered)\n");
         goto out;
     }
     if (o.translate_threads && o.mode == RVT_MODE_INTERP) {

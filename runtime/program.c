@@ -155,13 +155,16 @@ int rvt_program_load_file(const char *path, struct rvt_program **out, char *err,
     return rc;
 }
 
-const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads, char *err,
-                                       size_t errlen)
+const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads,
+                                       enum rvt_reg_home home, char *err, size_t errlen)
 {
     pthread_mutex_lock(&p->lock);
     if (!p->t0) {
         const double t0 = rt_wallclock();
-        const struct t0_options o = {.threads = threads};
+        struct rv_regmap xmm;
+        rv_regmap_default_in(RV_LAYOUT_XMM, &xmm);
+        const struct t0_options o = {.threads = threads,
+                                     .map = home == RVT_REGS_XMM ? &xmm : NULL};
         if (t0_translate_opts(p, &o, &p->t0, err, errlen) != 0)
             p->t0 = NULL;
         else if (p->perf_map)

@@ -9,6 +9,7 @@
 
 #include "frontend/decode.h"
 #include "frontend/elf.h"
+#include "include/rvtier.h"
 
 struct rvt_program {
     char *name;
@@ -34,10 +35,11 @@ struct rvt_program {
 };
 
 /* The program's tier 0 code, translating it on first use on `threads` threads (struct
- * t0_options; 0: automatic; later calls get the code the first one made). Returns NULL with
- * err filled if translation failed. Thread-safe. */
-const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads, char *err,
-                                       size_t errlen);
+ * t0_options; 0: automatic) with the registers without a GPR home in `home`; later calls get
+ * the code the first one made. Returns NULL with err filled if translation failed.
+ * Thread-safe. */
+const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads,
+                                       enum rvt_reg_home home, char *err, size_t errlen);
 
 /* Index of pc in the text, or -1 if pc is outside it or not 4-aligned. */
 static inline int64_t rt_program_index(const struct rvt_program *p, uint64_t pc)

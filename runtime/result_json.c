@@ -39,9 +39,11 @@ static void json_stats(FILE *f, const struct rvt_stats *s)
     fprintf(f, "{\"instructions\":%" PRIu64 ",\"ecalls\":%" PRIu64 ",\"chunks\":%" PRIu64
                ",\"trace_bytes\":%" PRIu64 ",\"seconds\":%.6f,\"translate_seconds\":%.6f"
                ",\"translated_instructions\":%" PRIu64 ",\"translate_threads\":%u"
-               ",\"mips\":%.2f",
+               ",\"reg_home\":%s,\"mips\":%.2f",
             s->instructions, s->ecalls, s->chunks, s->trace_bytes, s->seconds,
-            s->translate_seconds, s->translated_instructions, s->translate_threads, mips);
+            s->translate_seconds, s->translated_instructions, s->translate_threads,
+            !s->translated_instructions ? "null"   /* interp: no tier 0 code */
+            : s->reg_home == RVT_REGS_XMM ? "\"xmm\"" : "\"ctx\"", mips);
     fprintf(f, ",\"tier1_instructions\":%" PRIu64 ",\"tier1_entries\":%" PRIu64
                ",\"regions_warm\":%" PRIu64 ",\"regions_compiled\":%" PRIu64
                ",\"regions_cached\":%" PRIu64 ",\"tierups\":%" PRIu64

@@ -61,11 +61,13 @@ static const struct t0_code *tier0_code(struct rt_job *job)
 {
     struct rvt_program *p = (struct rvt_program *)job->prog;
     char err[400];
-    const struct t0_code *code = rt_program_tier0(p, job->opt->translate_threads, err,
+    const struct t0_code *code = rt_program_tier0(p, job->opt->translate_threads, job->opt->reg_home, err,
                                                   sizeof err);
     job->res->stats.translate_seconds = p->t0_translate_seconds;
     job->res->stats.translated_instructions = code ? p->n_insns : 0;
     job->res->stats.translate_threads = code ? code->n_slices : 0;
+    job->res->stats.reg_home = code && rv_regmap_uses_xmm(&code->map) ? RVT_REGS_XMM
+                                                                      : RVT_REGS_CTX;
     if (!code)
         rt_job_fail(job, RVT_HOST_ERROR, "tier 0 translation failed: %s", err);
     return code;

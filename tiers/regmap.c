@@ -37,3 +37,16 @@ void rv_regmap_default(struct rv_regmap *out)
 {
     rv_regmap_ranked(DEFAULT_RANK, RV_LAYOUT_CTX, out);
 }
+
+void rv_regmap_default_in(struct rv_layout layout, struct rv_regmap *out)
+{
+    rv_regmap_ranked(DEFAULT_RANK, layout, out);
+}
+
+int rv_regmap_uses_xmm(const struct rv_regmap *m)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (m->loc[r].kind == RV_LOC_XMM)
+            return 1;
+    return 0;
+}

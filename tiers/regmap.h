@@ -101,5 +101,9 @@ struct rv_regmap {
 void rv_regmap_ranked(const uint8_t rank[31], struct rv_layout layout, struct rv_regmap *out);
 /* The map of every program: a5, a4, a3, a2, a1, a0 in GPRs, the rest in ctx. */
 void rv_regmap_default(struct rv_regmap *out);
+/* The default ranking in another layout (RV_LAYOUT_XMM: `rvtier run --reg-home xmm`). */
+void rv_regmap_default_in(struct rv_layout layout, struct rv_regmap *out);
+/* Whether m keeps any guest register in an XMM lane. */
+int rv_regmap_uses_xmm(const struct rv_regmap *m);
 
 #endif

@@ -3,7 +3,7 @@
  *
  * From a seed it generates a valid RV64IM program (dt_gen.h), which runs through rvt_run() in
  * interp mode and in one compiled variant of --modes (tier0; tier0x3: tier 0 translated in 3
- * slices, one thread each; tier1; tiered1 / tiered10: tier-up at threshold 1 or 10, compiled
+ * slices, one thread each; tier0xmm: tier 0 with DESIGN.md's XMM register map; tier1; tiered1 / tiered10: tier-up at threshold 1 or 10, compiled
  * synchronously; tieredbg: threshold 2, background compile thread; tier1cache: tier1 with an
  * object cache, filled by a run on a program object of its own, then a run on another whose
  * regions must all be linked from it), taken in turn by seed, with
@@ -61,20 +61,22 @@ struct dt_variant {
     int sync;
     unsigned translate_threads;   /* tier 0 translated in this many slices (0: default) */
     int cached;                   /* tier 1's regions linked from the session's code cache */
+    enum rvt_reg_home reg_home;   /* tier 0's register map */
 };
 
 static const struct dt_variant DT_VARIANTS[] = {
-    {"tier0", RVT_MODE_TIER0, 0, 0, 0, 0},
-    {"tier0x3", RVT_MODE_TIER0, 0, 0, 3, 0},
-    {"tier1", RVT_MODE_TIER1, 0, 0, 0, 0},
-    {"tiered1", RVT_MODE_TIERED, 1, 1, 0, 0},
-    {"tiered10", RVT_MODE_TIERED, 10, 1, 0, 0},
-    {"tieredbg", RVT_MODE_TIERED, 2, 0, 0, 0},
-    {"tier1cache", RVT_MODE_TIER1, 0, 0, 0, 1},
+    {"tier0", RVT_MODE_TIER0, 0, 0, 0, 0, RVT_REGS_CTX},
+    {"tier0x3", RVT_MODE_TIER0, 0, 0, 3, 0, RVT_REGS_CTX},
+    {"tier0xmm", RVT_MODE_TIER0, 0, 0, 0, 0, RVT_REGS_XMM},
+    {"tier1", RVT_MODE_TIER1, 0, 0, 0, 0, RVT_REGS_CTX},
+    {"tiered1", RVT_MODE_TIERED, 1, 1, 0, 0, RVT_REGS_CTX},
+    {"tiered10", RVT_MODE_TIERED, 10, 1, 0, 0, RVT_REGS_CTX},
+    {"tieredbg", RVT_MODE_TIERED, 2, 0, 0, 0, RVT_REGS_CTX},
+    {"tier1cache", RVT_MODE_TIER1, 0, 0, 0, 1, RVT_REGS_CTX},
 };
 #define DT_N_VARIANTS (sizeof DT_VARIANTS / sizeof DT_VARIANTS[0])
 
-static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0, 0, 0};
+static const struct dt_variant DT_INTERP = {"interp", RVT_MODE_INTERP, 0, 0, 0, 0, RVT_REGS_CTX};
 
 static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
                   const struct dt_config *cfg, const char *trace_path, const char *cache_dir,
@@ -87,6 +89,7 @@ static int dt_run(const struct rvt_program *p, const struct dt_variant *v,
     o.tier_threshold = v->threshold;
     o.sync_compile = v->sync;
     o.translate_threads = v->translate_threads;
+    o.reg_home = v->reg_home;
     o.code_cache_dir = v->cached ? cache_dir : NULL;
     o.trace = cfg->trace;
     o.trace_path = cfg->trace ? trace_path : NULL;
@@ -327,9 +330,9 @@ static void dt_usage(FILE *f)
     fprintf(f, "usage: rvt_difftest [--count N] [--seed S] [--len L] [--faults PERCENT] "
                "[--modes LIST] [--verbose]\n"
                "  runs N random RV64IM programs (seeds S, S+1, ...) in interp mode and in one\n"
-               "  mode of LIST (comma-separated: tier0 tier0x3 tier1 tiered1 tiered10 tieredbg\n"
-               "  tier1cache;\n"
-               "  default tier0,tier0x3), the mode chosen by seed, and compares everything\n"
+               "  mode of LIST (comma-separated: tier0 tier0x3 tier0xmm tier1 tiered1 tiered10\n"
+               "  tieredbg tier1cache;\n"
+               "  default tier0,tier0x3,tier0xmm), the mode chosen by seed, and compares everything\n"
                "  observable (every\n"
                "  fourth program has 1..L items);\n"
                "  defaults: N=1000, S from the clock, L=300 body\n"
@@ -341,7 +344,7 @@ int main(int argc, char **argv)
     uint64_t count = 1000, seed = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid(), len = 300,
              faults = 2;
     int verbose = 0;
-    const char *modes = "tier0,tier0x3";
+    const char *modes = "tier0,tier0x3,tier0xmm";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t *dst = !strcmp(a, "--count")    ? &count

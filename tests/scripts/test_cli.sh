@@ -47,6 +47,8 @@ expect "--opt-level in interp" 2 "needs --mode tiered or tier1" "$B" run "$G/sp1
 expect "--translate-threads 0" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 0
 expect "--translate-threads 9" 2 "must be 1 .. 8" "$B" run "$G/sp1/hello.elf" --translate-threads 9
 expect "--translate-threads in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --translate-threads 2
+expect "bad --reg-home" 2 "--reg-home 'lanes': expected ctx or xmm" "$B" run "$G/sp1/hello.elf" --reg-home lanes
+expect "--reg-home in interp" 2 "--reg-home needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --reg-home xmm
 expect "--dump-asm in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --dump-asm "$T_TMP/x.s"
 expect "--perf-map in interp" 2 "needs a compiling mode" "$B" run "$G/sp1/hello.elf" --mode interp --perf-map
 expect "--code-cache in tier0" 2 "--code-cache needs --mode tiered or tier1" "$B" run "$G/sp1/hello.elf" --mode tier0 --code-cache "$T_TMP/cc"
@@ -92,6 +94,8 @@ done
 expect "--stats" 0 "instructions.*MIPS" "$B" run "$G/sp1/hello.elf" --stats
 expect "--stats tier0 translation" 0 "tier 0 translated [0-9]+ instructions" "$B" run "$G/sp1/hello.elf" --stats --mode tier0
 expect "--stats translation threads" 0 "tier 0 translated [0-9]+ instructions .* on 3 threads" "$B" run "$G/sp1/sha256.elf" --stats --mode tier0 --translate-threads 3
+expect "--stats register home" 0 "on 1 thread, registers without a GPR in ctx" "$B" run "$G/sp1/hello.elf" --stats --mode tier0 --translate-threads 1
+expect "--stats --reg-home xmm" 0 "registers without a GPR in XMM lanes" "$B" run "$G/sp1/hello.elf" --stats --mode tier0 --reg-home xmm
 expect "--stats tier 1" 0 "tier 1: [1-9][0-9]* regions compiled.*ran in tier 1" "$B" run "$G/sp1/fibonacci.elf" --stats --sync-compile --tier-threshold 10
 
 # tier1 mode compiles its regions up front on --compile-threads threads: 1 and 3 threads

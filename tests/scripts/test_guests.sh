@@ -8,7 +8,8 @@
 # A mode is a --mode name, optionally with more run options after commas
 # (tiered,--tier-threshold=1,--sync-compile). The default covers every tier and tier-up with
 # thresholds 1, 10 and 1000, synchronous and background compilation; the threshold-10 run's
-# tier 0 code is translated in 3 slices (--translate-threads), which must change nothing.
+# tier 0 code is translated in 3 slices (--translate-threads) with DESIGN.md's XMM register
+# map (--reg-home xmm), which must change nothing.
 # tier1 runs with an object cache (--code-cache) shared by the whole script: the first run of
 # each program compiles its regions and stores them, every later run (other inputs, --json,
 # each chunk size) links the same machine code from the cache, which the comparisons then
@@ -21,7 +22,7 @@ t_require_tool riscv64-unknown-elf-objdump
 t_require_tool riscv64-unknown-elf-readelf
 t_require_tool cmp
 
-MODES=${MODES:-interp tier0 tier1,--code-cache=$T_TMP/code-cache tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10,--translate-threads=3 tiered,--tier-threshold=1000,--sync-compile}
+MODES=${MODES:-interp tier0 tier1,--code-cache=$T_TMP/code-cache tiered,--tier-threshold=1,--sync-compile tiered,--tier-threshold=10,--translate-threads=3,--reg-home=xmm tiered,--tier-threshold=1000,--sync-compile}
 # Every mode runs every case; the --json rerun (digest check) and the traces at every chunk size
 # are for the first FULL modes, the others compare traces at TRACE_CHUNKS_SHORT: each tier-up
 # run pays LLVM compiles, and CI has 2 cores.
