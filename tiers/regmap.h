@@ -15,10 +15,10 @@
  * load, op and store of the same [r12 + disp8] costs ~1 (the store is forwarded to the load
  * by memory renaming; tests/bench/rvt_regloc_bench, docs/tier0.md).
  * In ctx they also need no spill or reload at exits and tier 1 gate calls. Tier 0 on the
- * guest suite: sha256 0.59-0.78 of the XMM map's time, sort 0.82, fibonacci 0.64-0.79, keccak,
- * matmul and bigint 0.87-0.95, crc32 and sieve ~1 (docs/tier0.md). The XMM layout of DESIGN.md
- * stays available (RV_LAYOUT_XMM) for hosts without memory renaming, and tests map registers
- * to every class at once (RV_LAYOUT_MIXED).
+ * guest suite: sha256 0.63-0.65 of the XMM map's time, matmul 0.68-0.74, keccak 0.79, sort 0.80,
+ * sieve 0.91, the rest ~1 (docs/tier0.md). The XMM layout of DESIGN.md stays available
+ * (RV_LAYOUT_XMM, `rvtier run --reg-home xmm`) for A/B studies and hosts without memory
+ * renaming, and tests map registers to every class at once (RV_LAYOUT_MIXED).
  * The map is a value (struct rv_regmap) kept with the translated code, which both tiers and
  * the gate read: the default one for every program (rv_regmap_default), any ranking and
  * layout in tests (rv_regmap_ranked), so every register is exercised in every location class.
