@@ -61,8 +61,8 @@ static const struct t0_code *tier0_code(struct rt_job *job)
 {
     struct rvt_program *p = (struct rvt_program *)job->prog;
     char err[400];
-    const struct t0_code *code = rt_program_tier0(p, job->opt->translate_threads, job->opt->reg_home, err,
-                                                  sizeof err);
+    const struct t0_code *code = rt_program_tier0(p, job->opt->translate_threads,
+                                                  job->opt->reg_home, err, sizeof err);
     job->res->stats.translate_seconds = p->t0_translate_seconds;
     job->res->stats.translated_instructions = code ? p->n_insns : 0;
     job->res->stats.translate_threads = code ? code->n_slices : 0;

@@ -153,7 +153,8 @@ int sv_program_add(struct sv_server *s, const uint8_t *elf, size_t len, const ch
         return 400;
     prog->perf_map = s->cfg.perf_map;
     char terr[512];
-    if (!rt_program_tier0(prog, 0, RVT_REGS_CTX, terr, sizeof terr))   /* interp jobs can still run it */
+    /* interp jobs can still run it */
+    if (!rt_program_tier0(prog, 0, RVT_REGS_CTX, terr, sizeof terr))
         fprintf(stderr, "{\"event\":\"program\",\"id\":\"%s\",\"warning\":\"tier 0 translation "
                 "failed; tier0 jobs will fail\"}\n", id);
     p = calloc(1, sizeof *p);

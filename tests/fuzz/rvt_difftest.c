@@ -3,7 +3,8 @@
  *
  * From a seed it generates a valid RV64IM program (dt_gen.h), which runs through rvt_run() in
  * interp mode and in one compiled variant of --modes (tier0; tier0x3: tier 0 translated in 3
- * slices, one thread each; tier0xmm: tier 0 with DESIGN.md's XMM register map; tier1; tiered1 / tiered10: tier-up at threshold 1 or 10, compiled
+ * slices, one thread each; tier0xmm: tier 0 with DESIGN.md's XMM register map;
+ * tier1; tiered1 / tiered10: tier-up at threshold 1 or 10, compiled
  * synchronously; tieredbg: threshold 2, background compile thread; tier1cache: tier1 with an
  * object cache, filled by a run on a program object of its own, then a run on another whose
  * regions must all be linked from it), taken in turn by seed, with
