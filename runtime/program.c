@@ -161,8 +161,9 @@ const struct t0_code *rt_program_tier0(struct rvt_program *p, unsigned threads,
     pthread_mutex_lock(&p->lock);
     if (!p->t0) {
         const double t0 = rt_wallclock();
-        struct rv_regmap xmm;
-        rv_regmap_default_in(RV_LAYOUT_XMM, &xmm);
+        struct rv_regmap xmm;   /* RVT_REGS_CTX: the default map (t0_options.map NULL) */
+        if (home == RVT_REGS_XMM)
+            rv_regmap_default_in(RV_LAYOUT_XMM, &xmm);
         const struct t0_options o = {.threads = threads,
                                      .map = home == RVT_REGS_XMM ? &xmm : NULL};
         if (t0_translate_opts(p, &o, &p->t0, err, errlen) != 0)

@@ -35,7 +35,7 @@ void rv_regmap_ranked(const uint8_t rank[31], struct rv_layout layout, struct rv
 
 void rv_regmap_default(struct rv_regmap *out)
 {
-    rv_regmap_ranked(DEFAULT_RANK, RV_LAYOUT_CTX, out);
+    rv_regmap_default_in(RV_LAYOUT_CTX, out);
 }
 
 void rv_regmap_default_in(struct rv_layout layout, struct rv_regmap *out)

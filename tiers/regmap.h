@@ -60,7 +60,7 @@ _Static_assert(RV_CTX_REGS + 16 - RM_CTX_BIAS == -128 &&
 #define RM_XTMP        X86_XMM15 /* caller-saved */
 
 /* ---- guest register locations ---- */
-enum rv_loc_kind { RV_LOC_ZERO, RV_LOC_GPR, RV_LOC_XMM, RV_LOC_CTX };   /* XMM, CTX: last */
+enum rv_loc_kind { RV_LOC_ZERO, RV_LOC_GPR, RV_LOC_XMM, RV_LOC_CTX };
 
 struct rv_loc {
     uint8_t kind;   /* enum rv_loc_kind */

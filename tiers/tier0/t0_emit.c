@@ -509,8 +509,9 @@ int t0_translate_opts(const struct rvt_program *p, const struct t0_options *o,
     e->map = e->home = &c->map;
     e->moves = &moves;
     for (unsigned r = 1; r < 32; r++) {
-        e->promotable |= (uint32_t)(c->map.loc[r].kind >= RV_LOC_XMM) << r;   /* XMM, ctx */
-        e->gpr_regs |= (uint32_t)(c->map.loc[r].kind == RV_LOC_GPR) << r;
+        const uint8_t kind = c->map.loc[r].kind;
+        e->promotable |= (uint32_t)(kind == RV_LOC_XMM || kind == RV_LOC_CTX) << r;
+        e->gpr_regs |= (uint32_t)(kind == RV_LOC_GPR) << r;
     }
     e->insn_off = c->insn_off;
     e->t0_table = c->t0_only.table;

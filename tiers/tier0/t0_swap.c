@@ -36,27 +36,14 @@
 #define MIN_GAIN_LOOP 1
 _Static_assert(T0_MIN_BLOCK >= 2 && T0_MIN_BLOCK <= 9, "t0_block_begin reads 8 leader bytes");
 
-/* Exchanges the values of guest registers x (at its home-map XMM slot) and y (its GPR). */
+/* Exchanges the values of guest registers x (at its home-map ctx or XMM slot) and y (its GPR):
+ * tmp = x's slot, x's slot = y's GPR, y's GPR = tmp, with the home map's own moves. */
 static void emit_swap(struct x86_asm *a, const struct rv_regmap *home, unsigned x, unsigned y,
                       enum x86_reg tmp)
 {
-    const struct rv_loc s = home->loc[x];
     const enum x86_reg g = (enum x86_reg)home->loc[y].reg;
-    if (s.kind == RV_LOC_CTX) {
-        const struct x86_mem m = x86_mem(RM_CTX, rv_loc_ctx_disp(s));
-        x86_mov_rm(a, tmp, m);
-        x86_mov_mr(a, m, g);
-        x86_mov_rr(a, g, tmp);
-        return;
-    }
-    if (s.lane == 0)
-        x86_movq_rx(a, tmp, (enum x86_xmm)s.reg);
-    else
-        x86_pextrq_rx(a, tmp, (enum x86_xmm)s.reg, 1);
-    if (s.solo)
-        x86_movq_xr(a, (enum x86_xmm)s.reg, g);
-    else
-        x86_pinsrq_xr(a, (enum x86_xmm)s.reg, g, s.lane);
+    t0_load_reg_enc(a, home, tmp, x);
+    t0_store_reg_enc(a, home, x, g);
     x86_mov_rr(a, g, tmp);
 }
 
