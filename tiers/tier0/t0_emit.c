@@ -59,14 +59,20 @@ static inline void add_clocks(struct x86_asm *a, uint32_t pend)
         x86_add_ri(a, RM_CLK, (int32_t)(pend * RV_CLK_STEP));
 }
 
-/* A new stub in the stub area for (reason, pc or rax) with the clocks pending now: add them,
- * pc into rcx, then the reason's tail. Returns its offset from the start of the code. */
-static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_t pc)
+/* A new stub in the stub area for (reason, pc or rax) with the clocks pending now: the n
+ * bytes of code at pre first (none: pre = NULL), add the clocks, pc into rcx, then the
+ * reason's tail. Returns its offset from the start of the code. */
+static size_t emit_stub(struct t0_emitter *e, int reason, int pc_in_rax, uint64_t pc,
+                        const uint8_t *pre, size_t n)
 {
     struct x86_asm *s = &e->s;
     /* in a block with swaps, its undo tail (made on first use) */
     const size_t tail = e->n_swaps ? t0_exit_tail(e, reason) : e->exit_tail[reason];
     const size_t at = t0_code_at(e, s);
+    if (n && !s->error) {   /* room: STUB_ROOM holds an instruction's stubs */
+        memcpy(s->pos, pre, n);
+        s->pos += n;
+    }
     add_clocks(s, e->pend);
     if (pc_in_rax)
         x86_mov_rr(s, RM_TMP_D, RM_TMP_C);
@@ -90,22 +96,34 @@ static void jcc_to(struct t0_emitter *e, int cc, size_t to)
 
 size_t t0_exit_stub(struct t0_emitter *e, int reason, uint64_t pc)
 {
-    return emit_stub(e, reason, 0, pc);
+    return emit_stub(e, reason, 0, pc, NULL, 0);
+}
+
+void t0_bind_exit_after(struct t0_emitter *e, size_t rel_at, int reason, uint64_t pc,
+                        size_t code_at)
+{
+    struct x86_asm *a = &e->a;
+    const size_t to = emit_stub(e, reason, 0, pc, a->buf + code_at, x86_here(a) - code_at);
+    const int64_t rel = (int64_t)to - (int64_t)(e->main_off + rel_at + 4);
+    if (a->error || rel < INT32_MIN || rel > INT32_MAX)
+        return;   /* code_room reports errors; rel32 reaches across CODE_MAX */
+    const int32_t r = (int32_t)rel;
+    memcpy(a->buf + rel_at, &r, 4);
 }
 
 void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc)
 {
-    jcc_to(e, (int)cc, emit_stub(e, reason, 0, pc));
+    jcc_to(e, (int)cc, emit_stub(e, reason, 0, pc, NULL, 0));
 }
 
 void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc)
 {
-    jcc_to(e, -1, emit_stub(e, reason, 0, pc));
+    jcc_to(e, -1, emit_stub(e, reason, 0, pc, NULL, 0));
 }
 
 void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason)
 {
-    jcc_to(e, (int)cc, emit_stub(e, reason, 1, 0));
+    jcc_to(e, (int)cc, emit_stub(e, reason, 1, 0, NULL, 0));
 }
 
 

@@ -130,6 +130,12 @@ void t0_jcc_exit(struct t0_emitter *e, enum x86_cc cc, int reason, uint64_t pc);
 void t0_jmp_exit(struct t0_emitter *e, int reason, uint64_t pc);
 /* The same, with the exit pc in rax at run time. */
 void t0_jcc_exit_rax(struct t0_emitter *e, enum x86_cc cc, int reason);
+/* Points the rel32 at rel_at (main code, a jcc emitted before code_at) at a new exit stub for
+ * (reason, pc) that first runs a copy of the code from code_at to here (position-independent:
+ * no rip-relative operands, no jumps) with the clocks pending now: how a check placed before
+ * the end of an instruction leaves after it. */
+void t0_bind_exit_after(struct t0_emitter *e, size_t rel_at, int reason, uint64_t pc,
+                        size_t code_at);
 
 /* ---- guest registers (tiers/regmap.h) ---- */
 

@@ -6,9 +6,10 @@
  * When recording (r9 != NULL), the doubleword's previous {clk, value} entry is copied to the
  * trace tail and its clk set to clk + 1 (rt_trace_mem_access). Guest byte a lives at
  * mem + 2*(a & ~7) + 8 + (a & 7) = mem + (a & ~7) + a + 8 (mem + 2a + 8 for an aligned
- * doubleword). A load goes straight into rd's home GPR when it has one. After the
- * instruction, a full chunk (tail >= ctx->trace_limit, which is UINTPTR_MAX when not
- * recording, so no test of r9 is needed) exits with CHUNK and pc = next.
+ * doubleword). A load goes straight into rd's home GPR when it has one. A full chunk
+ * (tail >= ctx->trace_limit) exits with CHUNK and pc = next: the test sits in the record
+ * block, which only a recording run enters, and its stub does the access itself before it
+ * exits, so an untraced access pays nothing for chunks.
  * Usage: t0_emit_mem(e, i, in) from the translate loop. */
 /* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
 #define X86_ROOM_CHECKED 0
@@ -31,7 +32,8 @@ static unsigned log2_size(unsigned size)
 }
 
 /* The trace record of the access whose doubleword entry is at entry (skipped when not
- * recording). The old {clk, value} is copied with two 8-byte loads, not one 16-byte one: the
+ * recording), then the chunk test, whose jae rel32 ends the sequence (bound by the caller).
+ * The old {clk, value} is copied with two 8-byte loads, not one 16-byte one: the
  * entry was often just written by 8-byte stores (its clk by the last record, its value by the
  * program), and a load spanning two pending stores cannot be forwarded from them (a ~10 cycle
  * stall, measured: 1.5x the recording cost on bigint). Returns the offset of the lea's disp
@@ -53,14 +55,17 @@ static size_t emit_record_code(struct t0_emitter *e, struct x86_mem entry)
     const size_t disp_at = x86_here(a) - 1 - start;
     x86_mov_mr(a, entry, X86_RDX);
     x86_add_ri(a, RM_TRACE_TAIL, 16);
+    x86_cmp_rm(a, RM_TRACE_TAIL, t0_ctx(RV_CTX_TRACE_LIMIT));
+    x86_jcc32_fwd(a, X86_CC_AE);
     x86_bind8(a, skip, x86_here(a));
     return x86_is_simm8(clk1) ? disp_at : 0;
 }
 
-/* The record for the entry at mem + 2 * idx. Its bytes depend only on idx and the clk disp,
- * so each idx's sequence is kept after its first use and later copied with the disp8 patched:
- * ~10 instructions of emitter work instead of ~160 (the sequence is 9 host instructions). */
-static void emit_record(struct t0_emitter *e, enum x86_reg idx)
+/* The record for the entry at mem + 2 * idx; returns the offset of its chunk test's rel32
+ * (main code). Its bytes depend only on idx and the clk disp (the rel32 is bound later), so
+ * each idx's sequence is kept after its first use and later copied with the disp8 patched:
+ * ~10 instructions of emitter work instead of ~180 (the sequence is 11 host instructions). */
+static size_t emit_record(struct t0_emitter *e, enum x86_reg idx)
 {
     struct x86_asm *a = &e->a;
     struct t0_record_tpl *t = &e->record_tpl[idx];
@@ -71,7 +76,7 @@ static void emit_record(struct t0_emitter *e, enum x86_reg idx)
         memcpy(a->pos, t->bytes, sizeof t->bytes);
         a->pos[t->disp_at] = (uint8_t)clk1;
         a->pos += t->len;
-        return;
+        return x86_here(a) - 4;
     }
     const size_t start = x86_here(a);
     const size_t disp_at = emit_record_code(e, x86_mem_idx(RM_MEM, idx, 2, 0));
@@ -81,6 +86,7 @@ static void emit_record(struct t0_emitter *e, enum x86_reg idx)
         t->len = (uint8_t)len;
         t->disp_at = (uint8_t)disp_at;
     }
+    return x86_here(a) - 4;
 }
 
 void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
@@ -105,16 +111,20 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     t0_jcc_exit(e, X86_CC_NE, RV_EXIT_FAULT, t0_pc(e, i));
     const enum x86_reg val = is_store ? t0_src(e, in->rs2, VAL) : t0_dst(e, in->rd, VAL);
     struct x86_mem m;
+    size_t chunk_rel;
     if (size == 8) {
         /* aligned: a & 7 = 0, so the entry is at mem + 2a and the value 8 bytes further */
-        emit_record(e, addr);
+        chunk_rel = emit_record(e, addr);
         m = x86_mem_idx(RM_MEM, addr, 2, 8);
     } else {
         /* at (mem + a) + (a & ~7) + 8: the sum does not wait for the mask, so the access is
          * one operation after a, not two (a table lookup's chain) */
         x86_mov_rr(a, HOST, addr);
         x86_and_ri(a, HOST, -8);
-        emit_record(e, HOST);
+        chunk_rel = emit_record(e, HOST);
+    }
+    const size_t access = x86_here(a);   /* from here on, what the chunk stub repeats */
+    if (size != 8) {
         x86_lea(a, BYTES, x86_mem_idx(RM_MEM, addr, 1, 0));
         m = x86_mem_idx(BYTES, HOST, 1, 8);
     }
@@ -137,7 +147,5 @@ void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     if (!is_store)
         t0_store_reg(e, in->rd, val);
     t0_step_clock(e);
-    /* chunk boundary: only records move the tail, and only a recording entry has a limit */
-    x86_cmp_rm(a, RM_TRACE_TAIL, t0_ctx(RV_CTX_TRACE_LIMIT));
-    t0_jcc_exit(e, X86_CC_AE, RV_EXIT_CHUNK, t0_pc(e, i + 1));
+    t0_bind_exit_after(e, chunk_rel, RV_EXIT_CHUNK, t0_pc(e, i + 1), access);
 }
