@@ -47,7 +47,15 @@ struct rv_ctx {
     struct rt_job *job;         /* the run this context belongs to */
     uint64_t tier1_insns;       /* guest instructions executed by tier 1 code (stats) */
     uint64_t tier1_entries;     /* tier 1 region calls by the gate (stats) */
+    /* Tier 0's memo of the last division of each family (enum rv_div_family), {a, b, q, r}
+     * (RV_DIV_MEMO_*), which a div/rem paired with an earlier rem/div of the same operands
+     * reads instead of dividing again (t0_emit_div.c). A quotient and remainder are a pure
+     * function of a and b, so any consistent entry is valid: rt_job_init makes the zeroed
+     * context's ones 0 / 0 (q all ones, r 0). */
+    uint64_t div_memo[4][4];
 };
+enum rv_div_family { RV_DIV_UNSIGNED, RV_DIV_SIGNED, RV_DIV_UNSIGNED_W, RV_DIV_SIGNED_W };
+enum { RV_DIV_MEMO_A, RV_DIV_MEMO_B, RV_DIV_MEMO_Q, RV_DIV_MEMO_R };
 
 #define RV_CTX_REGS             0
 #define RV_CTX_CLK_LIMIT        256
@@ -69,6 +77,7 @@ struct rv_ctx {
 #define RV_CTX_JOB              384
 #define RV_CTX_TIER1_INSNS      392
 #define RV_CTX_TIER1_ENTRIES    400
+#define RV_CTX_DIV_MEMO         408
 
 _Static_assert(offsetof(struct rv_ctx, regs) == RV_CTX_REGS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, pc) == RV_CTX_PC, "ctx layout");
@@ -90,6 +99,7 @@ _Static_assert(offsetof(struct rv_ctx, job) == RV_CTX_JOB, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, tier1_insns) == RV_CTX_TIER1_INSNS, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, trace_limit) == RV_CTX_TRACE_LIMIT, "ctx layout");
 _Static_assert(offsetof(struct rv_ctx, tier1_entries) == RV_CTX_TIER1_ENTRIES, "ctx layout");
+_Static_assert(offsetof(struct rv_ctx, div_memo) == RV_CTX_DIV_MEMO, "ctx layout");
 
 /* Clock steps (SP1). */
 #define RV_CLK_START      1

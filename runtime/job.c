@@ -128,6 +128,8 @@ int rt_job_init(struct rt_job *job, const struct rvt_program *p, const struct rv
     if (o->max_cycles && o->max_cycles < (UINT64_MAX - RV_CLK_START) / RV_CLK_STEP)
         c->clk_limit = RV_CLK_START + o->max_cycles * RV_CLK_STEP;
     c->job = job;
+    for (int f = 0; f < 4; f++)   /* 0 / 0: see rv_ctx.div_memo */
+        c->div_memo[f][RV_DIV_MEMO_Q] = UINT64_MAX;
     return 0;
 }
 

@@ -155,6 +155,24 @@ static void dt_rotate(struct dt_gen *g)
     dt_emit(g, R(0, swap ? a : b, swap ? b : a, join[dt_below(&g->rng, 3)], c, OP));
 }
 
+/* A quotient and remainder of the same operands, as C's / and % make them, which tier 0
+ * computes with one division (tiers/tier0/t0_emit_div.c): div/rem of one family, either
+ * order, sometimes with an operand or the first's rd overwritten in between (no pair then),
+ * sometimes of different families (no pair either). */
+static void dt_div_pair(struct dt_gen *g)
+{
+    static const uint8_t div_f3[] = {4, 5}, rem_f3[] = {6, 7};
+    const unsigned sgn = dt_below(&g->rng, 2), opc = dt_chance(&g->rng, 50) ? OP32 : OP;
+    unsigned q = dt_rd(g), r = dt_rd(g), a = dt_rs(g, 0), b = dt_rs(g, 0);
+    const int rem_first = dt_chance(&g->rng, 50);
+    dt_emit(g, R(1, b, a, rem_first ? rem_f3[sgn] : div_f3[sgn], rem_first ? r : q, opc));
+    if (dt_chance(&g->rng, 50))
+        dt_alu_r(g);
+    const unsigned opc2 = dt_chance(&g->rng, 10) ? (opc == OP ? OP32 : OP) : opc;
+    const unsigned sgn2 = dt_chance(&g->rng, 10) ? !sgn : sgn;
+    dt_emit(g, R(1, b, a, rem_first ? div_f3[sgn2] : rem_f3[sgn2], rem_first ? q : r, opc2));
+}
+
 /* An in-bounds, aligned data-area address for an access of `size` bytes, as base + offset. */
 static void dt_mem_operand(struct dt_gen *g, unsigned size, unsigned *base, int32_t *off)
 {
@@ -246,8 +264,10 @@ static void dt_simple(struct dt_gen *g)
     unsigned k = dt_below(&g->rng, 100);
     if (k < 35)
         dt_alu_r(g);
-    else if (k < 38)
+    else if (k < 37)
         dt_rotate(g);
+    else if (k < 38)
+        dt_div_pair(g);
     else if (k < 66)
         dt_alu_i(g);
     else if (k < 99)

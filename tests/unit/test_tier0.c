@@ -243,6 +243,46 @@ START_TEST(random_alu_programs)
 }
 END_TEST
 
+/* ---- division pairs (t0_emit_div.c) ---- */
+
+/* A div/rem and the rem/div of the same operands after it share one division (the memo in
+ * ctx); every family and order, edge operands (x/0, MIN/-1), and a second pass that jumps
+ * into the consumer past its producer with another dividend, so the memo must be missed. */
+START_TEST(division_pairs_match_interp)
+{
+    static const uint32_t fams[][3] = {   /* div f3, rem f3, opcode */
+        {5, 7, 0x33}, {4, 6, 0x33}, {5, 7, 0x3b}, {4, 6, 0x3b},
+    };
+    char what[96];
+    for (size_t f = 0; f < 4; f++)
+        for (int order = 0; order < 2; order++)
+            for (size_t i = 0; i < N_EDGES; i++)
+                for (size_t j = 0; j < N_EDGES; j += 2) {
+                    const uint32_t first = fams[f][order], second = fams[f][!order];
+                    uint64_t regs[32] = {0};
+                    regs[10] = EDGES[i];
+                    regs[11] = EDGES[j];
+                    regs[12] = EDGES[(i + 5) % N_EDGES];
+                    uint32_t w[] = {
+                        rv_r(1, 11, 10, first, 5, fams[f][2]),    /* 0: the producer */
+                        RV_ADDI(7, 7, 1),                         /* 1 */
+                        rv_r(1, 11, 10, second, 6, fams[f][2]),   /* 2: the consumer */
+                        RV_BNE(13, 0, 20),                        /* 3: second pass: to 8 */
+                        RV_ADDI(13, 0, 1),                        /* 4 */
+                        RV_ADDI(10, 12, 0),                       /* 5: another dividend */
+                        RV_AUIPC(14, 0),                          /* 6 */
+                        RV_JALR(0, 14, -16),                      /* 7: to 2 */
+                    };
+                    snprintf(what, sizeof what, "division pair f3 %u then %u op %#x, %zu / %zu",
+                             first, second, fams[f][2], i, j);
+                    struct outcome ref;
+                    t0cmp_compare_words(w, sizeof w / 4, NULL, 0, regs, 0, 0, what, &ref);
+                    ck_assert_uint_eq(ref.regs[13], 1);   /* both passes ran */
+                    free(ref.trace);
+                }
+}
+END_TEST
+
 /* ---- memory, tracing, chunks ---- */
 
 static uint32_t rand_mem_insn(uint64_t *s)
@@ -568,6 +608,7 @@ Suite *test_tier0_suite(void)
     tcase_add_test(tc, regmap_is_a_bijection);
     tcase_add_test(tc, alu_vectors_all_shapes);
     tcase_add_test(tc, random_alu_programs);
+    tcase_add_test(tc, division_pairs_match_interp);
     tcase_add_test(tc, random_memory_programs_traced);
     tcase_add_test(tc, branches_loops_calls);
     tcase_add_test(tc, faults_match_interp);

@@ -1,5 +1,5 @@
 /* t0_emit.h — internal interface between the tier 0 translation driver (t0_emit.c) and the
- * per-class emitters (t0_emit_alu.c, t0_emit_mem.c, t0_emit_ctl.c).
+ * per-class emitters (t0_emit_alu.c, t0_emit_div.c, t0_emit_mem.c, t0_emit_ctl.c).
  *
  * Per guest instruction the host sequence is: checks (jumping to an exit stub on a fault,
  * before any effect), trace record, the operation computed straight into rd's home when rd
@@ -76,6 +76,7 @@ struct t0_emitter {
     const void *const *t0_table;    /* the tier-0-only table: where the gate resumes tier 0 */
     const uint32_t *insn_off;       /* struct t0_code's: where the gate finds a head's code */
     uint32_t pend;                  /* instructions stepped, not yet added to clk */
+    uint64_t div_consumer;          /* a div/rem paired with an earlier one (t0_emit_div.c), or 0 */
     uint32_t promotable, gpr_regs;  /* guest registers (bit r) with an XMM or ctx / a GPR home */
     struct t0_record_tpl record_tpl[16];   /* by the entry's index register */
     struct t0_moves *moves;         /* the home map's encoded moves (shared by the slices) */
@@ -344,6 +345,9 @@ void t0_emit_entry_code(struct t0_emitter *e);
  * next instruction or jumping away. */
 void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
 void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
+/* Division and remainder, inside t0_emit_muldiv: rax = rs1 and rcx = rs2 loaded; leaves the
+ * result in rax (a W result not yet sign-extended). */
+void t0_emit_div(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
 void t0_emit_mem(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
 void t0_emit_branch(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);
 void t0_emit_jump(struct t0_emitter *e, uint64_t i, const struct rv_insn *in);

@@ -5,9 +5,8 @@
  * (a ctx source read in place by the op measured slower: docs/tier0.md). So
  * `add a2, a4, a3` is `mov r8, rdi; add r8, rbp`. W forms operate on 32 bits and sign-extend
  * with movsxd (ISA §5.2). An op whose sources are all x0 (or none: LUI, AUIPC, li) is folded to
- * its constant with the interpreter's own semantics (tiers/semantics.h). Division never raises
- * #DE: the RISC-V special cases (x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0; ISA §7.2) are
- * branched around idiv/div, matching tiers/semantics.h.
+ * its constant with the interpreter's own semantics (tiers/semantics.h). Division and
+ * remainder: t0_emit_div.c.
  * Usage: t0_emit_alu(e, i, in) from the translate loop. */
 /* room is checked once per guest instruction (code_room), not per host one: x86_enc.h */
 #define X86_ROOM_CHECKED 0
@@ -195,57 +194,6 @@ void t0_emit_alu(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
     }
 }
 
-/* rax = rax / rcx or rax % rcx per RISC-V, never faulting on the host. */
-static void emit_div(struct t0_emitter *e, int is_signed, int is_rem, int w32)
-{
-    struct x86_asm *a = &e->a;
-    if (w32)
-        x86_test_rr32(a, RC, RC);
-    else
-        x86_test_rr(a, RC, RC);
-    const size_t to_zero = x86_jcc8_fwd(a, X86_CC_E);
-    size_t to_done = 0;
-    if (is_signed) {
-        /* b == -1: quotient -a (wraps to MIN for MIN), remainder 0 */
-        if (w32)
-            x86_cmp_ri32(a, RC, -1);
-        else
-            x86_cmp_ri(a, RC, -1);
-        const size_t to_div = x86_jcc8_fwd(a, X86_CC_NE);
-        if (is_rem)
-            x86_xor_rr32(a, RA, RA);
-        else if (w32)
-            x86_neg_r32(a, RA);
-        else
-            x86_neg_r(a, RA);
-        to_done = x86_jmp8_fwd(a);
-        x86_bind8(a, to_div, x86_here(a));
-        if (w32) {
-            x86_cdq(a);
-            x86_idiv_r32(a, RC);
-        } else {
-            x86_cqo(a);
-            x86_idiv_r(a, RC);
-        }
-    } else {
-        x86_xor_rr32(a, RD, RD);
-        if (w32)
-            x86_div_r32(a, RC);
-        else
-            x86_div_r(a, RC);
-    }
-    if (is_rem)
-        x86_mov_rr(a, RA, RD);
-    const size_t to_done2 = x86_jmp8_fwd(a);
-    /* b == 0: quotient all ones, remainder a (rax already holds a) */
-    x86_bind8(a, to_zero, x86_here(a));
-    if (!is_rem)
-        x86_mov_ri(a, RA, -1);
-    if (is_signed)
-        x86_bind8(a, to_done, x86_here(a));
-    x86_bind8(a, to_done2, x86_here(a));
-}
-
 void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
 {
     struct x86_asm *a = &e->a;
@@ -280,14 +228,13 @@ void t0_emit_muldiv(struct t0_emitter *e, uint64_t i, const struct rv_insn *in)
         x86_sub_rr(a, RD, RM_TMP_A);
         res = RD;
         break;
-    case RV_OP_DIV:    emit_div(e, 1, 0, 0); break;
-    case RV_OP_DIVU:   emit_div(e, 0, 0, 0); break;
-    case RV_OP_REM:    emit_div(e, 1, 1, 0); break;
-    case RV_OP_REMU:   emit_div(e, 0, 1, 0); break;
-    case RV_OP_DIVW:   emit_div(e, 1, 0, 1); w32 = 1; break;
-    case RV_OP_DIVUW:  emit_div(e, 0, 0, 1); w32 = 1; break;
-    case RV_OP_REMW:   emit_div(e, 1, 1, 1); w32 = 1; break;
-    case RV_OP_REMUW:  emit_div(e, 0, 1, 1); w32 = 1; break;
+    case RV_OP_DIV: case RV_OP_DIVU: case RV_OP_REM: case RV_OP_REMU:
+        t0_emit_div(e, i, in);
+        break;
+    case RV_OP_DIVW: case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
+        t0_emit_div(e, i, in);
+        w32 = 1;
+        break;
     default:
         x86_asm_fail(a, "t0_emit_muldiv called for a non-M opcode");
         return;
